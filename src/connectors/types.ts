@@ -1,0 +1,95 @@
+import type { Readable } from 'node:stream';
+
+export type ConnectorKind = 'local' | 'ftp' | 'sftp';
+export type HashKind = 'md5' | 'sha1' | 'sha256';
+
+/**
+ * One listing row.
+ * `path` is POSIX, relative to the connector root, with no leading or trailing slash ('' is the root).
+ * `size` is -1 when the server does not say.
+ */
+export interface RemoteEntry {
+  readonly name: string;
+  readonly path: string;
+  readonly kind: 'file' | 'dir';
+  readonly size: number;
+  /** Epoch milliseconds; absent when the server gives none. */
+  readonly modifiedAt?: number;
+}
+
+/** What a connector can do natively; the engine degrades gracefully where a flag is false. */
+export interface Capabilities {
+  /** Server-side rename that replaces nothing silently: enables upload to a partial name, then publish. */
+  readonly rename: boolean;
+  /** `read` honours `offset` and `write` honours `append`: enables resume of interrupted files. */
+  readonly resume: boolean;
+  /** Hash kinds `hash()` can compute without downloading the file. */
+  readonly hashes: ReadonlyArray<HashKind>;
+  /** Granularity of `setModifiedTime` in ms; 0 when modification times cannot be set. */
+  readonly mtimePrecisionMs: number;
+  readonly caseInsensitive: boolean;
+  /** How many operations may run at once against this server (FTP: one command per connection). */
+  readonly maxConcurrency: number;
+}
+
+export interface ReadOptions {
+  /** First byte to send; 0 when absent. Requires `capabilities.resume` when non-zero. */
+  readonly offset?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface WriteOptions {
+  /** Append to an existing file instead of replacing it (resume). Requires `capabilities.resume`. */
+  readonly append?: boolean;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * The one file-system interface every connector implements.
+ * Every method throws only `TransferError`; every path is relative to the connector root and must stay
+ * inside it (a path that would escape is refused with kind 'unsafeName').
+ */
+export interface RemoteFs {
+  readonly kind: ConnectorKind;
+  readonly capabilities: Capabilities;
+  /** Human-readable location without secrets, e.g. `sftp://alice@host:22/data`. */
+  readonly description: string;
+  /** Lists one directory, not recursively. Throws kind 'notFound' when it is absent. */
+  list(dir: string, signal?: AbortSignal): Promise<ReadonlyArray<RemoteEntry>>;
+  /** Returns undefined when absent; never throws 'notFound'. '' is the root. */
+  stat(path: string, signal?: AbortSignal): Promise<RemoteEntry | undefined>;
+  /**
+   * Opens the file for reading. The returned stream holds a connection until it ends, errors or is
+   * destroyed; destroying it early is how a reader cancels.
+   */
+  read(path: string, opts?: ReadOptions): Promise<Readable>;
+  /**
+   * Writes the whole stream to `path` (parent folders must exist). Resolves once the server has
+   * acknowledged the last byte. On failure a partial file may remain.
+   */
+  write(path: string, data: Readable, opts?: WriteOptions): Promise<void>;
+  /** Creates the folder and any missing parents; succeeds when it already exists. */
+  mkdir(path: string): Promise<void>;
+  /** Removes one file. Throws 'notFound' when it is absent. */
+  remove(path: string): Promise<void>;
+  /** Removes one empty folder. */
+  rmdir(path: string): Promise<void>;
+  /** Renames a file, replacing the target when the server allows it. Present when `capabilities.rename`. */
+  rename?(from: string, to: string): Promise<void>;
+  /** Present when `capabilities.hashes` is not empty. */
+  hash?(path: string, kind: HashKind, signal?: AbortSignal): Promise<string>;
+  /** Present when `capabilities.mtimePrecisionMs > 0`. */
+  setModifiedTime?(path: string, modifiedAt: number): Promise<void>;
+  /** Releases every connection. The instance may not be used afterwards. */
+  close(): Promise<void>;
+}
+
+/** What `connection test` reports: the facts a user needs to pick settings. */
+export interface ServerReport {
+  readonly connector: ConnectorKind;
+  readonly description: string;
+  readonly banner?: string;
+  readonly features: ReadonlyArray<string>;
+  readonly capabilities: Capabilities;
+  readonly security?: string;
+}
