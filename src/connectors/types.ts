@@ -32,6 +32,15 @@ export interface Capabilities {
   readonly maxConcurrency: number;
 }
 
+export interface ListOptions {
+  readonly signal?: AbortSignal;
+  /**
+   * Called for each listed name that is not one safe path segment (`..`, separators, NUL, CR/LF): such
+   * entries are left out of the result, never returned, so no caller can build a path from them.
+   */
+  readonly onUnsafeName?: (name: string, reason: string) => void;
+}
+
 export interface ReadOptions {
   /** First byte to send; 0 when absent. Requires `capabilities.resume` when non-zero. */
   readonly offset?: number;
@@ -55,7 +64,7 @@ export interface RemoteFs {
   /** Human-readable location without secrets, e.g. `sftp://alice@host:22/data`. */
   readonly description: string;
   /** Lists one directory, not recursively. Throws kind 'notFound' when it is absent. */
-  list(dir: string, signal?: AbortSignal): Promise<ReadonlyArray<RemoteEntry>>;
+  list(dir: string, opts?: ListOptions): Promise<ReadonlyArray<RemoteEntry>>;
   /** Returns undefined when absent; never throws 'notFound'. '' is the root. */
   stat(path: string, signal?: AbortSignal): Promise<RemoteEntry | undefined>;
   /**
@@ -80,6 +89,8 @@ export interface RemoteFs {
   hash?(path: string, kind: HashKind, signal?: AbortSignal): Promise<string>;
   /** Present when `capabilities.mtimePrecisionMs > 0`. */
   setModifiedTime?(path: string, modifiedAt: number): Promise<void>;
+  /** Connects and describes the server: banner, features, security. Present for network connectors. */
+  report?(signal?: AbortSignal): Promise<ServerReport>;
   /** Releases every connection. The instance may not be used afterwards. */
   close(): Promise<void>;
 }

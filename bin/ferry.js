@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+import { main } from '../out/src/cli/main.js';
+
+await main();

@@ -1,0 +1,126 @@
+import type { Command } from 'commander';
+import { TransferError } from '../../connectors/errors.js';
+import { CONFLICT_POLICIES, type ConflictPolicy } from '../../engine/conflict.js';
+import { transfer, type TransferSummary } from '../../engine/transfer.js';
+import { TransferStats } from '../../engine/TransferStats.js';
+import type { Workspace } from '../../workspace/Workspace.js';
+import { formatBytes, formatDuration } from '../format.js';
+import { print, warn, type CliIo } from '../io.js';
+import { parseLocation } from '../location.js';
+import { startProgress } from '../progress.js';
+
+interface CopyOptions {
+  readonly recursive?: boolean;
+  readonly conflict: string;
+  readonly dryRun?: boolean;
+  readonly concurrency?: string;
+  readonly json?: boolean;
+  readonly progress: boolean;
+}
+
+/** Exit code 1 is owed when any item failed; the command itself only reports. */
+export interface CopyOutcome {
+  anyFailed: boolean;
+}
+
+export function registerCopyCommands(
+  program: Command,
+  io: CliIo,
+  workspace: () => Workspace,
+  outcome: CopyOutcome,
+  signal: AbortSignal,
+): void {
+  for (const move of [false, true]) {
+    program
+      .command(`${move ? 'move' : 'copy'} <source> <destination>`)
+      .description(
+        move
+          ? 'copy, verify, then remove each source file'
+          : 'copy a file, or with --recursive a folder\'s contents, between any two locations',
+      )
+      .option('-r, --recursive', 'copy folders and everything in them')
+      .option('--conflict <policy>', `what to do when the target exists: ${CONFLICT_POLICIES.join(', ')}`, 'changed')
+      .option('--dry-run', 'show what would happen, change nothing')
+      .option('--concurrency <n>', 'files in flight at once (capped by each server\'s connection budget)')
+      .option('--json', 'print one JSON summary')
+      .option('--no-progress', 'no progress bar')
+      .action(async (source: string, destination: string, opts: CopyOptions) => {
+        const policy = parsePolicy(opts.conflict);
+        const concurrency = parseConcurrency(opts.concurrency);
+        const ws = workspace();
+        const from = await ws.openLocation(parseLocation(source));
+        try {
+          const to = await ws.openLocation(parseLocation(destination));
+          try {
+            const stats = new TransferStats();
+            const progress = opts.json === true || !opts.progress ? undefined : startProgress(() => stats.snapshot(), io.stderr);
+            let summary: TransferSummary;
+            try {
+              summary = await transfer({
+                source: from.fs,
+                sourcePath: from.path,
+                target: to.fs,
+                targetPath: to.path,
+                recursive: opts.recursive === true,
+                policy,
+                move,
+                dryRun: opts.dryRun === true,
+                journal: ws.journal,
+                stats,
+                signal,
+                ...(concurrency === undefined ? {} : { concurrency }),
+                ...(opts.json === true
+                  ? {}
+                  : {
+                      onRetry: (path, e, attempt, delay) =>
+                        warn(io, `\nretrying ${path} in ${Math.round(delay / 100) / 10} s (attempt ${attempt} failed: ${e.message})`),
+                    }),
+              });
+            } finally {
+              progress?.stop();
+            }
+            outcome.anyFailed = summary.failed.length > 0;
+            report(io, summary, move, opts.json === true);
+          } finally {
+            await to.fs.close();
+          }
+        } finally {
+          await from.fs.close();
+        }
+      });
+  }
+}
+
+function parsePolicy(value: string): ConflictPolicy {
+  const policy = CONFLICT_POLICIES.find((p) => p === value);
+  if (policy === undefined) {
+    throw new TransferError('config', `Unknown --conflict policy "${value}" (use ${CONFLICT_POLICIES.join(', ')})`);
+  }
+  return policy;
+}
+
+function parseConcurrency(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new TransferError('config', '--concurrency takes a whole number from 1 to 256');
+  return n;
+}
+
+function report(io: CliIo, s: TransferSummary, move: boolean, json: boolean): void {
+  if (json) {
+    print(io, JSON.stringify(s, null, 2));
+    return;
+  }
+  if (s.dryRun) {
+    for (const item of s.items) {
+      const what = item.status === 'planned' ? `would ${move ? 'move' : 'copy'}` : item.status;
+      print(io, `${what.padEnd(12)} ${item.source} -> ${item.target ?? '?'}${item.reason === undefined ? '' : ` (${item.reason})`}`);
+    }
+  }
+  for (const f of s.failed) warn(io, `FAILED ${f.path}: ${f.reason}`);
+  const verb = s.dryRun ? 'Would transfer' : move ? 'Moved' : 'Copied';
+  const parts = [`${verb} ${s.files} file${s.files === 1 ? '' : 's'} (${formatBytes(s.bytes)}) in ${formatDuration(s.durationMs / 1000)}`];
+  if (s.skipped > 0) parts.push(`${s.skipped} skipped`);
+  if (s.failed.length > 0) parts.push(`${s.failed.length} failed`);
+  print(io, parts.join(', '));
+}

@@ -1,0 +1,22 @@
+/** Where a command writes; injected so tests can capture output without a terminal. */
+export interface CliIo {
+  readonly stdout: NodeJS.WriteStream;
+  readonly stderr: NodeJS.WriteStream;
+  readonly stdin: NodeJS.ReadStream;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+export function print(io: CliIo, line = ''): void {
+  io.stdout.write(`${line}\n`);
+}
+
+export function warn(io: CliIo, line: string): void {
+  io.stderr.write(`${line}\n`);
+}
+
+/** Reads a secret piped on standard input; a single trailing newline (from `echo`) is not part of it. */
+export async function readSecretFromStdin(io: CliIo): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of io.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}

@@ -1,0 +1,59 @@
+import { Command, CommanderError } from 'commander';
+import { ferryPaths } from '../config/ferryHome.js';
+import { isTransferError } from '../connectors/errors.js';
+import { Workspace } from '../workspace/Workspace.js';
+import { registerConnectionCommands } from './commands/connection.js';
+import { registerCopyCommands, type CopyOutcome } from './commands/copy.js';
+import { registerDemoCommand } from './commands/demo.js';
+import { registerLsCommand } from './commands/ls.js';
+import { warn, type CliIo } from './io.js';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+/** Runs one CLI invocation and returns its exit code: 0 all done, 1 something failed, 2 usage or configuration. */
+export async function runCli(argv: ReadonlyArray<string>, io: CliIo, signal: AbortSignal): Promise<number> {
+  let ws: Workspace | undefined;
+  const workspace = (): Workspace => (ws ??= new Workspace(ferryPaths(io.env), io.env));
+  const outcome: CopyOutcome = { anyFailed: false };
+  const program = new Command('ferry')
+    .description('Ferry: managed file exchange between FTP, FTPS, SFTP, local folders and Salesforce')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .showHelpAfterError();
+  registerConnectionCommands(program, io, workspace);
+  registerLsCommand(program, io, workspace);
+  registerCopyCommands(program, io, workspace, outcome, signal);
+  registerDemoCommand(program, io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return outcome.anyFailed ? EXIT_FAILED : EXIT_OK;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    if (isTransferError(e)) {
+      warn(io, `ferry: ${e.message}`);
+      return e.kind === 'config' || e.kind === 'validation' ? EXIT_USAGE : EXIT_FAILED;
+    }
+    warn(io, `ferry: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    return EXIT_FAILED;
+  }
+}
+
+/** Entry point for the `ferry` binary. */
+export async function main(): Promise<void> {
+  const abort = new AbortController();
+  // First Ctrl-C cancels cleanly (partial files removed); a second one exits at once.
+  process.once('SIGINT', () => {
+    abort.abort();
+    process.once('SIGINT', () => process.exit(130));
+  });
+  process.once('SIGTERM', () => abort.abort());
+  const io: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+  process.exitCode = await runCli(process.argv.slice(2), io, abort.signal);
+}

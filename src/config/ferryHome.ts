@@ -1,0 +1,34 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/** Every file Ferry keeps, under one data folder. */
+export interface FerryPaths {
+  readonly home: string;
+  readonly connections: string;
+  readonly secrets: string;
+  readonly secretKey: string;
+  readonly knownHosts: string;
+  readonly partials: string;
+}
+
+/**
+ * The data folder: FERRY_HOME when set, otherwise the folder the desktop app uses for its data
+ * (Electron's userData convention), so that the CLI and the app share connections.
+ */
+export function ferryPaths(env: NodeJS.ProcessEnv = process.env, platform = process.platform): FerryPaths {
+  const home = env['FERRY_HOME'] ?? join(appDataDir(env, platform), 'Ferry');
+  return {
+    home,
+    connections: join(home, 'connections.json'),
+    secrets: join(home, 'secrets.enc'),
+    secretKey: join(home, 'secret.key'),
+    knownHosts: join(home, 'known_hosts'),
+    partials: join(home, 'state', 'partials'),
+  };
+}
+
+function appDataDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string {
+  if (platform === 'win32') return env['APPDATA'] ?? join(homedir(), 'AppData', 'Roaming');
+  if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support');
+  return env['XDG_CONFIG_HOME'] ?? join(homedir(), '.config');
+}

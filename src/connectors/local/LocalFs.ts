@@ -1,0 +1,144 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, type Stats } from 'node:fs';
+import { mkdir, readdir, rename, rm, rmdir, stat, utimes } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { TransferError, mapNodeError } from '../errors.js';
+import { baseName, joinRelative, normalizeRelative, resolveUnderRoot, unsafeNameReason } from '../paths.js';
+import type { Capabilities, HashKind, ListOptions, ReadOptions, RemoteEntry, RemoteFs, WriteOptions } from '../types.js';
+import { mapWithConcurrency } from '../../engine/concurrency.js';
+
+const CAPABILITIES: Capabilities = {
+  rename: true,
+  resume: true,
+  hashes: ['md5', 'sha1', 'sha256'],
+  mtimePrecisionMs: 1,
+  caseInsensitive: process.platform === 'win32' || process.platform === 'darwin',
+  maxConcurrency: 16,
+};
+
+/** Local or network-mounted folders. */
+export class LocalFs implements RemoteFs {
+  readonly kind = 'local';
+  readonly capabilities = CAPABILITIES;
+  readonly description: string;
+  readonly #root: string;
+
+  constructor(root: string) {
+    this.#root = resolve(root);
+    this.description = `file://${this.#root}`;
+  }
+
+  async list(dir: string, opts: ListOptions = {}): Promise<ReadonlyArray<RemoteEntry>> {
+    const abs = this.#abs(dir);
+    const names = await this.#try(dir, () => readdir(abs));
+    const rel = normalizeRelative(dir);
+    const entries = await mapWithConcurrency(names, 32, async (name) => {
+      const unsafe = unsafeNameReason(name);
+      if (unsafe !== undefined) {
+        opts.onUnsafeName?.(name, unsafe);
+        return undefined;
+      }
+      const path = joinRelative(rel, name);
+      try {
+        return toEntry(name, path, await stat(this.#abs(path)));
+      } catch {
+        // A dangling symlink or a file removed while listing: not an entry any more.
+        return undefined;
+      }
+    });
+    return entries.filter((e): e is RemoteEntry => e !== undefined);
+  }
+
+  async stat(path: string): Promise<RemoteEntry | undefined> {
+    const rel = normalizeRelative(path);
+    try {
+      return toEntry(baseName(rel), rel, await stat(this.#abs(rel)));
+    } catch (e) {
+      const mapped = mapNodeError(e, rel);
+      if (mapped?.kind === 'notFound') return undefined;
+      throw mapped ?? e;
+    }
+  }
+
+  async read(path: string, opts: ReadOptions = {}): Promise<Readable> {
+    const abs = this.#abs(path);
+    const info = await this.#try(path, () => stat(abs));
+    if (!info.isFile()) throw new TransferError('notFound', `Not a file: ${path}`, { path });
+    const stream = createReadStream(abs, {
+      start: opts.offset ?? 0,
+      highWaterMark: 256 * 1024,
+      ...(opts.signal === undefined ? {} : { signal: opts.signal }),
+    });
+    return stream;
+  }
+
+  async write(path: string, data: Readable, opts: WriteOptions = {}): Promise<void> {
+    const abs = this.#abs(path);
+    const out = createWriteStream(abs, { flags: opts.append === true ? 'a' : 'w', highWaterMark: 256 * 1024 });
+    await this.#try(path, () =>
+      opts.signal === undefined ? pipeline(data, out) : pipeline(data, out, { signal: opts.signal }),
+    );
+  }
+
+  async mkdir(path: string): Promise<void> {
+    await this.#try(path, () => mkdir(this.#abs(path), { recursive: true }));
+  }
+
+  async remove(path: string): Promise<void> {
+    const abs = this.#abs(path);
+    const info = await this.#try(path, () => stat(abs));
+    if (info.isDirectory()) throw new TransferError('exists', `Is a folder, not a file: ${path}`, { path });
+    await this.#try(path, () => rm(abs));
+  }
+
+  async rmdir(path: string): Promise<void> {
+    await this.#try(path, () => rmdir(this.#abs(path)));
+  }
+
+  async rename(from: string, to: string): Promise<void> {
+    await this.#try(from, () => rename(this.#abs(from), this.#abs(to)));
+  }
+
+  async hash(path: string, kind: HashKind, signal?: AbortSignal): Promise<string> {
+    const h = createHash(kind);
+    const input = await this.read(path, signal === undefined ? {} : { signal });
+    await this.#try(path, () => pipeline(input, h));
+    return h.digest('hex');
+  }
+
+  async setModifiedTime(path: string, modifiedAt: number): Promise<void> {
+    const when = new Date(modifiedAt);
+    await this.#try(path, () => utimes(this.#abs(path), when, when));
+  }
+
+  async close(): Promise<void> {
+    // Nothing to release: every operation opens and closes its own handle.
+  }
+
+  #abs(path: string): string {
+    return resolveUnderRoot(this.#root, path);
+  }
+
+  async #try<T>(path: string, op: () => Promise<T>): Promise<T> {
+    try {
+      return await op();
+    } catch (e) {
+      if (e instanceof TransferError) throw e;
+      if (e instanceof Error && e.name === 'AbortError') {
+        throw new TransferError('cancelled', `Cancelled: ${path}`, { path, cause: e });
+      }
+      throw mapNodeError(e, path) ?? new TransferError('protocol', `${describe(e)} (${path})`, { path, cause: e });
+    }
+  }
+}
+
+function toEntry(name: string, path: string, s: Stats): RemoteEntry {
+  const kind = s.isDirectory() ? 'dir' : 'file';
+  return { name, path, kind, size: kind === 'dir' ? 0 : s.size, modifiedAt: Math.floor(s.mtimeMs) };
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

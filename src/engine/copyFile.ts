@@ -1,0 +1,252 @@
+import { createHash, type Hash } from 'node:crypto';
+import { Transform, type TransformCallback } from 'node:stream';
+import { TransferError } from '../connectors/errors.js';
+import { baseName, parentOf, joinRelative } from '../connectors/paths.js';
+import type { HashKind, RemoteEntry, RemoteFs } from '../connectors/types.js';
+import type { CopyDecision } from './conflict.js';
+import type { ResumeJournal } from './ResumeJournal.js';
+import { withRetries, toTransferError, type RetryPolicy } from './retry.js';
+import type { ItemMeter } from './TransferStats.js';
+
+export interface CopyFileRequest {
+  readonly source: RemoteFs;
+  readonly entry: RemoteEntry;
+  readonly target: RemoteFs;
+  readonly decision: Exclude<CopyDecision, { kind: 'skip' }>;
+  readonly meter: ItemMeter;
+  readonly journal: ResumeJournal;
+  readonly retry: RetryPolicy;
+  readonly preserveModifiedTime: boolean;
+  readonly signal?: AbortSignal;
+  readonly onRetry?: (error: TransferError, attempt: number, delayMs: number) => void;
+}
+
+export interface CopyFileResult {
+  readonly targetPath: string;
+  readonly bytes: number;
+  /** How the copy was checked: always the size, plus a hash where the sides allow it. */
+  readonly verifiedBy: ReadonlyArray<'size' | HashKind>;
+  /** Bytes that were already on the target and not sent again. */
+  readonly resumedFrom: number;
+}
+
+const PARTIAL_SUFFIX = '.ferrypart';
+/** Most servers and local file systems cap one name at 255 bytes. */
+const MAX_NAME_BYTES = 255;
+
+/**
+ * The name a file is uploaded under before it is published. Deterministic per target, so that a later
+ * run finds the bytes an interrupted one left; shortened with a hash when the name is near the limit.
+ */
+export function partialPathFor(targetPath: string): string {
+  const name = baseName(targetPath);
+  let partial = `${name}${PARTIAL_SUFFIX}`;
+  if (Buffer.byteLength(partial) > MAX_NAME_BYTES) {
+    const tag = createHash('sha256').update(name).digest('hex').slice(0, 12);
+    const room = MAX_NAME_BYTES - Buffer.byteLength(`.${tag}${PARTIAL_SUFFIX}`);
+    partial = `${truncateUtf8(name, room)}.${tag}${PARTIAL_SUFFIX}`;
+  }
+  return joinRelative(parentOf(targetPath), partial);
+}
+
+export function isPartialName(name: string): boolean {
+  return name.endsWith(PARTIAL_SUFFIX);
+}
+
+function truncateUtf8(s: string, maxBytes: number): string {
+  let out = '';
+  for (const ch of s) {
+    if (Buffer.byteLength(out + ch) > maxBytes) break;
+    out += ch;
+  }
+  return out;
+}
+
+/**
+ * Copies one file following rclone's order: write to a partial name, retry only retryable errors
+ * (resuming from the bytes already written where both sides can), verify size and hash, then rename to
+ * the final name. A cancelled or finally failed copy removes its partial file; a retryable failure that
+ * outlives its attempts keeps it, with a journal entry, so the next run resumes.
+ */
+export async function copyFile(req: CopyFileRequest): Promise<CopyFileResult> {
+  const { source, entry, target, decision, meter, journal, signal } = req;
+  const usePartial = decision.kind === 'copy' && target.capabilities.rename && target.rename !== undefined;
+  const writePath = usePartial ? partialPathFor(decision.targetPath) : decision.targetPath;
+  const canResume = source.capabilities.resume && target.capabilities.resume;
+  const journalKey = `${target.description}\0${writePath}`;
+  const identity = `${source.description}\0${entry.path}\0${entry.size}\0${entry.modifiedAt ?? ''}`;
+
+  let offset = decision.kind === 'append' ? decision.offset : 0;
+  if (usePartial) offset = await reusablePartialBytes(req, writePath, journalKey, identity, canResume);
+  if (usePartial) await journal.put(journalKey, identity);
+  const startedAt = offset;
+  let restartFromZero = false;
+  let streamedHash: { kind: HashKind; hex: string } | undefined;
+
+  try {
+    await withRetries(
+      req.retry,
+      async (attempt) => {
+        if (attempt > 1) {
+          offset = restartFromZero || !canResume ? 0 : await bytesOnTarget(target, writePath, entry.size);
+          restartFromZero = false;
+        }
+        meter.reset(offset);
+        const hashKind = offset === 0 ? commonHash(target) : undefined;
+        const counter = new CountingStream(meter, hashKind);
+        const input = await source.read(entry.path, { offset, ...(signal ? { signal } : {}) });
+        input.once('error', (e) => counter.destroy(e));
+        try {
+          await target.write(writePath, input.pipe(counter), {
+            append: offset > 0,
+            ...(signal ? { signal } : {}),
+          });
+        } finally {
+          // A failed write must hand the source's connection back instead of leaving the read hanging.
+          if (!input.readableEnded) input.destroy();
+        }
+        streamedHash = counter.digest();
+        const written = await target.stat(writePath, signal);
+        if (written === undefined) {
+          throw new TransferError('integrity', `The upload of ${entry.path} vanished from the target`, {
+            path: entry.path,
+            retryable: true,
+          });
+        }
+        if (entry.size >= 0 && written.size !== entry.size) {
+          restartFromZero = true;
+          throw new TransferError(
+            'integrity',
+            `Size check failed for ${entry.path}: the source has ${entry.size} bytes, the target ${written.size}`,
+            { path: entry.path, retryable: true },
+          );
+        }
+      },
+      { ...(signal ? { signal } : {}), ...(req.onRetry ? { onRetry: req.onRetry } : {}) },
+    );
+    const verifiedBy = await verifyHash(req, writePath, streamedHash);
+    if (usePartial) await publish(target, writePath, decision.targetPath);
+    if (usePartial) await journal.delete(journalKey);
+    if (req.preserveModifiedTime && entry.modifiedAt !== undefined && target.setModifiedTime !== undefined) {
+      await target.setModifiedTime(decision.targetPath, entry.modifiedAt);
+    }
+    return { targetPath: decision.targetPath, bytes: entry.size, verifiedBy, resumedFrom: startedAt };
+  } catch (e) {
+    const error = toTransferError(e);
+    const keepForResume = error.retryable && canResume && usePartial && error.kind !== 'integrity';
+    if (!keepForResume) {
+      if (usePartial) await removeQuietly(target, writePath);
+      if (usePartial) await journal.delete(journalKey);
+    }
+    throw error;
+  }
+}
+
+/** Bytes of a partial file left by an earlier run of the same copy that can be kept; 0 otherwise. */
+async function reusablePartialBytes(
+  req: CopyFileRequest,
+  writePath: string,
+  journalKey: string,
+  identity: string,
+  canResume: boolean,
+): Promise<number> {
+  const existing = await req.target.stat(writePath, req.signal);
+  if (existing === undefined) return 0;
+  const recorded = await req.journal.get(journalKey);
+  const sameSource = recorded === identity;
+  if (canResume && sameSource && existing.size >= 0 && (req.entry.size < 0 || existing.size <= req.entry.size)) {
+    return existing.size;
+  }
+  await req.target.remove(writePath);
+  return 0;
+}
+
+async function bytesOnTarget(target: RemoteFs, path: string, sourceSize: number): Promise<number> {
+  const st = await target.stat(path);
+  if (st === undefined || st.size < 0) return 0;
+  if (sourceSize >= 0 && st.size > sourceSize) {
+    await target.remove(path);
+    return 0;
+  }
+  return st.size;
+}
+
+function commonHash(target: RemoteFs): HashKind | undefined {
+  return target.hash === undefined ? undefined : target.capabilities.hashes[0];
+}
+
+/**
+ * Compares the target's own hash with the hash of the bytes that were sent, or, after a resume, with the
+ * source's own hash when it can compute the same kind.
+ */
+async function verifyHash(
+  req: CopyFileRequest,
+  writePath: string,
+  streamed: { kind: HashKind; hex: string } | undefined,
+): Promise<ReadonlyArray<'size' | HashKind>> {
+  const { source, target, entry, signal } = req;
+  if (target.hash === undefined) return ['size'];
+  let expected = streamed;
+  if (expected === undefined && source.hash !== undefined) {
+    const kind = source.capabilities.hashes.find((k) => target.capabilities.hashes.includes(k));
+    if (kind !== undefined) expected = { kind, hex: await source.hash(entry.path, kind, signal) };
+  }
+  if (expected === undefined) return ['size'];
+  const actual = await target.hash(writePath, expected.kind, signal);
+  if (actual.toLowerCase() !== expected.hex.toLowerCase()) {
+    throw new TransferError(
+      'integrity',
+      `${expected.kind.toUpperCase()} check failed for ${entry.path}: sent ${expected.hex}, the target has ${actual}`,
+      { path: entry.path },
+    );
+  }
+  return ['size', expected.kind];
+}
+
+/** Moves the verified partial file onto its final name, replacing an older file where allowed. */
+async function publish(target: RemoteFs, from: string, to: string): Promise<void> {
+  const rename = target.rename?.bind(target);
+  if (rename === undefined) throw new TransferError('unsupported', `${target.description} cannot rename`);
+  try {
+    await rename(from, to);
+  } catch (e) {
+    // Some FTP servers refuse RNTO onto an existing name: remove the old file, then rename.
+    const existing = await target.stat(to);
+    if (existing === undefined || existing.kind !== 'file') throw e;
+    await target.remove(to);
+    await rename(from, to);
+  }
+}
+
+async function removeQuietly(fs: RemoteFs, path: string): Promise<void> {
+  try {
+    await fs.remove(path);
+  } catch {
+    // The partial file may never have been created, or the connection is gone; nothing else to undo.
+  }
+}
+
+/** Passes bytes through, counting them into the meter and, from offset 0, hashing them. */
+class CountingStream extends Transform {
+  readonly #meter: ItemMeter;
+  readonly #hash: Hash | undefined;
+  readonly #kind: HashKind | undefined;
+
+  constructor(meter: ItemMeter, kind: HashKind | undefined) {
+    super({ highWaterMark: 256 * 1024 });
+    this.#meter = meter;
+    this.#kind = kind;
+    this.#hash = kind === undefined ? undefined : createHash(kind);
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.#meter.add(chunk.length);
+    this.#hash?.update(chunk);
+    done(null, chunk);
+  }
+
+  digest(): { kind: HashKind; hex: string } | undefined {
+    if (this.#hash === undefined || this.#kind === undefined) return undefined;
+    return { kind: this.#kind, hex: this.#hash.digest('hex') };
+  }
+}

@@ -1,0 +1,319 @@
+import { TransferError } from '../connectors/errors.js';
+import { baseName, joinRelative, normalizeRelative, parentOf } from '../connectors/paths.js';
+import type { HashKind, RemoteEntry, RemoteFs } from '../connectors/types.js';
+import type { TransferErrorKind } from '../shared/model/errorKinds.js';
+import { mapWithConcurrency } from './concurrency.js';
+import { decide, numberedName, type ConflictPolicy, type CopyDecision } from './conflict.js';
+import { copyFile, isPartialName } from './copyFile.js';
+import type { ResumeJournal } from './ResumeJournal.js';
+import { DEFAULT_RETRY, toTransferError, type RetryPolicy } from './retry.js';
+import { TransferStats } from './TransferStats.js';
+
+export interface TransferRequest {
+  readonly source: RemoteFs;
+  /** A file or, with `recursive`, a folder whose contents are copied into `targetPath`. */
+  readonly sourcePath: string;
+  readonly target: RemoteFs;
+  /**
+   * For a folder: the folder that receives its contents. For a file: the new file's path, or an
+   * existing folder (or one written with a trailing slash) to put it in under its own name.
+   */
+  readonly targetPath: string;
+  readonly recursive: boolean;
+  readonly policy: ConflictPolicy;
+  /** Remove each source file once its copy is verified. */
+  readonly move: boolean;
+  /** Decide everything, change nothing. */
+  readonly dryRun: boolean;
+  readonly journal: ResumeJournal;
+  readonly concurrency?: number;
+  readonly retry?: RetryPolicy;
+  readonly preserveModifiedTime?: boolean;
+  readonly stats?: TransferStats;
+  readonly signal?: AbortSignal;
+  readonly onRetry?: (path: string, error: TransferError, attempt: number, delayMs: number) => void;
+}
+
+export type ItemStatus = 'copied' | 'moved' | 'skipped' | 'failed' | 'planned';
+
+export interface ItemResult {
+  /** Source path relative to the source connector root. */
+  readonly source: string;
+  readonly target?: string;
+  readonly status: ItemStatus;
+  readonly bytes: number;
+  readonly reason?: string;
+  readonly errorKind?: TransferErrorKind;
+  readonly verifiedBy?: ReadonlyArray<'size' | HashKind>;
+  readonly resumedFrom?: number;
+}
+
+export interface TransferSummary {
+  readonly dryRun: boolean;
+  readonly files: number;
+  readonly bytes: number;
+  readonly skipped: number;
+  readonly failed: ReadonlyArray<{ readonly path: string; readonly kind: TransferErrorKind; readonly reason: string }>;
+  readonly items: ReadonlyArray<ItemResult>;
+  readonly durationMs: number;
+}
+
+const DEFAULT_CONCURRENCY = 8;
+
+interface PlannedFile {
+  readonly entry: RemoteEntry;
+  readonly targetPath: string;
+}
+
+/**
+ * Copies or moves one file or a tree between any two connectors. Items fail one by one — a hostile
+ * name, a permission problem or a file that keeps failing is reported and the rest of the batch goes
+ * on — except for fatal errors (authentication, an untrusted server), which stop the whole transfer.
+ */
+export async function transfer(req: TransferRequest): Promise<TransferSummary> {
+  const started = Date.now();
+  const stats = req.stats ?? new TransferStats();
+  const abort = new AbortController();
+  const forwardAbort = (): void => abort.abort(req.signal?.reason);
+  req.signal?.addEventListener('abort', forwardAbort, { once: true });
+  const results: ItemResult[] = [];
+  try {
+    const sourcePath = normalizeRelative(req.sourcePath);
+    const root = await req.source.stat(sourcePath, abort.signal);
+    if (root === undefined) {
+      throw new TransferError('notFound', `Source not found: ${req.source.description}/${sourcePath}`, {
+        path: sourcePath,
+      });
+    }
+    let files: PlannedFile[];
+    let sourceDirs: string[] = [];
+    if (root.kind === 'dir') {
+      if (!req.recursive) {
+        throw new TransferError('validation', `${sourcePath || '/'} is a folder: add --recursive to copy it`);
+      }
+      const walked = await walk(req.source, sourcePath, normalizeRelative(req.targetPath), results, abort.signal);
+      files = walked.files;
+      sourceDirs = walked.dirs;
+    } else {
+      files = [{ entry: root, targetPath: await fileTargetPath(req, root) }];
+    }
+    stats.plan(
+      files.length,
+      files.reduce((n, f) => n + Math.max(0, f.entry.size), 0),
+    );
+    for (let i = 0; i < results.length; i++) stats.settle('failed', 0);
+
+    const existing = await listTargets(req.target, files, abort.signal);
+    if (!req.dryRun) await makeTargetDirs(req.target, files, abort.signal);
+    const limit = Math.max(
+      1,
+      Math.min(req.concurrency ?? DEFAULT_CONCURRENCY, req.source.capabilities.maxConcurrency, req.target.capabilities.maxConcurrency),
+    );
+    let fatal: TransferError | undefined;
+    const itemResults = await mapWithConcurrency(files, limit, async (file) => {
+      if (fatal !== undefined) {
+        stats.settle('failed', Math.max(0, file.entry.size));
+        return failed(file, fatal, `not attempted: ${fatal.message}`);
+      }
+      const result = await transferOne(req, file, existing, stats, abort.signal);
+      if (result.status === 'failed' && result.errorKind !== undefined && isFatalKind(result.errorKind) && !fatal) {
+        fatal = new TransferError(result.errorKind, result.reason ?? 'fatal error');
+        abort.abort(fatal);
+      }
+      return result;
+    });
+    results.push(...itemResults);
+    if (req.move && !req.dryRun && root.kind === 'dir') await removeEmptiedDirs(req.source, sourceDirs, sourcePath);
+  } finally {
+    req.signal?.removeEventListener('abort', forwardAbort);
+  }
+  return summarize(req.dryRun, results, Date.now() - started);
+}
+
+function isFatalKind(kind: TransferErrorKind): boolean {
+  return new TransferError(kind, '').fatal || kind === 'cancelled';
+}
+
+async function fileTargetPath(req: TransferRequest, entry: RemoteEntry): Promise<string> {
+  const target = normalizeRelative(req.targetPath);
+  const intoFolder = req.targetPath.endsWith('/') || target === '';
+  if (intoFolder) return joinRelative(target, entry.name);
+  const existing = await req.target.stat(target, req.signal);
+  return existing?.kind === 'dir' ? joinRelative(target, entry.name) : target;
+}
+
+/** Lists the source tree breadth-first; refused names become failed items and the walk goes on. */
+async function walk(
+  fs: RemoteFs,
+  root: string,
+  targetRoot: string,
+  results: ItemResult[],
+  signal: AbortSignal,
+): Promise<{ files: PlannedFile[]; dirs: string[] }> {
+  const files: PlannedFile[] = [];
+  const dirs: string[] = [];
+  let level = [root];
+  const parallel = Math.max(1, Math.min(8, fs.capabilities.maxConcurrency));
+  while (level.length > 0) {
+    const listings = await mapWithConcurrency(level, parallel, async (dir) => {
+      const entries = await fs.list(dir, {
+        signal,
+        onUnsafeName: (name, reason) => {
+          const shown = `${dir === '' ? '' : `${dir}/`}${JSON.stringify(name)}`;
+          results.push({ source: shown, status: 'failed', bytes: 0, errorKind: 'unsafeName', reason: `refused name: ${reason}` });
+        },
+      });
+      return entries;
+    });
+    const next: string[] = [];
+    for (const entries of listings) {
+      for (const e of entries) {
+        const rel = root === '' ? e.path : e.path.slice(root.length + 1);
+        if (e.kind === 'dir') {
+          next.push(e.path);
+          dirs.push(e.path);
+        } else if (!isPartialName(e.name)) {
+          files.push({ entry: e, targetPath: joinRelative(targetRoot, rel) });
+        }
+      }
+    }
+    level = next;
+  }
+  return { files, dirs };
+}
+
+/** One listing per target folder instead of one stat per file: 10,000 files cost one LIST, not 10,000. */
+async function listTargets(
+  fs: RemoteFs,
+  files: ReadonlyArray<PlannedFile>,
+  signal: AbortSignal,
+): Promise<Map<string, RemoteEntry>> {
+  const folders = [...new Set(files.map((f) => parentOf(f.targetPath)))];
+  const found = new Map<string, RemoteEntry>();
+  await mapWithConcurrency(folders, Math.max(1, Math.min(8, fs.capabilities.maxConcurrency)), async (dir) => {
+    try {
+      for (const e of await fs.list(dir, { signal })) found.set(e.path, e);
+    } catch (e) {
+      if (toTransferError(e).kind !== 'notFound') throw e;
+    }
+  });
+  return found;
+}
+
+async function makeTargetDirs(fs: RemoteFs, files: ReadonlyArray<PlannedFile>, signal: AbortSignal): Promise<void> {
+  const folders = [...new Set(files.map((f) => parentOf(f.targetPath)))].filter((d) => d !== '').sort();
+  // Parents first, so that each mkdir creates at most one level on servers without recursive mkdir.
+  for (const dir of folders) {
+    signal.throwIfAborted();
+    await fs.mkdir(dir);
+  }
+}
+
+async function transferOne(
+  req: TransferRequest,
+  file: PlannedFile,
+  existing: Map<string, RemoteEntry>,
+  stats: TransferStats,
+  signal: AbortSignal,
+): Promise<ItemResult> {
+  const { entry } = file;
+  let decision: CopyDecision;
+  try {
+    decision = await decide(req.policy, {
+      source: entry,
+      targetPath: file.targetPath,
+      existing: existing.get(file.targetPath),
+      mtimeToleranceMs: Math.max(1000, req.source.capabilities.mtimePrecisionMs, req.target.capabilities.mtimePrecisionMs),
+      freeName: (p) => freeName(req.target, p, existing),
+    });
+  } catch (e) {
+    stats.settle('failed', Math.max(0, entry.size));
+    return failed(file, toTransferError(e));
+  }
+  if (decision.kind === 'skip') {
+    stats.settle('skipped', Math.max(0, entry.size));
+    return { source: entry.path, target: file.targetPath, status: 'skipped', bytes: 0, reason: decision.reason };
+  }
+  if (req.dryRun) {
+    stats.settle('skipped', Math.max(0, entry.size));
+    const reason = decision.kind === 'append' ? `resume from byte ${decision.offset}` : decision.mode === 'new' ? 'new file' : 'replace';
+    return { source: entry.path, target: decision.targetPath, status: 'planned', bytes: Math.max(0, entry.size), reason };
+  }
+  const meter = stats.start(entry.path, entry.size);
+  try {
+    const copied = await copyFile({
+      source: req.source,
+      entry,
+      target: req.target,
+      decision,
+      meter,
+      journal: req.journal,
+      retry: req.retry ?? DEFAULT_RETRY,
+      preserveModifiedTime: req.preserveModifiedTime ?? true,
+      signal,
+      ...(req.onRetry ? { onRetry: (e, attempt, delay) => req.onRetry?.(entry.path, e, attempt, delay) } : {}),
+    });
+    if (req.move) await req.source.remove(entry.path);
+    meter.finish('done');
+    return {
+      source: entry.path,
+      target: copied.targetPath,
+      status: req.move ? 'moved' : 'copied',
+      bytes: copied.bytes,
+      verifiedBy: copied.verifiedBy,
+      resumedFrom: copied.resumedFrom,
+    };
+  } catch (e) {
+    meter.finish('failed');
+    return failed(file, toTransferError(e));
+  }
+}
+
+async function freeName(fs: RemoteFs, path: string, known: Map<string, RemoteEntry>): Promise<string> {
+  for (let n = 1; n < 10_000; n++) {
+    const candidate = numberedName(path, n);
+    if (!known.has(candidate) && (await fs.stat(candidate)) === undefined) {
+      // Reserve it, so that two files renamed in the same batch do not pick the same name.
+      known.set(candidate, { name: baseName(candidate), path: candidate, kind: 'file', size: 0 });
+      return candidate;
+    }
+  }
+  throw new TransferError('exists', `No free name found next to ${path}`, { path });
+}
+
+async function removeEmptiedDirs(fs: RemoteFs, dirs: ReadonlyArray<string>, root: string): Promise<void> {
+  const deepestFirst = [...dirs].sort((a, b) => b.split('/').length - a.split('/').length);
+  for (const dir of [...deepestFirst, ...(root === '' ? [] : [root])]) {
+    try {
+      await fs.rmdir(dir);
+    } catch {
+      // Not empty (something failed or was added meanwhile): leave it, nothing is lost.
+    }
+  }
+}
+
+function failed(file: PlannedFile, error: TransferError, reason = error.message): ItemResult {
+  return {
+    source: file.entry.path,
+    target: file.targetPath,
+    status: 'failed',
+    bytes: 0,
+    errorKind: error.kind,
+    reason,
+  };
+}
+
+function summarize(dryRun: boolean, items: ReadonlyArray<ItemResult>, durationMs: number): TransferSummary {
+  let files = 0;
+  let bytes = 0;
+  let skipped = 0;
+  const failures: Array<{ path: string; kind: TransferErrorKind; reason: string }> = [];
+  for (const item of items) {
+    if (item.status === 'copied' || item.status === 'moved' || item.status === 'planned') {
+      files++;
+      bytes += item.bytes;
+    } else if (item.status === 'skipped') skipped++;
+    else failures.push({ path: item.source, kind: item.errorKind ?? 'protocol', reason: item.reason ?? 'failed' });
+  }
+  return { dryRun, files, bytes, skipped, failed: failures, items, durationMs };
+}

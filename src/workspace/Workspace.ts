@@ -1,0 +1,77 @@
+import { parse as parsePath, resolve as resolvePath, sep } from 'node:path';
+import { ConnectionStore, type ConnectionConfig } from '../config/ConnectionStore.js';
+import type { FerryPaths } from '../config/ferryHome.js';
+import { TransferError } from '../connectors/errors.js';
+import { LocalFs } from '../connectors/local/LocalFs.js';
+import type { RemoteFs } from '../connectors/types.js';
+import { openConnection } from '../connectors/openConnection.js';
+import { FileResumeJournal, type ResumeJournal } from '../engine/ResumeJournal.js';
+import { EncryptedFileSecretStore, type SecretStore } from '../security/SecretStore.js';
+import { secretKey } from '../security/secretKeys.js';
+import type { Location } from '../cli/location.js';
+
+/** A location resolved to a connector and a path inside it. */
+export interface OpenedLocation {
+  readonly fs: RemoteFs;
+  /** Relative to the connector root; keeps a trailing slash when the user wrote one. */
+  readonly path: string;
+}
+
+/**
+ * Everything a command needs from Ferry's data folder: named connections, their secrets, trusted host
+ * keys, and the resume journal. One instance per process.
+ */
+export class Workspace {
+  readonly paths: FerryPaths;
+  readonly connections: ConnectionStore;
+  readonly secrets: SecretStore;
+  readonly journal: ResumeJournal;
+
+  constructor(paths: FerryPaths, env: NodeJS.ProcessEnv = process.env) {
+    this.paths = paths;
+    this.connections = new ConnectionStore(paths.connections);
+    const passphrase = env['FERRY_MASTER_PASSWORD'];
+    this.secrets = new EncryptedFileSecretStore({
+      file: paths.secrets,
+      keyFile: paths.secretKey,
+      ...(passphrase === undefined || passphrase === '' ? {} : { passphrase }),
+    });
+    this.journal = new FileResumeJournal(paths.partials);
+  }
+
+  async config(name: string): Promise<ConnectionConfig> {
+    const config = await this.connections.get(name);
+    if (config === undefined) {
+      throw new TransferError('config', `No connection named "${name}" (see "ferry connection list")`);
+    }
+    return config;
+  }
+
+  async open(name: string): Promise<RemoteFs> {
+    return openConnection(await this.config(name), { secrets: this.secrets, knownHostsFile: this.paths.knownHosts });
+  }
+
+  async openLocation(location: Location): Promise<OpenedLocation> {
+    if (location.kind === 'connection') return { fs: await this.open(location.connection), path: location.path };
+    const trailing = /[\\/]$/.test(location.path) ? '/' : '';
+    const abs = resolvePath(location.path.replace(/^~(?=$|[\\/])/, process.env['HOME'] ?? '~'));
+    const { root } = parsePath(abs);
+    const rel = abs.slice(root.length).split(sep).join('/');
+    return { fs: new LocalFs(root), path: `${rel}${trailing}` };
+  }
+
+  /** Stores a connection and its secrets; secrets go to the secret store, never into the settings file. */
+  async saveConnection(config: ConnectionConfig, secrets: { password?: string; keyPassphrase?: string }): Promise<void> {
+    if (secrets.password !== undefined) await this.secrets.set(secretKey(config.name, 'password'), secrets.password);
+    if (secrets.keyPassphrase !== undefined) {
+      await this.secrets.set(secretKey(config.name, 'keyPassphrase'), secrets.keyPassphrase);
+    }
+    await this.connections.save(config);
+  }
+
+  async removeConnection(name: string): Promise<boolean> {
+    await this.secrets.delete(secretKey(name, 'password'));
+    await this.secrets.delete(secretKey(name, 'keyPassphrase'));
+    return this.connections.remove(name);
+  }
+}

@@ -1,0 +1,268 @@
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile, chmod, chown } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createWriteStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TransferError } from '../../src/connectors/errors.js';
+import type { RemoteFs } from '../../src/connectors/types.js';
+import { LocalFs } from '../../src/connectors/local/LocalFs.js';
+import { MemoryResumeJournal } from '../../src/engine/ResumeJournal.js';
+import { transfer } from '../../src/engine/transfer.js';
+import { TransferStats } from '../../src/engine/TransferStats.js';
+import { peakRssGrowth, randomBytesOf, randomStream, readAll, sha256Of, sha256OfFile } from '../helpers/data.js';
+
+export interface ConformanceFixture {
+  /** Rooted at an empty folder that belongs to this suite. */
+  readonly fs: RemoteFs;
+  /** The same folder on this machine's disk (every test server runs here), for seeding and inspection. */
+  readonly localPath: string;
+  /** uid/gid the server writes as, so that seeded folders stay writable for it. */
+  readonly owner?: { readonly uid: number; readonly gid: number };
+  /** Whether the server's user can be denied writing (not when the connector runs as root). */
+  readonly canDenyPermission: boolean;
+  readonly close: () => Promise<void>;
+}
+
+/** Names that break naive clients: each must survive a round-trip exactly, byte for byte. */
+export const AWKWARD_NAMES: ReadonlyArray<string> = [
+  'with space.txt',
+  'café-nfc.txt'.normalize('NFC'),
+  'café-nfd.txt'.normalize('NFD'),
+  '日本語のファイル.txt',
+  'emoji-📦🚢.txt',
+  `quote's "double".txt`,
+  'hash#and%percent.txt',
+  '-leading-dash.txt',
+  `${'x'.repeat(196)}.txt`,
+];
+
+const MB = 1024 * 1024;
+
+/**
+ * The behaviour every connector must show, run against real servers (rclone's fstests idea). Each
+ * connector's test file is one call of this function.
+ */
+export function describeRemoteFs(name: string, setup: () => Promise<ConformanceFixture>): void {
+  describe(`${name} conformance`, () => {
+    let fx: ConformanceFixture;
+    let fs: RemoteFs;
+    let scratch: string;
+
+    beforeAll(async () => {
+      fx = await setup();
+      fs = fx.fs;
+      scratch = await mkdtemp(join(tmpdir(), 'ferry-conf-local-'));
+    });
+    afterAll(async () => {
+      await fx?.close();
+      if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
+    });
+
+    const put = async (path: string, data: Buffer | string): Promise<void> => {
+      await fs.write(path, Readable.from([Buffer.from(data)]));
+    };
+    const get = async (path: string, offset?: number): Promise<Buffer> =>
+      readAll(await fs.read(path, offset === undefined ? {} : { offset }));
+    const kindOf = async (op: () => Promise<unknown>): Promise<string> => {
+      try {
+        await op();
+        return 'no error';
+      } catch (e) {
+        expect(e).toBeInstanceOf(TransferError);
+        return (e as TransferError).kind;
+      }
+    };
+
+    it('creates folders idempotently, parents included', async () => {
+      await fs.mkdir('a/b/c');
+      await fs.mkdir('a/b/c');
+      await fs.mkdir('a');
+      expect((await fs.stat('a/b/c'))?.kind).toBe('dir');
+      expect((await fs.list('a')).map((e) => [e.name, e.path, e.kind])).toEqual([['b', 'a/b', 'dir']]);
+    });
+
+    it('reports missing paths as notFound, and stat as undefined', async () => {
+      expect(await fs.stat('no/such/file')).toBeUndefined();
+      expect(await kindOf(() => fs.list('no-such-folder'))).toBe('notFound');
+      expect(await kindOf(async () => readAll(await fs.read('no-such-file.bin')))).toBe('notFound');
+      expect(await kindOf(() => fs.remove('no-such-file.bin'))).toBe('notFound');
+    });
+
+    it('round-trips an empty file and a small file, with size and time in stat', async () => {
+      await put('empty.bin', '');
+      const small = randomBytesOf(70_001, 'small');
+      await put('small.bin', small);
+      expect((await fs.stat('empty.bin'))?.size).toBe(0);
+      const st = await fs.stat('small.bin');
+      expect(st).toMatchObject({ name: 'small.bin', path: 'small.bin', kind: 'file', size: small.length });
+      expect(st?.modifiedAt).toBeGreaterThan(Date.UTC(2020, 0, 1));
+      expect((await get('empty.bin')).length).toBe(0);
+      expect((await get('small.bin')).equals(small)).toBe(true);
+      expect((await readFile(join(fx.localPath, 'small.bin'))).equals(small)).toBe(true);
+    });
+
+    it('overwrites an existing file with shorter content, leaving no tail', async () => {
+      await put('over.txt', 'a much longer first version');
+      await put('over.txt', 'short');
+      expect((await get('over.txt')).toString()).toBe('short');
+    });
+
+    it('reads from an offset and appends, when it claims resume', async () => {
+      expect(fs.capabilities.resume).toBe(true);
+      const data = randomBytesOf(300_000, 'offset');
+      await put('offset.bin', data);
+      expect((await get('offset.bin', 123_457)).equals(data.subarray(123_457))).toBe(true);
+      await put('append.bin', data.subarray(0, 100_000));
+      await fs.write('append.bin', Readable.from([data.subarray(100_000)]), { append: true });
+      expect((await get('append.bin')).equals(data)).toBe(true);
+    });
+
+    it('renames, replacing an existing target', async () => {
+      expect(fs.rename).toBeDefined();
+      await put('from.txt', 'new');
+      await put('to.txt', 'old');
+      await fs.rename?.('from.txt', 'to.txt');
+      expect(await fs.stat('from.txt')).toBeUndefined();
+      expect((await get('to.txt')).toString()).toBe('new');
+    });
+
+    it('removes files and empty folders', async () => {
+      await fs.mkdir('gone');
+      await put('gone/f.txt', 'x');
+      await fs.remove('gone/f.txt');
+      await fs.rmdir('gone');
+      expect(await fs.stat('gone')).toBeUndefined();
+    });
+
+    it('keeps awkward names exactly: unicode NFC and NFD, emoji, quotes, #, %, leading dash, 200 characters', async () => {
+      await fs.mkdir('names');
+      for (const n of AWKWARD_NAMES) await put(`names/${n}`, `content of ${n}`);
+      const listed = (await fs.list('names')).map((e) => e.name).sort();
+      expect(listed).toEqual([...AWKWARD_NAMES].sort());
+      for (const n of AWKWARD_NAMES) expect((await get(`names/${n}`)).toString()).toBe(`content of ${n}`);
+    });
+
+    it('refuses paths that would leave its root', async () => {
+      expect(await kindOf(() => fs.stat('../outside'))).toBe('unsafeName');
+      expect(await kindOf(() => put('a/../../escape.txt', 'x'))).toBe('unsafeName');
+      expect(await kindOf(() => fs.mkdir('x/../../..'))).toBe('unsafeName');
+    });
+
+    it('lists a folder of 10,000 entries completely', async () => {
+      const dir = join(fx.localPath, 'many');
+      await mkdir(dir);
+      await Promise.all(
+        Array.from({ length: 10_000 }, (_, i) => writeFile(join(dir, `f${String(i).padStart(5, '0')}.dat`), String(i))),
+      );
+      const entries = await fs.list('many');
+      expect(entries.length).toBe(10_000);
+      expect(new Set(entries.map((e) => e.name)).size).toBe(10_000);
+      expect(entries.find((e) => e.name === 'f09999.dat')).toMatchObject({ kind: 'file', size: 4, path: 'many/f09999.dat' });
+    });
+
+    it('is refused writing where the server user may not write', async () => {
+      if (!fx.canDenyPermission) {
+        // Only the local connector under a root account lands here: root may write anywhere.
+        expect(fs.kind).toBe('local');
+        return;
+      }
+      const denied = join(fx.localPath, 'readonly');
+      await mkdir(denied);
+      await chown(denied, 0, 0);
+      await chmod(denied, 0o555);
+      expect(await kindOf(() => put('readonly/nope.txt', 'x'))).toBe('permission');
+    });
+
+    it('copies a nested tree up and back down byte-identical through the engine, keeping times', async () => {
+      const src = join(scratch, 'tree');
+      const files: Record<string, Buffer> = {
+        'top.txt': Buffer.from('top'),
+        'empty.txt': Buffer.alloc(0),
+        'one/mid.bin': randomBytesOf(512 * 1024, 'mid'),
+        'one/two/deep file.txt': Buffer.from('deep'),
+        'one/two/three/ünïcødé 📦.txt': Buffer.from('names'),
+      };
+      for (const [p, data] of Object.entries(files)) {
+        await mkdir(join(src, p, '..'), { recursive: true });
+        await writeFile(join(src, p), data);
+      }
+      const local = new LocalFs(scratch);
+      const up = await transfer({
+        source: local, sourcePath: 'tree', target: fs, targetPath: 'tree-up', recursive: true,
+        policy: 'changed', move: false, dryRun: false, journal: new MemoryResumeJournal(),
+      });
+      expect(up.failed).toEqual([]);
+      expect(up.files).toBe(5);
+      const down = await transfer({
+        source: fs, sourcePath: 'tree-up', target: local, targetPath: 'tree-down', recursive: true,
+        policy: 'changed', move: false, dryRun: false, journal: new MemoryResumeJournal(),
+      });
+      expect(down.failed).toEqual([]);
+      for (const [p, data] of Object.entries(files)) {
+        expect((await readFile(join(scratch, 'tree-down', p))).equals(data)).toBe(true);
+      }
+      if (fs.capabilities.mtimePrecisionMs > 0) {
+        const original = (await stat(join(src, 'one/mid.bin'))).mtimeMs;
+        const remote = (await fs.stat('tree-up/one/mid.bin'))?.modifiedAt ?? 0;
+        expect(Math.abs(remote - original)).toBeLessThan(fs.capabilities.mtimePrecisionMs + 1000);
+      }
+      const again = await transfer({
+        source: local, sourcePath: 'tree', target: fs, targetPath: 'tree-up', recursive: true,
+        policy: 'changed', move: false, dryRun: false, journal: new MemoryResumeJournal(),
+      });
+      expect({ files: again.files, skipped: again.skipped }).toEqual({ files: 0, skipped: 5 });
+      expect((await readdir(fx.localPath)).some((n) => n.endsWith('.ferrypart'))).toBe(false);
+    });
+
+    it('moves 200 MB up and down with flat memory and identical bytes', async () => {
+      const size = 200 * MB;
+      await writeFileFromStream(join(scratch, 'big.bin'), randomStream(size, 'big'));
+      const expected = await sha256OfFile(join(scratch, 'big.bin'));
+      const local = new LocalFs(scratch);
+      const { result: up, growthBytes: upGrowth } = await peakRssGrowth(() =>
+        transfer({
+          source: local, sourcePath: 'big.bin', target: fs, targetPath: 'big.bin', recursive: false,
+          policy: 'overwrite', move: false, dryRun: false, journal: new MemoryResumeJournal(),
+        }),
+      );
+      expect(up.failed).toEqual([]);
+      expect(await sha256Of(await fs.read('big.bin'))).toBe(expected);
+      const { result: down, growthBytes: downGrowth } = await peakRssGrowth(() =>
+        transfer({
+          source: fs, sourcePath: 'big.bin', target: local, targetPath: 'big-back.bin', recursive: false,
+          policy: 'overwrite', move: false, dryRun: false, journal: new MemoryResumeJournal(),
+        }),
+      );
+      expect(down.failed).toEqual([]);
+      expect(await sha256OfFile(join(scratch, 'big-back.bin'))).toBe(expected);
+      // Streaming end to end: memory must not grow with the file (200 MB), only by buffers.
+      expect(Math.max(upGrowth, downGrowth)).toBeLessThan(96 * MB);
+      await rm(join(scratch, 'big-back.bin'));
+      await fs.remove('big.bin');
+    });
+
+    it('cancels a running copy and removes its partial file', async () => {
+      await writeFileFromStream(join(scratch, 'cancel.bin'), randomStream(64 * MB, 'cancel'));
+      const stats = new TransferStats();
+      const abort = new AbortController();
+      const watcher = setInterval(() => {
+        if (stats.snapshot().bytesDone > 2 * MB) abort.abort();
+      }, 5);
+      const result = await transfer({
+        source: new LocalFs(scratch), sourcePath: 'cancel.bin', target: fs, targetPath: 'cancel.bin',
+        recursive: false, policy: 'overwrite', move: false, dryRun: false, journal: new MemoryResumeJournal(),
+        stats, signal: abort.signal,
+      }).finally(() => clearInterval(watcher));
+      expect(result.failed.map((f) => f.kind)).toEqual(['cancelled']);
+      expect(await fs.stat('cancel.bin')).toBeUndefined();
+      const leftovers = (await fs.list('')).filter((e) => e.name.startsWith('cancel.bin'));
+      expect(leftovers).toEqual([]);
+    });
+  });
+}
+
+async function writeFileFromStream(path: string, data: Readable): Promise<void> {
+  await pipeline(data, createWriteStream(path));
+}
