@@ -1,10 +1,13 @@
 /** Where a command writes; injected so tests can capture output without a terminal. */
 export interface CliIo {
-  readonly stdout: NodeJS.WriteStream;
-  readonly stderr: NodeJS.WriteStream;
-  readonly stdin: NodeJS.ReadStream;
+  readonly stdout: OutputStream;
+  readonly stderr: OutputStream;
+  readonly stdin: NodeJS.ReadableStream;
   readonly env: NodeJS.ProcessEnv;
 }
+
+/** A writable that may be a terminal (then it has a width). */
+export type OutputStream = NodeJS.WritableStream & { readonly isTTY?: boolean; readonly columns?: number };
 
 export function print(io: CliIo, line = ''): void {
   io.stdout.write(`${line}\n`);

@@ -1,5 +1,6 @@
 import type { TransferSnapshot } from '../engine/TransferStats.js';
 import { formatBytes, formatDuration } from './format.js';
+import type { OutputStream } from './io.js';
 
 const BAR_WIDTH = 24;
 
@@ -22,12 +23,12 @@ function doneFiles(s: TransferSnapshot): number {
 /** Redraws the status line at most every `intervalMs` while a transfer runs, on a TTY only. */
 export function startProgress(
   snapshot: () => TransferSnapshot,
-  out: NodeJS.WriteStream,
+  out: OutputStream,
   intervalMs = 250,
 ): { stop(): void } {
-  if (!out.isTTY) return { stop: () => undefined };
+  if (out.isTTY !== true) return { stop: () => undefined };
   const draw = (): void => {
-    out.write(`\r\x1b[2K${renderProgressLine(snapshot(), out.columns || 80)}`);
+    out.write(`\r\x1b[2K${renderProgressLine(snapshot(), out.columns ?? 80)}`);
   };
   const timer = setInterval(draw, intervalMs);
   return {

@@ -26,7 +26,7 @@ interface Slot<C> {
 
 interface Waiter {
   readonly wake: () => void;
-  readonly fail: (e: unknown) => void;
+  readonly fail: (e: Error) => void;
 }
 
 /**
@@ -129,7 +129,8 @@ export class ClientPool<C> {
       const onAbort = (): void => {
         const i = this.#waiters.indexOf(waiter);
         if (i >= 0) this.#waiters.splice(i, 1);
-        reject(signal?.reason instanceof Error ? signal.reason : new TransferError('cancelled', 'Cancelled'));
+        const reason: unknown = signal?.reason;
+        reject(reason instanceof Error ? reason : new TransferError('cancelled', 'Cancelled'));
       };
       const waiter: Waiter = {
         wake: () => {

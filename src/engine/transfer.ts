@@ -104,7 +104,7 @@ export async function transfer(req: TransferRequest): Promise<TransferSummary> {
     for (let i = 0; i < results.length; i++) stats.settle('failed', 0);
 
     const existing = await listTargets(req.target, files, abort.signal);
-    if (!req.dryRun) await makeTargetDirs(req.target, files, abort.signal);
+    const dirFailures = req.dryRun ? new Map<string, TransferError>() : await makeTargetDirs(req.target, files, abort.signal);
     const limit = Math.max(
       1,
       Math.min(req.concurrency ?? DEFAULT_CONCURRENCY, req.source.capabilities.maxConcurrency, req.target.capabilities.maxConcurrency),
@@ -114,6 +114,11 @@ export async function transfer(req: TransferRequest): Promise<TransferSummary> {
       if (fatal !== undefined) {
         stats.settle('failed', Math.max(0, file.entry.size));
         return failed(file, fatal, `not attempted: ${fatal.message}`);
+      }
+      const dirFailure = dirFailures.get(parentOf(file.targetPath));
+      if (dirFailure !== undefined) {
+        stats.settle('failed', Math.max(0, file.entry.size));
+        return failed(file, dirFailure, `cannot create the target folder: ${dirFailure.message}`);
       }
       const result = await transferOne(req, file, existing, stats, abort.signal);
       if (result.status === 'failed' && result.errorKind !== undefined && isFatalKind(result.errorKind) && !fatal) {
@@ -200,13 +205,33 @@ async function listTargets(
   return found;
 }
 
-async function makeTargetDirs(fs: RemoteFs, files: ReadonlyArray<PlannedFile>, signal: AbortSignal): Promise<void> {
+/**
+ * Creates every target folder, parents first. A folder that cannot be made fails only the files meant
+ * for it (and its subfolders); the returned map says which, and why.
+ */
+async function makeTargetDirs(
+  fs: RemoteFs,
+  files: ReadonlyArray<PlannedFile>,
+  signal: AbortSignal,
+): Promise<Map<string, TransferError>> {
   const folders = [...new Set(files.map((f) => parentOf(f.targetPath)))].filter((d) => d !== '').sort();
-  // Parents first, so that each mkdir creates at most one level on servers without recursive mkdir.
+  const failures = new Map<string, TransferError>();
   for (const dir of folders) {
     signal.throwIfAborted();
-    await fs.mkdir(dir);
+    const inherited = failures.get(parentOf(dir));
+    if (inherited !== undefined) {
+      failures.set(dir, inherited);
+      continue;
+    }
+    try {
+      await fs.mkdir(dir);
+    } catch (e) {
+      const error = toTransferError(e);
+      if (error.fatal || error.kind === 'cancelled') throw error;
+      failures.set(dir, error);
+    }
   }
+  return failures;
 }
 
 async function transferOne(

@@ -4,7 +4,7 @@ import { isValidConnectionName, type ConnectionConfig } from '../../config/Conne
 import { readUserFile } from '../../config/readUserFile.js';
 import { TransferError } from '../../connectors/errors.js';
 import type { ServerReport } from '../../connectors/types.js';
-import { normalizeFingerprint } from '../../security/tlsTrust.js';
+import { formatPin, parseFingerprints } from '../../security/tlsTrust.js';
 import { assertNever } from '../../shared/util/assertNever.js';
 import type { Workspace } from '../../workspace/Workspace.js';
 import { print, readSecretFromStdin, type CliIo } from '../io.js';
@@ -179,7 +179,7 @@ async function buildConfig(
           root: parsed.root,
           hasPassword: true,
           ...(opts.ca === undefined ? {} : { caFile: opts.ca }),
-          ...(opts.tlsFingerprint === undefined ? {} : { tlsFingerprint: normalizeFingerprint(opts.tlsFingerprint) }),
+          ...(opts.tlsFingerprint === undefined ? {} : { tlsFingerprint: parseFingerprints(opts.tlsFingerprint).map(formatPin).join(',') }),
           ...maxConnections,
         },
         secrets: { password: stdinSecret },

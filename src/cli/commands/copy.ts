@@ -3,6 +3,7 @@ import { TransferError } from '../../connectors/errors.js';
 import { CONFLICT_POLICIES, type ConflictPolicy } from '../../engine/conflict.js';
 import { transfer, type TransferSummary } from '../../engine/transfer.js';
 import { TransferStats } from '../../engine/TransferStats.js';
+import { toTransferError } from '../../engine/retry.js';
 import type { Workspace } from '../../workspace/Workspace.js';
 import { formatBytes, formatDuration } from '../format.js';
 import { print, warn, type CliIo } from '../io.js';
@@ -76,6 +77,10 @@ export function registerCopyCommands(
                         warn(io, `\nretrying ${path} in ${Math.round(delay / 100) / 10} s (attempt ${attempt} failed: ${e.message})`),
                     }),
               });
+            } catch (e) {
+              // A script reading --json output must get JSON even when nothing could start.
+              if (opts.json === true) print(io, JSON.stringify({ error: errorView(e) }, null, 2));
+              throw e;
             } finally {
               progress?.stop();
             }
@@ -89,6 +94,11 @@ export function registerCopyCommands(
         }
       });
   }
+}
+
+function errorView(e: unknown): { kind: string; message: string } {
+  const error = toTransferError(e);
+  return { kind: error.kind, message: error.message };
 }
 
 function parsePolicy(value: string): ConflictPolicy {

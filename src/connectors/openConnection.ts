@@ -1,0 +1,79 @@
+import type { ConnectionConfig } from '../config/ConnectionStore.js';
+import { readUserFile } from '../config/readUserFile.js';
+import { KnownHosts, defaultReadOnlyKnownHostsPaths } from '../security/KnownHosts.js';
+import { secretKey } from '../security/secretKeys.js';
+import type { SecretStore } from '../security/SecretStore.js';
+import { loadTlsTrust } from '../security/tlsTrust.js';
+import { assertNever } from '../shared/util/assertNever.js';
+import { TransferError } from './errors.js';
+import { FtpFs } from './ftp/FtpFs.js';
+import { LocalFs } from './local/LocalFs.js';
+import { SftpFs } from './sftp/SftpFs.js';
+import type { RemoteFs } from './types.js';
+
+export interface OpenDeps {
+  readonly secrets: SecretStore;
+  /** Ferry's own known_hosts file. */
+  readonly knownHostsFile: string;
+}
+
+/** Builds the connector for a saved connection, fetching its secrets from the secret store. */
+export async function openConnection(config: ConnectionConfig, deps: OpenDeps): Promise<RemoteFs> {
+  switch (config.kind) {
+    case 'local':
+      return new LocalFs(config.root);
+    case 'sftp': {
+      const password = config.hasPassword ? await requireSecret(deps.secrets, config.name, 'password') : undefined;
+      const passphrase = config.hasKeyPassphrase ? await requireSecret(deps.secrets, config.name, 'keyPassphrase') : undefined;
+      const privateKey = config.keyFile === undefined ? undefined : await readUserFile(config.keyFile, 'private key');
+      const agent = config.useAgent ? process.env['SSH_AUTH_SOCK'] : undefined;
+      if (config.useAgent && agent === undefined) {
+        throw new TransferError('config', `Connection "${config.name}" uses ssh-agent, but SSH_AUTH_SOCK is not set`);
+      }
+      return new SftpFs({
+        host: config.host,
+        port: config.port,
+        username: config.user,
+        root: config.root,
+        hostKeys: new KnownHosts({
+          path: deps.knownHostsFile,
+          readOnlyPaths: defaultReadOnlyKnownHostsPaths(),
+          policy: config.hostKeyPolicy,
+        }),
+        ...(password === undefined ? {} : { password }),
+        ...(privateKey === undefined ? {} : { privateKey }),
+        ...(passphrase === undefined ? {} : { passphrase }),
+        ...(agent === undefined ? {} : { agent }),
+        ...(config.maxConnections === undefined ? {} : { maxConnections: config.maxConnections }),
+      });
+    }
+    case 'ftp': {
+      const password = await requireSecret(deps.secrets, config.name, 'password');
+      const trust = await loadTlsTrust({
+        ...(config.caFile === undefined ? {} : { caFile: config.caFile }),
+        ...(config.tlsFingerprint === undefined ? {} : { fingerprint: config.tlsFingerprint }),
+      });
+      return new FtpFs({
+        host: config.host,
+        port: config.port,
+        username: config.user,
+        password,
+        root: config.root,
+        security: config.security,
+        trust,
+        ...(config.maxConnections === undefined ? {} : { maxConnections: config.maxConnections }),
+      });
+    }
+    default:
+      return assertNever(config, 'connection');
+  }
+}
+
+async function requireSecret(secrets: SecretStore, name: string, what: 'password' | 'keyPassphrase'): Promise<string> {
+  const value = await secrets.get(secretKey(name, what));
+  if (value === undefined) {
+    const label = what === 'password' ? 'password' : 'key passphrase';
+    throw new TransferError('config', `The ${label} of connection "${name}" is missing from the secret store: add the connection again`);
+  }
+  return value;
+}
