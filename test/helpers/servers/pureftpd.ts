@@ -112,6 +112,9 @@ export async function startPureFtpd(
     '-E', // no anonymous logins
     '-A', // chroot everyone
     '-H', // no reverse DNS
+    // pure-ftpd lists at most 2,000 entries by default; the conformance suite lists 10,000.
+    '-L',
+    '20000:8',
     '-c',
     '200',
     '-C',
