@@ -76,9 +76,13 @@ export class ClientPool<C> {
         let client: C;
         try {
           client = await this.#opts.create(signal);
-        } finally {
+        } catch (e) {
+          // The budget this attempt held is free again: a waiter may try its own connection.
           this.#opening--;
+          this.#wakeOne();
+          throw e;
         }
+        this.#opening--;
         if (this.#closed) {
           await this.#opts.destroy(client);
           throw new TransferError('cancelled', 'The connection pool is closed');

@@ -185,3 +185,25 @@ describe('progress accounting', () => {
     expect(renderProgressLine(stats.snapshot(), 200)).toMatch(/100% 600 B\/600 B .* 2\/2 files, 1 failed/);
   });
 });
+
+describe('client pool when connecting fails', () => {
+  it('wakes a waiting caller so it can try its own connection', async () => {
+    let attempts = 0;
+    const pool = new ClientPool<number>({
+      maxClients: 1,
+      leasesPerClient: 1,
+      create: async () => {
+        attempts++;
+        await new Promise((r) => setTimeout(r, 5));
+        if (attempts === 1) throw new TransferError('network', 'refused');
+        return attempts;
+      },
+      destroy: async () => undefined,
+      isBroken: () => false,
+    });
+    const [first, second] = await Promise.allSettled([pool.use(async (c) => c), pool.use(async (c) => c)]);
+    expect(first.status).toBe('rejected');
+    expect(second).toEqual({ status: 'fulfilled', value: 2 });
+    await pool.close();
+  });
+});
