@@ -9,6 +9,11 @@ export interface ClientPoolOptions<C> {
   readonly destroy: (client: C) => Promise<void>;
   /** Whether an error thrown while a client was in use means the client can no longer be trusted. */
   readonly isBroken: (error: unknown) => boolean;
+  /**
+   * Whether a failed connection attempt means the server is full ("421 Too many connections"). Then the
+   * pool keeps to the connections it already has, for good, instead of failing the caller.
+   */
+  readonly isServerFull?: (error: unknown) => boolean;
 }
 
 /** A borrowed client. Exactly one of `release` or `discard` must be called. */
@@ -40,10 +45,18 @@ export class ClientPool<C> {
   readonly #waiters: Waiter[] = [];
   #opening = 0;
   #closed = false;
+  /** The budget in force: `maxClients`, lowered when the server turns out to allow fewer. */
+  #limit: number;
 
   constructor(opts: ClientPoolOptions<C>) {
     if (opts.maxClients < 1 || opts.leasesPerClient < 1) throw new RangeError('A pool needs at least one lease');
     this.#opts = opts;
+    this.#limit = opts.maxClients;
+  }
+
+  /** The connection budget in force; lower than `maxClients` once the server refused more. */
+  get limit(): number {
+    return this.#limit;
   }
 
   /** Connections currently open (not counting ones being opened). */
@@ -71,14 +84,19 @@ export class ClientPool<C> {
       signal?.throwIfAborted();
       const free = this.#slots.find((s) => s.leases < this.#opts.leasesPerClient);
       if (free !== undefined) return this.#lease(free);
-      if (this.#slots.length + this.#opening < this.#opts.maxClients) {
+      if (this.#slots.length + this.#opening < this.#limit) {
         this.#opening++;
         let client: C;
         try {
           client = await this.#opts.create(signal);
         } catch (e) {
-          // The budget this attempt held is free again: a waiter may try its own connection.
           this.#opening--;
+          if (this.#slots.length > 0 && this.#opts.isServerFull?.(e) === true) {
+            // The server allows only the connections we hold: share those rather than fail.
+            this.#limit = Math.max(1, this.#slots.length);
+            continue;
+          }
+          // The budget this attempt held is free again: a waiter may try its own connection.
           this.#wakeOne();
           throw e;
         }

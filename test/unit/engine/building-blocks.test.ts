@@ -207,3 +207,44 @@ describe('client pool when connecting fails', () => {
     await pool.close();
   });
 });
+
+describe('client pool when the server is full', () => {
+  it('keeps to the connections it has instead of failing the caller', async () => {
+    let opened = 0;
+    const full = new TransferError('rateLimited', '421 Too many connections');
+    const pool = new ClientPool<number>({
+      maxClients: 4,
+      leasesPerClient: 1,
+      create: async () => {
+        if (opened >= 2) throw full;
+        return ++opened;
+      },
+      destroy: async () => undefined,
+      isBroken: () => false,
+      isServerFull: (e) => e === full,
+    });
+    const served: number[] = [];
+    await Promise.all(
+      Array.from({ length: 6 }, () =>
+        pool.use(async (c) => {
+          served.push(c);
+          await new Promise((r) => setTimeout(r, 5));
+        }),
+      ),
+    );
+    expect(served).toHaveLength(6);
+    expect(new Set(served)).toEqual(new Set([1, 2]));
+    expect(pool.limit).toBe(2);
+    await pool.close();
+  });
+
+  it('still fails when the very first connection is refused', async () => {
+    const full = new TransferError('rateLimited', '421 Too many connections');
+    const pool = new ClientPool<number>({
+      maxClients: 2, leasesPerClient: 1, create: async () => Promise.reject(full), destroy: async () => undefined,
+      isBroken: () => false, isServerFull: () => true,
+    });
+    await expect(pool.use(async (c) => c)).rejects.toBe(full);
+    await pool.close();
+  });
+});
