@@ -5,8 +5,10 @@
  */
 const NODE_BUILTINS = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'net', 'tls', 'crypto', 'stream', 'stream/*', 'http', 'https', 'worker_threads'];
 
+/** @param {unknown[]} patterns @returns {import('eslint').Linter.RulesRecord} */
 const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 
+/** @type {import('eslint').Linter.Config[]} */
 export const boundaries = [
   {
     files: ['src/**/*.ts'],
