@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import type { ConnectionOptions, PeerCertificate, TLSSocket } from 'node:tls';
 import { TransferError } from '../connectors/errors.js';
 import { assertNever } from '../shared/util/assertNever.js';
+import { systemRootCertificates } from './systemRoots.js';
 
 /**
  * One pinned identity. A certificate pin matches exactly one certificate; a public-key pin (the
@@ -15,7 +16,7 @@ export type CertificatePin =
 
 /**
  * How a TLS server proves who it is.
- * - `system`: a chain to Node's bundled root store, valid for the host name or IP.
+ * - `system`: a chain to Node's bundled roots or the operating system's store, valid for the host name or IP.
  * - `ca`: a chain to one of the given CA certificates only (the system store is not consulted), valid for
  *   the host name or IP.
  * - `pin`: the server's certificate (or key) equals one of the pins; chain, expiry and host name are not
@@ -156,7 +157,16 @@ export function tlsConnectOptions(trust: TlsTrust, host: string): ConnectionOpti
     rejectUnauthorized: false,
     minVersion: 'TLSv1.2',
   };
-  return trust.kind === 'ca' ? { ...base, ca: trust.caPem } : base;
+  switch (trust.kind) {
+    case 'ca':
+      return { ...base, ca: trust.caPem };
+    case 'system':
+      return { ...base, ca: [...systemRootCertificates()] };
+    case 'pin':
+      return base;
+    default:
+      return assertNever(trust, 'TLS trust');
+  }
 }
 
 /** Reads the facts `checkPeer` needs from an established TLS socket. */

@@ -1,3 +1,4 @@
+import { rootCertificates } from 'node:tls';
 import { execFile } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -166,12 +167,13 @@ describe('checkPeer', () => {
 });
 
 describe('tlsConnectOptions', () => {
-  it('lets the caller decide, with SNI only for names and the CA only in CA mode', () => {
+  it('lets the caller decide, with SNI only for names, the given CA in CA mode, the system roots in system mode', () => {
     const byIp = tlsConnectOptions({ kind: 'system' }, '127.0.0.1');
     expect(byIp.rejectUnauthorized).toBe(false);
     expect(byIp.servername).toBeUndefined();
     expect(byIp.host).toBe('127.0.0.1');
-    expect(byIp.ca).toBeUndefined();
+    expect(byIp.ca).toEqual(expect.arrayContaining([...rootCertificates]));
+    expect(tlsConnectOptions({ kind: 'pin', pins: [] }, 'h').ca).toBeUndefined();
     const byName = tlsConnectOptions({ kind: 'ca', caPem: 'PEM', source: 'f' }, 'ftp.example.com');
     expect(byName.servername).toBe('ftp.example.com');
     expect(byName.ca).toBe('PEM');
