@@ -1,3 +1,4 @@
+import { createInterface } from 'node:readline/promises';
 /** Where a command writes; injected so tests can capture output without a terminal. */
 export interface CliIo {
   readonly stdout: OutputStream;
@@ -22,4 +23,20 @@ export async function readSecretFromStdin(io: CliIo): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of io.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+/** Asks a yes/no question on the terminal; only "y" or "yes" counts as yes. */
+export async function askYesNo(io: CliIo, question: string): Promise<boolean> {
+  const rl = createInterface({ input: io.stdin, output: io.stderr, terminal: true });
+  try {
+    const answer = await rl.question(`${question} [y/N] `);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}
+
+/** Whether a person can answer questions: both standard input and the error stream are terminals. */
+export function isInteractive(io: CliIo): boolean {
+  return (io.stdin as { isTTY?: boolean }).isTTY === true && io.stderr.isTTY === true;
 }

@@ -6,7 +6,8 @@ import { registerConnectionCommands } from './commands/connection.js';
 import { registerCopyCommands, type CopyOutcome } from './commands/copy.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerLsCommand } from './commands/ls.js';
-import { warn, type CliIo } from './io.js';
+import { askYesNo, isInteractive, warn, type CliIo } from './io.js';
+import type { UnknownHostKey } from '../security/KnownHosts.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -15,7 +16,15 @@ export const EXIT_USAGE = 2;
 /** Runs one CLI invocation and returns its exit code: 0 all done, 1 something failed, 2 usage or configuration. */
 export async function runCli(argv: ReadonlyArray<string>, io: CliIo, signal: AbortSignal): Promise<number> {
   let ws: Workspace | undefined;
-  const workspace = (): Workspace => (ws ??= new Workspace(ferryPaths(io.env), io.env));
+  const confirmHostKey = isInteractive(io)
+    ? (q: UnknownHostKey): Promise<boolean> =>
+        askYesNo(
+          io,
+          `The host key of ${q.host}:${q.port} is not known.\n${q.keyType} key fingerprint is ${q.fingerprint}.\n` +
+            "Compare it with the fingerprint the server's administrator gives you. Trust it and connect?",
+        )
+    : undefined;
+  const workspace = (): Workspace => (ws ??= new Workspace(ferryPaths(io.env), io.env, confirmHostKey));
   const outcome: CopyOutcome = { anyFailed: false };
   const program = new Command('ferry')
     .description('Ferry: managed file exchange between FTP, FTPS, SFTP, local folders and Salesforce')

@@ -1,6 +1,6 @@
 import type { ConnectionConfig } from '../config/ConnectionStore.js';
 import { readUserFile } from '../config/readUserFile.js';
-import { KnownHosts, defaultReadOnlyKnownHostsPaths } from '../security/KnownHosts.js';
+import { KnownHosts, defaultReadOnlyKnownHostsPaths, type UnknownHostKey } from '../security/KnownHosts.js';
 import { secretKey } from '../security/secretKeys.js';
 import type { SecretStore } from '../security/SecretStore.js';
 import { loadTlsTrust } from '../security/tlsTrust.js';
@@ -15,6 +15,8 @@ export interface OpenDeps {
   readonly secrets: SecretStore;
   /** Ferry's own known_hosts file. */
   readonly knownHostsFile: string;
+  /** Asks a person about an unknown SSH host key; absent when nobody is at a terminal. */
+  readonly confirmHostKey?: (question: UnknownHostKey) => Promise<boolean>;
 }
 
 /** Builds the connector for a saved connection, fetching its secrets from the secret store. */
@@ -39,6 +41,7 @@ export async function openConnection(config: ConnectionConfig, deps: OpenDeps): 
           path: deps.knownHostsFile,
           readOnlyPaths: defaultReadOnlyKnownHostsPaths(),
           policy: config.hostKeyPolicy,
+          ...(deps.confirmHostKey === undefined ? {} : { confirmUnknown: deps.confirmHostKey }),
         }),
         ...(password === undefined ? {} : { password }),
         ...(privateKey === undefined ? {} : { privateKey }),

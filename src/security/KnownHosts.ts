@@ -35,6 +35,19 @@ export interface KnownHostsOptions {
   readonly policy: HostKeyPolicy;
   /** Write new entries as `|1|salt|hash` (OpenSSH `HashKnownHosts yes`) so the file does not reveal host names. */
   readonly hashNewEntries?: boolean;
+  /**
+   * Asks a person at a terminal whether to trust an unknown key under the 'strict' policy (what OpenSSH
+   * asks on first contact). Absent in non-interactive use, where an unknown key is refused.
+   */
+  readonly confirmUnknown?: (question: UnknownHostKey) => Promise<boolean>;
+}
+
+/** What a person needs to decide about a key seen for the first time. */
+export interface UnknownHostKey {
+  readonly host: string;
+  readonly port: number;
+  readonly keyType: string;
+  readonly fingerprint: string;
 }
 
 /** One usable line of a known_hosts file. */
@@ -186,7 +199,12 @@ export class KnownHosts implements HostKeyVerifier {
           "If the server's administrator confirms the new key, remove the old entry and accept the new one.",
       );
     }
-    if (this.#opts.policy === 'strict') {
+    const confirm = this.#opts.confirmUnknown;
+    const confirmed =
+      this.#opts.policy === 'strict' &&
+      confirm !== undefined &&
+      (await confirm({ host, port, keyType: keyTypeOf(key) ?? 'unknown type', fingerprint: fingerprintSha256(key) }));
+    if (this.#opts.policy === 'strict' && !confirmed) {
       return new TransferError(
         'hostKey',
         `The host key of ${where} is not known. The server presented ${presented}. ` +

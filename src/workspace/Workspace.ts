@@ -8,6 +8,7 @@ import { openConnection } from '../connectors/openConnection.js';
 import { FileResumeJournal, type ResumeJournal } from '../engine/ResumeJournal.js';
 import { EncryptedFileSecretStore, type SecretStore } from '../security/SecretStore.js';
 import { secretKey } from '../security/secretKeys.js';
+import type { UnknownHostKey } from '../security/KnownHosts.js';
 import type { Location } from '../cli/location.js';
 
 /** A location resolved to a connector and a path inside it. */
@@ -27,8 +28,15 @@ export class Workspace {
   readonly secrets: SecretStore;
   readonly journal: ResumeJournal;
 
-  constructor(paths: FerryPaths, env: NodeJS.ProcessEnv = process.env) {
+  readonly #confirmHostKey: ((question: UnknownHostKey) => Promise<boolean>) | undefined;
+
+  constructor(
+    paths: FerryPaths,
+    env: NodeJS.ProcessEnv = process.env,
+    confirmHostKey?: (question: UnknownHostKey) => Promise<boolean>,
+  ) {
     this.paths = paths;
+    this.#confirmHostKey = confirmHostKey;
     this.connections = new ConnectionStore(paths.connections);
     const passphrase = env['FERRY_MASTER_PASSWORD'];
     this.secrets = new EncryptedFileSecretStore({
@@ -48,7 +56,11 @@ export class Workspace {
   }
 
   async open(name: string): Promise<RemoteFs> {
-    return openConnection(await this.config(name), { secrets: this.secrets, knownHostsFile: this.paths.knownHosts });
+    return openConnection(await this.config(name), {
+      secrets: this.secrets,
+      knownHostsFile: this.paths.knownHosts,
+      ...(this.#confirmHostKey === undefined ? {} : { confirmHostKey: this.#confirmHostKey }),
+    });
   }
 
   async openLocation(location: Location): Promise<OpenedLocation> {

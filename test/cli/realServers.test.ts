@@ -86,6 +86,37 @@ describe('a new user with the README: SFTP and FTPS connections, a tree copied b
     expect((await ferry(['ls', 'partner-key:', '--json'])).code).toBe(0);
   });
 
+  it('SFTP at a terminal: asks whether to trust a new host key, as OpenSSH does', async () => {
+    const sftp = servers.sftp;
+    const url = `sftp://${sftp.user}@${sftp.host}:${sftp.port}${sftp.home}`;
+    const answer = async (reply: string): Promise<{ code: number; prompt: string }> => {
+      const terminalIn = Object.assign(new PassThrough(), { isTTY: true });
+      const terminalErr = Object.assign(new PassThrough(), { isTTY: true, columns: 80 });
+      let prompt = '';
+      let replied = false;
+      terminalErr.on('data', (c: Buffer) => {
+        prompt += c.toString();
+        // Answer once: a terminal echoes what is typed, which must not trigger another answer.
+        if (!replied && prompt.includes('[y/N]')) {
+          replied = true;
+          terminalIn.write(reply);
+        }
+      });
+      const code = await runCli(
+        ['connection', 'add', `asked-${reply.trim() || 'none'}`, url, '--key', sftp.privateKeyPath],
+        { stdout: new PassThrough(), stderr: terminalErr, stdin: terminalIn, env: { FERRY_HOME: join(home, 'interactive') } },
+        new AbortController().signal,
+      );
+      return { code, prompt };
+    };
+    const no = await answer('n\n');
+    expect(no.code).toBe(1);
+    expect(no.prompt).toContain(sftp.hostKeyFingerprint);
+    const yes = await answer('y\n');
+    expect(yes.code).toBe(0);
+    expect(await readFile(join(home, 'interactive', 'known_hosts'), 'utf8')).toContain(sftp.hostKeyLine.split(' ')[1]);
+  });
+
   it('FTPS (explicit TLS): refuses the self-signed certificate until it is pinned, then copies both ways', async () => {
     const ftp = servers.ftp['vsftpd-explicit'];
     const scratch = await makeScratch(ftp.home, 'readme-ftpes');
