@@ -76,8 +76,13 @@ export async function copyFile(req: CopyFileRequest): Promise<CopyFileResult> {
   const journalKey = `${target.description}\0${writePath}`;
   const identity = `${source.description}\0${entry.path}\0${entry.size}\0${entry.modifiedAt ?? ''}`;
 
+  const hooks = { ...(signal ? { signal } : {}), ...(req.onRetry ? { onRetry: req.onRetry } : {}) };
+  // Every step that talks to a server is retried, not only the bytes: a link that drops while
+  // publishing must not fail a file that was completely sent and verified.
+  const again = <T>(op: (attempt: number) => Promise<T>): Promise<T> => withRetries(req.retry, op, hooks);
+
   let offset = decision.kind === 'append' ? decision.offset : 0;
-  if (usePartial) offset = await reusablePartialBytes(req, writePath, journalKey, identity, canResume);
+  if (usePartial) offset = await again(() => reusablePartialBytes(req, writePath, journalKey, identity, canResume));
   if (usePartial) await journal.put(journalKey, identity);
   const startedAt = offset;
   let restartFromZero = false;
@@ -122,13 +127,15 @@ export async function copyFile(req: CopyFileRequest): Promise<CopyFileResult> {
           );
         }
       },
-      { ...(signal ? { signal } : {}), ...(req.onRetry ? { onRetry: req.onRetry } : {}) },
+      hooks,
     );
-    const verifiedBy = await verifyHash(req, writePath, streamedHash);
-    if (usePartial) await publish(target, writePath, decision.targetPath);
+    const verifiedBy = await again(() => verifyHash(req, writePath, streamedHash));
+    if (usePartial) await again((attempt) => publish(target, writePath, decision.targetPath, entry.size, attempt));
     if (usePartial) await journal.delete(journalKey);
-    if (req.preserveModifiedTime && entry.modifiedAt !== undefined && target.setModifiedTime !== undefined) {
-      await target.setModifiedTime(decision.targetPath, entry.modifiedAt);
+    const setTime = target.setModifiedTime?.bind(target);
+    if (req.preserveModifiedTime && entry.modifiedAt !== undefined && setTime !== undefined) {
+      const at = entry.modifiedAt;
+      await again(() => setTime(decision.targetPath, at));
     }
     return { targetPath: decision.targetPath, bytes: entry.size, verifiedBy, resumedFrom: startedAt };
   } catch (e) {
@@ -203,10 +210,18 @@ async function verifyHash(
   return ['size', expected.kind];
 }
 
-/** Moves the verified partial file onto its final name, replacing an older file where allowed. */
-async function publish(target: RemoteFs, from: string, to: string): Promise<void> {
+/**
+ * Moves the verified partial file onto its final name, replacing an older file where allowed. On a
+ * retry the earlier rename may have happened with only its reply lost: then the partial is gone and the
+ * final file has the full size, and there is nothing left to do.
+ */
+async function publish(target: RemoteFs, from: string, to: string, size: number, attempt: number): Promise<void> {
   const rename = target.rename?.bind(target);
   if (rename === undefined) throw new TransferError('unsupported', `${target.description} cannot rename`);
+  if (attempt > 1 && (await target.stat(from)) === undefined) {
+    const published = await target.stat(to);
+    if (published !== undefined && (size < 0 || published.size === size)) return;
+  }
   try {
     await rename(from, to);
   } catch (e) {

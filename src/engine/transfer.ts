@@ -6,7 +6,7 @@ import { mapWithConcurrency } from './concurrency.js';
 import { decide, numberedName, type ConflictPolicy, type CopyDecision } from './conflict.js';
 import { copyFile, isPartialName } from './copyFile.js';
 import type { ResumeJournal } from './ResumeJournal.js';
-import { DEFAULT_RETRY, toTransferError, type RetryPolicy } from './retry.js';
+import { DEFAULT_RETRY, toTransferError, withRetries, type RetryPolicy } from './retry.js';
 import { TransferStats } from './TransferStats.js';
 
 export interface TransferRequest {
@@ -77,9 +77,16 @@ export async function transfer(req: TransferRequest): Promise<TransferSummary> {
   const forwardAbort = (): void => abort.abort(req.signal?.reason);
   req.signal?.addEventListener('abort', forwardAbort, { once: true });
   const results: ItemResult[] = [];
+  // Preparation is retried like the transfers: a refused or stalled first connection must not fail a
+  // run that the next connection would serve.
+  const retrying: Retrying = (op) =>
+    withRetries(req.retry ?? DEFAULT_RETRY, op, {
+      signal: abort.signal,
+      ...(req.onRetry ? { onRetry: (e, attempt, delay) => req.onRetry?.(req.sourcePath, e, attempt, delay) } : {}),
+    });
   try {
     const sourcePath = normalizeRelative(req.sourcePath);
-    const root = await req.source.stat(sourcePath, abort.signal);
+    const root = await retrying(() => req.source.stat(sourcePath, abort.signal));
     if (root === undefined) {
       throw new TransferError('notFound', `Source not found: ${req.source.description}/${sourcePath}`, {
         path: sourcePath,
@@ -91,11 +98,11 @@ export async function transfer(req: TransferRequest): Promise<TransferSummary> {
       if (!req.recursive) {
         throw new TransferError('validation', `${sourcePath || '/'} is a folder: add --recursive to copy it`);
       }
-      const walked = await walk(req.source, sourcePath, normalizeRelative(req.targetPath), results, abort.signal);
+      const walked = await walk(req.source, sourcePath, normalizeRelative(req.targetPath), results, abort.signal, retrying);
       files = walked.files;
       sourceDirs = walked.dirs;
     } else {
-      files = [{ entry: root, targetPath: await fileTargetPath(req, root) }];
+      files = [{ entry: root, targetPath: await fileTargetPath(req, root, retrying) }];
     }
     stats.plan(
       files.length,
@@ -103,8 +110,10 @@ export async function transfer(req: TransferRequest): Promise<TransferSummary> {
     );
     for (let i = 0; i < results.length; i++) stats.settle('failed', 0);
 
-    const existing = await listTargets(req.target, files, abort.signal);
-    const dirFailures = req.dryRun ? new Map<string, TransferError>() : await makeTargetDirs(req.target, files, abort.signal);
+    const existing = await listTargets(req.target, files, abort.signal, retrying);
+    const dirFailures = req.dryRun
+      ? new Map<string, TransferError>()
+      : await makeTargetDirs(req.target, files, abort.signal, retrying);
     const limit = Math.max(
       1,
       Math.min(req.concurrency ?? DEFAULT_CONCURRENCY, req.source.capabilities.maxConcurrency, req.target.capabilities.maxConcurrency),
@@ -120,7 +129,7 @@ export async function transfer(req: TransferRequest): Promise<TransferSummary> {
         stats.settle('failed', Math.max(0, file.entry.size));
         return failed(file, dirFailure, `cannot create the target folder: ${dirFailure.message}`);
       }
-      const result = await transferOne(req, file, existing, stats, abort.signal);
+      const result = await transferOne(req, file, existing, stats, abort.signal, retrying);
       if (result.status === 'failed' && result.errorKind !== undefined && isFatalKind(result.errorKind) && !fatal) {
         fatal = new TransferError(result.errorKind, result.reason ?? 'fatal error');
         abort.abort(fatal);
@@ -139,11 +148,13 @@ function isFatalKind(kind: TransferErrorKind): boolean {
   return new TransferError(kind, '').fatal || kind === 'cancelled';
 }
 
-async function fileTargetPath(req: TransferRequest, entry: RemoteEntry): Promise<string> {
+type Retrying = <T>(op: () => Promise<T>) => Promise<T>;
+
+async function fileTargetPath(req: TransferRequest, entry: RemoteEntry, retrying: Retrying): Promise<string> {
   const target = normalizeRelative(req.targetPath);
   const intoFolder = req.targetPath.endsWith('/') || target === '';
   if (intoFolder) return joinRelative(target, entry.name);
-  const existing = await req.target.stat(target, req.signal);
+  const existing = await retrying(() => req.target.stat(target, req.signal));
   return existing?.kind === 'dir' ? joinRelative(target, entry.name) : target;
 }
 
@@ -154,6 +165,7 @@ async function walk(
   targetRoot: string,
   results: ItemResult[],
   signal: AbortSignal,
+  retrying: Retrying,
 ): Promise<{ files: PlannedFile[]; dirs: string[] }> {
   const files: PlannedFile[] = [];
   const dirs: string[] = [];
@@ -161,13 +173,19 @@ async function walk(
   const parallel = Math.max(1, Math.min(8, fs.capabilities.maxConcurrency));
   while (level.length > 0) {
     const listings = await mapWithConcurrency(level, parallel, async (dir) => {
-      const entries = await fs.list(dir, {
-        signal,
-        onUnsafeName: (name, reason) => {
-          const shown = `${dir === '' ? '' : `${dir}/`}${JSON.stringify(name)}`;
-          results.push({ source: shown, status: 'failed', bytes: 0, errorKind: 'unsafeName', reason: `refused name: ${reason}` });
-        },
+      // Refusals are collected per attempt, so a listing retried after a dropped link reports each once.
+      let refused: ItemResult[] = [];
+      const entries = await retrying(() => {
+        refused = [];
+        return fs.list(dir, {
+          signal,
+          onUnsafeName: (name, reason) => {
+            const shown = `${dir === '' ? '' : `${dir}/`}${JSON.stringify(name)}`;
+            refused.push({ source: shown, status: 'failed', bytes: 0, errorKind: 'unsafeName', reason: `refused name: ${reason}` });
+          },
+        });
       });
+      results.push(...refused);
       return entries;
     });
     const next: string[] = [];
@@ -192,12 +210,13 @@ async function listTargets(
   fs: RemoteFs,
   files: ReadonlyArray<PlannedFile>,
   signal: AbortSignal,
+  retrying: Retrying,
 ): Promise<Map<string, RemoteEntry>> {
   const folders = [...new Set(files.map((f) => parentOf(f.targetPath)))];
   const found = new Map<string, RemoteEntry>();
   await mapWithConcurrency(folders, Math.max(1, Math.min(8, fs.capabilities.maxConcurrency)), async (dir) => {
     try {
-      for (const e of await fs.list(dir, { signal })) found.set(e.path, e);
+      for (const e of await retrying(() => fs.list(dir, { signal }))) found.set(e.path, e);
     } catch (e) {
       if (toTransferError(e).kind !== 'notFound') throw e;
     }
@@ -213,6 +232,7 @@ async function makeTargetDirs(
   fs: RemoteFs,
   files: ReadonlyArray<PlannedFile>,
   signal: AbortSignal,
+  retrying: Retrying,
 ): Promise<Map<string, TransferError>> {
   const folders = [...new Set(files.map((f) => parentOf(f.targetPath)))].filter((d) => d !== '').sort();
   const failures = new Map<string, TransferError>();
@@ -224,7 +244,7 @@ async function makeTargetDirs(
       continue;
     }
     try {
-      await fs.mkdir(dir);
+      await retrying(() => fs.mkdir(dir));
     } catch (e) {
       const error = toTransferError(e);
       if (error.fatal || error.kind === 'cancelled') throw error;
@@ -240,6 +260,7 @@ async function transferOne(
   existing: Map<string, RemoteEntry>,
   stats: TransferStats,
   signal: AbortSignal,
+  retrying: Retrying,
 ): Promise<ItemResult> {
   const { entry } = file;
   let decision: CopyDecision;
@@ -278,7 +299,7 @@ async function transferOne(
       signal,
       ...(req.onRetry ? { onRetry: (e, attempt, delay) => req.onRetry?.(entry.path, e, attempt, delay) } : {}),
     });
-    if (req.move) await req.source.remove(entry.path);
+    if (req.move) await retrying(() => removeSource(req.source, entry.path));
     meter.finish('done');
     return {
       source: entry.path,
@@ -291,6 +312,15 @@ async function transferOne(
   } catch (e) {
     meter.finish('failed');
     return failed(file, toTransferError(e));
+  }
+}
+
+/** Removes a moved file's source; a retry that finds it gone means the first attempt's reply was lost. */
+async function removeSource(fs: RemoteFs, path: string): Promise<void> {
+  try {
+    await fs.remove(path);
+  } catch (e) {
+    if (toTransferError(e).kind !== 'notFound') throw e;
   }
 }
 
