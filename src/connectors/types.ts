@@ -1,6 +1,9 @@
 import type { Readable } from 'node:stream';
 
 export type ConnectorKind = 'local' | 'ftp' | 'sftp';
+
+/** The RemoteFs operations, as connectors name them when they explain a failure. */
+export type FsOperation = 'list' | 'stat' | 'read' | 'write' | 'mkdir' | 'remove' | 'rmdir' | 'rename' | 'setModifiedTime';
 export type HashKind = 'md5' | 'sha1' | 'sha256';
 
 /**

@@ -1,23 +1,10 @@
 import { FTPError } from 'basic-ftp';
 import { isTransferError, mapNodeError, TransferError, type TransferErrorOptions } from '../errors.js';
 import type { TransferErrorKind } from '../../shared/model/errorKinds.js';
+import type { FsOperation } from '../types.js';
 
 /** What the failed call was doing: decides between readings of ambiguous replies such as 550. */
-export type FtpOperation =
-  | 'connect'
-  | 'tls'
-  | 'login'
-  | 'list'
-  | 'stat'
-  | 'read'
-  | 'write'
-  | 'mkdir'
-  | 'remove'
-  | 'rmdir'
-  | 'rename'
-  | 'renameTo'
-  | 'setModifiedTime'
-  | 'command';
+export type FtpOperation = FsOperation | 'connect' | 'tls' | 'login' | 'renameTo' | 'command';
 
 export interface FtpErrorContext {
   readonly op: FtpOperation;

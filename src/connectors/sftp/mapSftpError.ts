@@ -1,16 +1,8 @@
 import type { TransferErrorKind } from '../../shared/model/errorKinds.js';
 import { TransferError, mapNodeError } from '../errors.js';
+import type { FsOperation } from '../types.js';
 
-export type SftpOperation =
-  | 'list'
-  | 'stat'
-  | 'read'
-  | 'write'
-  | 'mkdir'
-  | 'remove'
-  | 'rmdir'
-  | 'rename'
-  | 'setModifiedTime';
+export type SftpOperation = FsOperation;
 
 export interface SftpErrorContext {
   readonly op: SftpOperation;
