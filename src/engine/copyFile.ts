@@ -17,6 +17,8 @@ export interface CopyFileRequest {
   readonly journal: ResumeJournal;
   readonly retry: RetryPolicy;
   readonly preserveModifiedTime: boolean;
+  /** The caller listed the target folder and saw no partial file: one round trip saved per file. */
+  readonly noPartialOnTarget?: boolean;
   readonly signal?: AbortSignal;
   readonly onRetry?: (error: TransferError, attempt: number, delayMs: number) => void;
 }
@@ -31,6 +33,8 @@ export interface CopyFileResult {
 }
 
 const PARTIAL_SUFFIX = '.ferrypart';
+/** Files from this size on are journaled so that a later run can resume them after a crash. */
+export const RESUME_JOURNAL_MIN_BYTES = 1024 * 1024;
 /** Most servers and local file systems cap one name at 255 bytes. */
 const MAX_NAME_BYTES = 255;
 
@@ -82,8 +86,12 @@ export async function copyFile(req: CopyFileRequest): Promise<CopyFileResult> {
   const again = <T>(op: (attempt: number) => Promise<T>): Promise<T> => withRetries(req.retry, op, hooks);
 
   let offset = decision.kind === 'append' ? decision.offset : 0;
-  if (usePartial) offset = await again(() => reusablePartialBytes(req, writePath, journalKey, identity, canResume));
-  if (usePartial) await journal.put(journalKey, identity);
+  if (usePartial && req.noPartialOnTarget !== true) {
+    offset = await again(() => reusablePartialBytes(req, writePath, journalKey, identity, canResume));
+  }
+  // Small files restart faster than a journal entry costs; only files worth resuming are recorded.
+  const journaled = usePartial && canResume && (entry.size < 0 || entry.size >= RESUME_JOURNAL_MIN_BYTES);
+  if (journaled) await journal.put(journalKey, identity);
   const startedAt = offset;
   let restartFromZero = false;
   let streamedHash: { kind: HashKind; hex: string } | undefined;
@@ -97,7 +105,7 @@ export async function copyFile(req: CopyFileRequest): Promise<CopyFileResult> {
           restartFromZero = false;
         }
         meter.reset(offset);
-        const hashKind = offset === 0 ? commonHash(target) : undefined;
+        const hashKind = offset === 0 ? commonHash(source, target) : undefined;
         const counter = new CountingStream(meter, hashKind);
         const input = await source.read(entry.path, { offset, ...(signal ? { signal } : {}) });
         input.once('error', (e) => counter.destroy(e));
@@ -131,7 +139,7 @@ export async function copyFile(req: CopyFileRequest): Promise<CopyFileResult> {
     );
     const verifiedBy = await again(() => verifyHash(req, writePath, streamedHash));
     if (usePartial) await again((attempt) => publish(target, writePath, decision.targetPath, entry.size, attempt));
-    if (usePartial) await journal.delete(journalKey);
+    if (journaled) await journal.delete(journalKey);
     const setTime = target.setModifiedTime?.bind(target);
     if (req.preserveModifiedTime && entry.modifiedAt !== undefined && setTime !== undefined) {
       const at = entry.modifiedAt;
@@ -143,7 +151,7 @@ export async function copyFile(req: CopyFileRequest): Promise<CopyFileResult> {
     const keepForResume = error.retryable && canResume && usePartial && error.kind !== 'integrity';
     if (!keepForResume) {
       if (usePartial) await removeQuietly(target, writePath);
-      if (usePartial) await journal.delete(journalKey);
+      if (journaled) await journal.delete(journalKey);
     }
     throw error;
   }
@@ -178,8 +186,13 @@ async function bytesOnTarget(target: RemoteFs, path: string, sourceSize: number)
   return st.size;
 }
 
-function commonHash(target: RemoteFs): HashKind | undefined {
-  return target.hash === undefined ? undefined : target.capabilities.hashes[0];
+/**
+ * A hash both sides can compute, or undefined. Only then is a hash check worth its cost: the bytes sent
+ * are hashed on the way (standing in for the source's own hash) and compared with the target's.
+ */
+function commonHash(source: RemoteFs, target: RemoteFs): HashKind | undefined {
+  if (source.hash === undefined || target.hash === undefined) return undefined;
+  return target.capabilities.hashes.find((k) => source.capabilities.hashes.includes(k));
 }
 
 /**
@@ -192,14 +205,12 @@ async function verifyHash(
   streamed: { kind: HashKind; hex: string } | undefined,
 ): Promise<ReadonlyArray<'size' | HashKind>> {
   const { source, target, entry, signal } = req;
-  if (target.hash === undefined) return ['size'];
-  let expected = streamed;
-  if (expected === undefined && source.hash !== undefined) {
-    const kind = source.capabilities.hashes.find((k) => target.capabilities.hashes.includes(k));
-    if (kind !== undefined) expected = { kind, hex: await source.hash(entry.path, kind, signal) };
-  }
-  if (expected === undefined) return ['size'];
-  const actual = await target.hash(writePath, expected.kind, signal);
+  const kind = commonHash(source, target);
+  const sourceHash = source.hash?.bind(source);
+  const targetHash = target.hash?.bind(target);
+  if (kind === undefined || sourceHash === undefined || targetHash === undefined) return ['size'];
+  const expected = streamed ?? { kind, hex: await sourceHash(entry.path, kind, signal) };
+  const actual = await targetHash(writePath, expected.kind, signal);
   if (actual.toLowerCase() !== expected.hex.toLowerCase()) {
     throw new TransferError(
       'integrity',

@@ -1,10 +1,11 @@
+import { setMaxListeners } from 'node:events';
 import { TransferError } from '../connectors/errors.js';
 import { baseName, joinRelative, normalizeRelative, parentOf } from '../connectors/paths.js';
 import type { HashKind, RemoteEntry, RemoteFs } from '../connectors/types.js';
 import type { TransferErrorKind } from '../shared/model/errorKinds.js';
 import { mapWithConcurrency } from './concurrency.js';
 import { decide, numberedName, type ConflictPolicy, type CopyDecision } from './conflict.js';
-import { copyFile, isPartialName } from './copyFile.js';
+import { copyFile, isPartialName, partialPathFor } from './copyFile.js';
 import type { ResumeJournal } from './ResumeJournal.js';
 import { DEFAULT_RETRY, toTransferError, withRetries, type RetryPolicy } from './retry.js';
 import { TransferStats } from './TransferStats.js';
@@ -74,6 +75,8 @@ export async function transfer(req: TransferRequest): Promise<TransferSummary> {
   const started = Date.now();
   const stats = req.stats ?? new TransferStats();
   const abort = new AbortController();
+  // Every file in flight, and every wait, listens on this one signal: many listeners are expected.
+  setMaxListeners(0, abort.signal);
   const forwardAbort = (): void => abort.abort(req.signal?.reason);
   req.signal?.addEventListener('abort', forwardAbort, { once: true });
   const results: ItemResult[] = [];
@@ -296,6 +299,7 @@ async function transferOne(
       journal: req.journal,
       retry: req.retry ?? DEFAULT_RETRY,
       preserveModifiedTime: req.preserveModifiedTime ?? true,
+      noPartialOnTarget: !existing.has(partialPathFor(decision.targetPath)),
       signal,
       ...(req.onRetry ? { onRetry: (e, attempt, delay) => req.onRetry?.(entry.path, e, attempt, delay) } : {}),
     });

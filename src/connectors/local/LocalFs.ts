@@ -66,9 +66,11 @@ export class LocalFs implements RemoteFs {
     const abs = this.#abs(path);
     const info = await this.#try(path, () => stat(abs));
     if (!info.isFile()) throw new TransferError('notFound', `Not a file: ${path}`, { path });
+    const start = opts.offset ?? 0;
     const stream = createReadStream(abs, {
-      start: opts.offset ?? 0,
-      highWaterMark: 256 * 1024,
+      start,
+      // Each read allocates a buffer of this size: small files need small buffers, or GC dominates.
+      highWaterMark: Math.min(256 * 1024, Math.max(16 * 1024, info.size - start)),
       ...(opts.signal === undefined ? {} : { signal: opts.signal }),
     });
     return stream;
