@@ -6,9 +6,7 @@ import type { SecretStore } from '../security/SecretStore.js';
 import { loadTlsTrust } from '../security/tlsTrust.js';
 import { assertNever } from '../shared/util/assertNever.js';
 import { TransferError } from './errors.js';
-import { FtpFs } from './ftp/FtpFs.js';
 import { LocalFs } from './local/LocalFs.js';
-import { SftpFs } from './sftp/SftpFs.js';
 import type { RemoteFs } from './types.js';
 
 export interface OpenDeps {
@@ -32,6 +30,8 @@ export async function openConnection(config: ConnectionConfig, deps: OpenDeps): 
       if (config.useAgent && agent === undefined) {
         throw new TransferError('config', `Connection "${config.name}" uses ssh-agent, but SSH_AUTH_SOCK is not set`);
       }
+      // Each protocol library is loaded only when a connection needs it: every command starts faster.
+      const { SftpFs } = await import('./sftp/SftpFs.js');
       return new SftpFs({
         host: config.host,
         port: config.port,
@@ -56,6 +56,7 @@ export async function openConnection(config: ConnectionConfig, deps: OpenDeps): 
         ...(config.caFile === undefined ? {} : { caFile: config.caFile }),
         ...(config.tlsFingerprint === undefined ? {} : { fingerprint: config.tlsFingerprint }),
       });
+      const { FtpFs } = await import('./ftp/FtpFs.js');
       return new FtpFs({
         host: config.host,
         port: config.port,

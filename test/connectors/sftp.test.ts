@@ -247,6 +247,16 @@ describe('SFTP files', () => {
     expect((await get(fs, 'empty.bin')).length).toBe(0);
   });
 
+  it('uploads a stream of mixed chunk sizes byte-exactly (tiny chunks merged, large ones split)', async () => {
+    const fs = connect();
+    const sizes = [1, 100, 5, 300_000, 7, 16_384, 16_383, 600_000, 3, 261_120, 261_121, 2, 40_000];
+    const parts = sizes.map((n, i) => randomBytes(n).fill(i + 1, 0, 1));
+    const tiny = Array.from({ length: 2000 }, (_, i) => Buffer.from([i % 251]));
+    const all = [...parts, ...tiny];
+    await fs.write('mixed.bin', Readable.from(all));
+    expect((await get(fs, 'mixed.bin')).equals(Buffer.concat(all))).toBe(true);
+  });
+
   it('reads from an offset', async () => {
     const fs = connect();
     const data = randomBytesOf(700_000, 'offset');

@@ -36,7 +36,6 @@ export async function writeFromStream(
   let failure: Error | undefined;
   const inFlight = new Set<Promise<void>>();
   const held: Buffer[] = [];
-  let heldBytes = 0;
 
   const waitFor = async (condition: () => boolean): Promise<void> => {
     while (failure === undefined && condition()) {
@@ -64,11 +63,16 @@ export async function writeFromStream(
     await waitFor(() => bytesInFlight >= MAX_BYTES_IN_FLIGHT || inFlight.size >= MAX_REQUESTS_IN_FLIGHT);
   };
 
-  /** Sends every full request's worth of held bytes, and the remainder too when `all`. */
+  /**
+   * Sends what is held: a large chunk as it is (split into request-sized views, never copied), and
+   * small chunks gathered into one request. Small chunks are held back until a request is full or,
+   * with `all`, the data has ended.
+   */
   const drain = async (all: boolean): Promise<void> => {
-    while (heldBytes >= chunk || (all && heldBytes > 0)) {
-      await send(takeFront(held, Math.min(chunk, heldBytes)));
-      heldBytes -= Math.min(chunk, heldBytes);
+    for (;;) {
+      const size = nextRequestSize(held, chunk, all);
+      if (size === 0) return;
+      await send(takeFront(held, size));
     }
   };
 
@@ -89,7 +93,6 @@ export async function writeFromStream(
       const buf = toBuffer(next.value);
       if (buf.length === 0) continue;
       held.push(buf);
-      heldBytes += buf.length;
       await drain(false);
     }
     await drain(true);
@@ -99,6 +102,23 @@ export async function writeFromStream(
     data.destroy();
     throw e;
   }
+}
+
+/** A source chunk this large goes out as its own request: copying it into a merged request costs more. */
+const OWN_REQUEST_BYTES = 16 * 1024;
+
+/** How many held bytes the next request takes, or 0 to wait for more data. */
+function nextRequestSize(held: ReadonlyArray<Buffer>, chunk: number, all: boolean): number {
+  const first = held[0];
+  if (first === undefined) return 0;
+  if (first.length >= OWN_REQUEST_BYTES) return Math.min(first.length, chunk);
+  let small = 0;
+  for (const part of held) {
+    if (part.length >= OWN_REQUEST_BYTES) return small;
+    if (small + part.length >= chunk) return chunk;
+    small += part.length;
+  }
+  return all ? small : 0;
 }
 
 /** Removes the first `n` bytes from `parts` (which hold at least `n`), copying only when they span parts. */
