@@ -2,18 +2,11 @@ import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
+import { runFerry, type FerryRun } from '../helpers/runFerry.js';
 
 const run = promisify(execFile);
-
-interface Ran {
-  readonly code: number;
-  readonly out: string;
-  readonly err: string;
-}
 
 describe('ferry CLI', () => {
   let home: string;
@@ -28,16 +21,7 @@ describe('ferry CLI', () => {
     await rm(work, { recursive: true, force: true });
   });
 
-  const ferry = async (args: ReadonlyArray<string>, stdin = ''): Promise<Ran> => {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = '';
-    let err = '';
-    stdout.on('data', (c: Buffer) => (out += c.toString()));
-    stderr.on('data', (c: Buffer) => (err += c.toString()));
-    const code = await runCli(args, { stdout, stderr, stdin: Readable.from([stdin]), env: { FERRY_HOME: home } }, new AbortController().signal);
-    return { code, out, err };
-  };
+  const ferry = (args: ReadonlyArray<string>, stdin = ''): Promise<FerryRun> => runFerry(home, args, stdin);
 
   it('adds, lists, tests and removes a local connection', async () => {
     await mkdir(join(work, 'drop'));

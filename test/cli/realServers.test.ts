@@ -1,9 +1,10 @@
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
+import { runFerry, type FerryRun } from '../helpers/runFerry.js';
 import { makeScratch } from '../conformance/scratch.js';
 
 /** What the README tells a new user to do, run against the real servers. */
@@ -32,16 +33,7 @@ describe('a new user with the README: SFTP and FTPS connections, a tree copied b
     await rm(work, { recursive: true, force: true });
   });
 
-  const ferry = async (args: ReadonlyArray<string>, stdin = ''): Promise<{ code: number; out: string; err: string }> => {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = '';
-    let err = '';
-    stdout.on('data', (c: Buffer) => (out += c.toString()));
-    stderr.on('data', (c: Buffer) => (err += c.toString()));
-    const code = await runCli(args, { stdout, stderr, stdin: Readable.from([stdin]), env: { FERRY_HOME: home } }, new AbortController().signal);
-    return { code, out, err };
-  };
+  const ferry = (args: ReadonlyArray<string>, stdin = ''): Promise<FerryRun> => runFerry(home, args, stdin);
 
   const tree = async (dir: string): Promise<Record<string, string>> => {
     const out: Record<string, string> = {};

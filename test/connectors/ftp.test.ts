@@ -19,6 +19,7 @@ import { unsafeNameReason } from '../../src/connectors/paths.js';
 import { caTrustFromPem, parseFingerprint, type TlsTrust } from '../../src/security/tlsTrust.js';
 import { randomBytesOf, readAll } from '../helpers/data.js';
 import type { FtpServerId, FtpServerInfo } from '../helpers/servers/index.js';
+import { failure } from '../helpers/failure.js';
 
 const servers = inject('servers').ftp;
 const run = promisify(execFile);
@@ -28,16 +29,6 @@ const opened: FtpFs[] = [];
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((fs) => fs.close()));
 });
-
-async function failure(op: () => Promise<unknown>): Promise<TransferError> {
-  try {
-    await op();
-  } catch (e) {
-    expect(e).toBeInstanceOf(TransferError);
-    return e as TransferError;
-  }
-  throw new Error('expected the operation to fail');
-}
 
 async function caTrust(info: FtpServerInfo): Promise<TlsTrust> {
   if (info.caFile === undefined) return { kind: 'system' };

@@ -14,6 +14,7 @@ import { TransferError } from '../../src/connectors/errors.js';
 import { SftpFs, type SftpOptions } from '../../src/connectors/sftp/SftpFs.js';
 import { KnownHosts, fingerprintSha256, parsePublicKeyLine } from '../../src/security/KnownHosts.js';
 import { randomBytesOf, readAll } from '../helpers/data.js';
+import { failure } from '../helpers/failure.js';
 
 const server = inject('servers').sftp;
 const run = promisify(execFile);
@@ -42,16 +43,6 @@ function connect(over: Partial<SftpOptions> = {}): SftpFs {
   });
   opened.push(fs);
   return fs;
-}
-
-async function failure(op: () => Promise<unknown>): Promise<TransferError> {
-  try {
-    await op();
-  } catch (e) {
-    expect(e).toBeInstanceOf(TransferError);
-    return e as TransferError;
-  }
-  throw new Error('expected the operation to fail');
 }
 
 function put(fs: SftpFs, path: string, data: Buffer | string): Promise<void> {
