@@ -61,6 +61,11 @@ export function resolveUnderRoot(root: string, path: string): string {
   return rel === '' ? root : posix.join(root, rel);
 }
 
+/** How a connector root is shown: absolute as it is, relative to the login folder as `/~/…` (curl's form). */
+export function displayRoot(root: string): string {
+  return root.startsWith('/') ? root : `/~/${root}`;
+}
+
 /** Joins two relative paths ('' is the root). */
 export function joinRelative(dir: string, name: string): string {
   return dir === '' ? name : `${dir}/${name}`;

@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { TransferError } from '../connectors/errors.js';
 import { baseName, joinRelative, normalizeRelative, parentOf } from '../connectors/paths.js';
 import type { HashKind, RemoteEntry, RemoteFs } from '../connectors/types.js';
-import type { TransferErrorKind } from '../shared/model/errorKinds.js';
+import { FATAL_KINDS, type TransferErrorKind } from '../shared/model/errorKinds.js';
 import { mapWithConcurrency } from './concurrency.js';
 import { decide, numberedName, type ConflictPolicy, type CopyDecision } from './conflict.js';
 import { copyFile, isPartialName, partialPathFor } from './copyFile.js';
@@ -148,7 +148,7 @@ export async function transfer(req: TransferRequest): Promise<TransferSummary> {
 }
 
 function isFatalKind(kind: TransferErrorKind): boolean {
-  return new TransferError(kind, '').fatal || kind === 'cancelled';
+  return FATAL_KINDS.has(kind) || kind === 'cancelled';
 }
 
 type Retrying = <T>(op: () => Promise<T>) => Promise<T>;

@@ -3,8 +3,9 @@ import { parseConnectionUrl } from '../../config/connectionUrl.js';
 import { isValidConnectionName, type ConnectionConfig } from '../../config/ConnectionStore.js';
 import { readUserFile } from '../../config/readUserFile.js';
 import { TransferError } from '../../connectors/errors.js';
+import { displayRoot } from '../../connectors/paths.js';
 import type { ServerReport } from '../../connectors/types.js';
-import { formatPin, parseFingerprints } from '../../security/tlsTrust.js';
+import { formatPin, loadTlsTrust, parseFingerprints } from '../../security/tlsTrust.js';
 import { assertNever } from '../../shared/util/assertNever.js';
 import type { Workspace } from '../../workspace/Workspace.js';
 import { print, readSecretFromStdin, type CliIo } from '../io.js';
@@ -166,7 +167,8 @@ async function buildConfig(
       if (opts.ca !== undefined && opts.tlsFingerprint !== undefined) {
         throw new TransferError('config', 'Give either --ca or --tls-fingerprint, not both');
       }
-      if (opts.ca !== undefined) await readUserFile(opts.ca, 'CA certificate');
+      // Parsed now, so that a wrong file fails before anything is saved.
+      if (opts.ca !== undefined) await loadTlsTrust({ caFile: opts.ca });
       if (stdinSecret === undefined) throw new TransferError('config', 'FTP needs --password-stdin');
       return {
         config: {
@@ -228,5 +230,5 @@ export function describeConfig(c: ConnectionConfig): string {
 
 function rootSuffix(root: string): string {
   if (root === '') return '/';
-  return root.startsWith('/') ? root : `/~/${root}`;
+  return displayRoot(root);
 }

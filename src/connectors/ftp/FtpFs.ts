@@ -4,7 +4,7 @@ import { TLSSocket } from 'node:tls';
 import { FTPError, type FileInfo, type FTPResponse } from 'basic-ftp';
 import { ClientPool, type Lease } from '../ClientPool.js';
 import { isTransferError, TransferError } from '../errors.js';
-import { baseName, joinRelative, normalizeRelative, parentOf, resolveUnderRoot, unsafeNameReason } from '../paths.js';
+import { baseName, displayRoot, joinRelative, normalizeRelative, parentOf, resolveUnderRoot, unsafeNameReason } from '../paths.js';
 import type { Capabilities, ListOptions, ReadOptions, RemoteEntry, RemoteFs, ServerReport, WriteOptions } from '../types.js';
 import { checkPeer, describeTrust, peerFacts, tlsConnectOptions, type TlsTrust } from '../../security/tlsTrust.js';
 import { FtpClient } from './FtpClient.js';
@@ -98,7 +98,7 @@ export class FtpFs implements RemoteFs {
     this.#maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
     const settings = this.#settings;
     const scheme = settings.security === 'implicit' ? 'ftps' : settings.security === 'explicit' ? 'ftpes' : 'ftp';
-    const shownRoot = settings.root.startsWith('/') ? settings.root : `/~/${settings.root}`;
+    const shownRoot = displayRoot(settings.root);
     this.description = `${scheme}://${encodeURIComponent(settings.username)}@${settings.server}${shownRoot.replace(/\/$/, '') || '/'}`;
     this.#pool = new ClientPool<FtpClient>({
       maxClients: this.#maxConnections,

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import type { HostKeyVerifier } from '../../security/KnownHosts.js';
 import { ClientPool, type Lease } from '../ClientPool.js';
 import { TransferError, mapNodeError } from '../errors.js';
-import { baseName, joinRelative, normalizeRelative, parentOf, resolveUnderRoot, unsafeNameReason } from '../paths.js';
+import { baseName, displayRoot, joinRelative, normalizeRelative, parentOf, resolveUnderRoot, unsafeNameReason } from '../paths.js';
 import type {
   Capabilities,
   ListOptions,
@@ -110,7 +110,7 @@ export class SftpFs implements RemoteFs {
     }
     if (!(timeoutMs > 0)) throw new TransferError('config', 'SFTP: timeoutMs must be positive');
     this.#root = normalizeRoot(opts.root);
-    const shownRoot = this.#root.startsWith('/') ? this.#root : `/~/${this.#root}`;
+    const shownRoot = displayRoot(this.#root);
     this.description = `sftp://${opts.username}@${hostPort(opts.host, opts.port)}${shownRoot}`;
     this.capabilities = {
       rename: true,
