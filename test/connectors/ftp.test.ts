@@ -30,6 +30,23 @@ afterEach(async () => {
   await Promise.all(opened.splice(0).map((fs) => fs.close()));
 });
 
+/** A connector for one test server, closed after each test. */
+function openFtp(info: FtpServerInfo, root: string, trust: TlsTrust, over: Partial<FtpOptions>): FtpFs {
+  const fs = new FtpFs({
+    host: info.host,
+    port: info.port,
+    username: info.user,
+    password: info.password,
+    root,
+    security: info.secure,
+    trust,
+    timeoutMs: 15_000,
+    ...over,
+  });
+  opened.push(fs);
+  return fs;
+}
+
 async function caTrust(info: FtpServerInfo): Promise<TlsTrust> {
   if (info.caFile === undefined) return { kind: 'system' };
   return caTrustFromPem(await readFile(info.caFile, 'utf8'), info.caFile);
@@ -86,19 +103,7 @@ describe.each(['vsftpd-plain', 'vsftpd-explicit', 'vsftpd-implicit', 'pureftpd']
   });
 
   function open(over: Partial<FtpOptions> = {}): FtpFs {
-    const fs = new FtpFs({
-      host: info.host,
-      port: info.port,
-      username: info.user,
-      password: info.password,
-      root,
-      security: info.secure,
-      trust,
-      timeoutMs: 15_000,
-      ...over,
-    });
-    opened.push(fs);
-    return fs;
+    return openFtp(info, root, trust, over);
   }
 
   it('logs in, lists the empty root and reports the server', async () => {
@@ -348,19 +353,7 @@ describe('FtpFs TLS trust', () => {
     });
 
     function open(trust: TlsTrust, over: Partial<FtpOptions> = {}): FtpFs {
-      const fs = new FtpFs({
-        host: info.host,
-        port: info.port,
-        username: info.user,
-        password: info.password,
-        root,
-        security: info.secure,
-        trust,
-        timeoutMs: 15_000,
-        ...over,
-      });
-      opened.push(fs);
-      return fs;
+      return openFtp(info, root, trust, over);
     }
 
     it('refuses a self-signed certificate without CA or pin, showing its fingerprint and subject', async () => {
