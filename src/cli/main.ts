@@ -6,6 +6,7 @@ import { registerConnectionCommands } from './commands/connection.js';
 import { registerCopyCommands, type CopyOutcome } from './commands/copy.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerLsCommand } from './commands/ls.js';
+import { registerSandboxCommand } from './commands/sandbox.js';
 import { askYesNo, isInteractive, warn, type CliIo } from './io.js';
 import type { UnknownHostKey } from '../security/KnownHosts.js';
 
@@ -34,10 +35,11 @@ export async function runCli(argv: ReadonlyArray<string>, io: CliIo, signal: Abo
       writeErr: (s) => io.stderr.write(s),
     })
     .showHelpAfterError();
-  registerConnectionCommands(program, io, workspace);
+  registerConnectionCommands(program, io, workspace, signal);
   registerLsCommand(program, io, workspace);
   registerCopyCommands(program, io, workspace, outcome, signal);
   registerDemoCommand(program, io);
+  registerSandboxCommand(program, io, signal);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return outcome.anyFailed ? EXIT_FAILED : EXIT_OK;

@@ -40,10 +40,27 @@ const FtpConnection = z.object({
   tlsFingerprint: z.string().optional(),
 });
 
-export const ConnectionConfigSchema = z.discriminatedUnion('kind', [LocalConnection, SftpConnection, FtpConnection]);
+const SalesforceConnection = z.object({
+  ...common,
+  kind: z.literal('salesforce'),
+  /** Where sign-in happens: login.salesforce.com, test.salesforce.com, a My Domain, or a local sandbox. */
+  loginUrl: z.url(),
+  /** The org's own address, learnt at sign-in. */
+  instanceUrl: z.url().optional(),
+  clientId: z.string().min(1),
+  auth: z.enum(['oauth', 'jwt']),
+  /** JWT bearer: who the runs act as, and the private key that signs the assertion. */
+  username: z.string().optional(),
+  jwtKeyFile: z.string().optional(),
+  apiVersion: z.string().regex(/^\d{2,3}\.0$/),
+  root: z.string(),
+});
+
+export const ConnectionConfigSchema = z.discriminatedUnion('kind', [LocalConnection, SftpConnection, FtpConnection, SalesforceConnection]);
 export type ConnectionConfig = z.infer<typeof ConnectionConfigSchema>;
 export type SftpConnectionConfig = z.infer<typeof SftpConnection>;
 export type FtpConnectionConfig = z.infer<typeof FtpConnection>;
+export type SalesforceConnectionConfig = z.infer<typeof SalesforceConnection>;
 
 const FileSchema = z.object({ version: z.literal(1), connections: z.array(ConnectionConfigSchema) });
 

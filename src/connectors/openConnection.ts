@@ -1,12 +1,13 @@
-import type { ConnectionConfig } from '../config/ConnectionStore.js';
+import type { ConnectionConfig, SalesforceConnectionConfig } from '../config/ConnectionStore.js';
 import { readUserFile } from '../config/readUserFile.js';
 import { KnownHosts, defaultReadOnlyKnownHostsPaths, type UnknownHostKey } from '../security/KnownHosts.js';
-import { secretKey } from '../security/secretKeys.js';
+import { secretKey, type SecretKind } from '../security/secretKeys.js';
 import type { SecretStore } from '../security/SecretStore.js';
 import { loadTlsTrust } from '../security/tlsTrust.js';
 import { assertNever } from '../shared/util/assertNever.js';
 import { TransferError } from './errors.js';
 import { LocalFs } from './local/LocalFs.js';
+import type { ApiBudgetOptions } from './salesforce/ApiBudget.js';
 import type { RemoteFs } from './types.js';
 
 export interface OpenDeps {
@@ -15,6 +16,8 @@ export interface OpenDeps {
   readonly knownHostsFile: string;
   /** Asks a person about an unknown SSH host key; absent when nobody is at a terminal. */
   readonly confirmHostKey?: (question: UnknownHostKey) => Promise<boolean>;
+  /** How a Salesforce connection behaves near the daily API limit: reserve, recheck interval, pause notices. */
+  readonly salesforceBudget?: Partial<ApiBudgetOptions>;
 }
 
 /** Builds the connector for a saved connection, fetching its secrets from the secret store. */
@@ -68,15 +71,45 @@ export async function openConnection(config: ConnectionConfig, deps: OpenDeps): 
         ...(config.maxConnections === undefined ? {} : { maxConnections: config.maxConnections }),
       });
     }
+    case 'salesforce':
+      return openSalesforce(config, deps);
     default:
       return assertNever(config, 'connection');
   }
 }
 
-async function requireSecret(secrets: SecretStore, name: string, what: 'password' | 'keyPassphrase'): Promise<string> {
+async function openSalesforce(config: SalesforceConnectionConfig, deps: OpenDeps): Promise<RemoteFs> {
+  const { SalesforceSession } = await import('./salesforce/SalesforceSession.js');
+  const { SalesforceFilesFs } = await import('./salesforce/SalesforceFilesFs.js');
+  const { ApiBudget, DEFAULT_BUDGET } = await import('./salesforce/ApiBudget.js');
+  const auth =
+    config.auth === 'oauth'
+      ? { kind: 'oauth' as const, clientId: config.clientId, loginUrl: config.loginUrl, refreshToken: await requireSecret(deps.secrets, config.name, 'refreshToken') }
+      : {
+          kind: 'jwt' as const,
+          clientId: config.clientId,
+          loginUrl: config.loginUrl,
+          username: config.username ?? '',
+          privateKeyPem: (await readUserFile(config.jwtKeyFile ?? '', 'JWT private key')).toString('utf8'),
+        };
+  const session = new SalesforceSession({
+    auth,
+    apiVersion: config.apiVersion,
+    budget: new ApiBudget({ ...DEFAULT_BUDGET, ...deps.salesforceBudget }),
+  });
+  await session.ensureSignedIn();
+  return new SalesforceFilesFs({
+    session,
+    description: `salesforce://${config.username ?? config.name}@${new URL(session.instanceUrl).host}`,
+    root: config.root,
+    ...(config.maxConnections === undefined ? {} : { maxParallelUploads: config.maxConnections }),
+  });
+}
+
+async function requireSecret(secrets: SecretStore, name: string, what: SecretKind): Promise<string> {
   const value = await secrets.get(secretKey(name, what));
   if (value === undefined) {
-    const label = what === 'password' ? 'password' : 'key passphrase';
+    const label = what === 'keyPassphrase' ? 'key passphrase' : what === 'refreshToken' ? 'Salesforce sign-in' : what;
     throw new TransferError('config', `The ${label} of connection "${name}" is missing from the secret store: add the connection again`);
   }
   return value;

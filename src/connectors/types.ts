@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 
-export type ConnectorKind = 'local' | 'ftp' | 'sftp';
+export type ConnectorKind = 'local' | 'ftp' | 'sftp' | 'salesforce';
 
 /** The RemoteFs operations, as connectors name them when they explain a failure. */
 export type FsOperation = 'list' | 'stat' | 'read' | 'write' | 'mkdir' | 'remove' | 'rmdir' | 'rename' | 'setModifiedTime';
@@ -53,6 +53,8 @@ export interface ReadOptions {
 export interface WriteOptions {
   /** Append to an existing file instead of replacing it (resume). Requires `capabilities.resume`. */
   readonly append?: boolean;
+  /** Bytes the stream will yield, when known: lets a connector pick how to send it and declare its length. */
+  readonly size?: number;
   readonly signal?: AbortSignal;
 }
 
@@ -68,6 +70,11 @@ export interface RemoteFs {
   readonly description: string;
   /** Lists one directory, not recursively. Throws kind 'notFound' when it is absent. */
   list(dir: string, opts?: ListOptions): Promise<ReadonlyArray<RemoteEntry>>;
+  /**
+   * Lists several folders in one go, where the server can answer many with one request (a Salesforce
+   * query over many records). Folders that do not exist are left out of the result.
+   */
+  listMany?(dirs: ReadonlyArray<string>, opts?: ListOptions): Promise<Map<string, ReadonlyArray<RemoteEntry>>>;
   /** Returns undefined when absent; never throws 'notFound'. '' is the root. */
   stat(path: string, signal?: AbortSignal): Promise<RemoteEntry | undefined>;
   /**

@@ -112,6 +112,7 @@ export async function copyFile(req: CopyFileRequest): Promise<CopyFileResult> {
         try {
           await target.write(writePath, input.pipe(counter), {
             append: offset > 0,
+            ...(entry.size >= 0 ? { size: entry.size - offset } : {}),
             ...(signal ? { signal } : {}),
           });
         } finally {

@@ -33,6 +33,19 @@ export interface TransferRequest {
   readonly stats?: TransferStats;
   readonly signal?: AbortSignal;
   readonly onRetry?: (path: string, error: TransferError, attempt: number, delayMs: number) => void;
+  /**
+   * Decides each file's target path in one batch once the source is listed, e.g. the Salesforce
+   * record a file belongs to by its name: a string is the new target path, an error fails just that file.
+   */
+  readonly resolveTargets?: (files: ReadonlyArray<PlannedTarget>, signal: AbortSignal) => Promise<ReadonlyArray<string | TransferError>>;
+}
+
+/** A file about to be copied, as `resolveTargets` sees it. */
+export interface PlannedTarget {
+  readonly source: RemoteEntry;
+  /** The path below the copied folder (the file name for a single file). */
+  readonly relativePath: string;
+  readonly targetPath: string;
 }
 
 export type ItemStatus = 'copied' | 'moved' | 'skipped' | 'failed' | 'planned';
@@ -107,6 +120,7 @@ export async function transfer(req: TransferRequest): Promise<TransferSummary> {
     } else {
       files = [{ entry: root, targetPath: await fileTargetPath(req, root, retrying) }];
     }
+    if (req.resolveTargets !== undefined) files = await resolveTargets(req, files, sourcePath, root.kind, results, abort.signal);
     stats.plan(
       files.length,
       files.reduce((n, f) => n + Math.max(0, f.entry.size), 0),
@@ -208,6 +222,29 @@ async function walk(
   return { files, dirs };
 }
 
+async function resolveTargets(
+  req: TransferRequest,
+  files: ReadonlyArray<PlannedFile>,
+  sourcePath: string,
+  rootKind: RemoteEntry['kind'],
+  results: ItemResult[],
+  signal: AbortSignal,
+): Promise<PlannedFile[]> {
+  const planned = files.map((f) => ({
+    source: f.entry,
+    relativePath: rootKind === 'dir' && sourcePath !== '' ? f.entry.path.slice(sourcePath.length + 1) : rootKind === 'dir' ? f.entry.path : f.entry.name,
+    targetPath: f.targetPath,
+  }));
+  const decided = await req.resolveTargets?.(planned, signal) ?? [];
+  const kept: PlannedFile[] = [];
+  files.forEach((file, i) => {
+    const target = decided[i];
+    if (typeof target === 'string') kept.push({ entry: file.entry, targetPath: target });
+    else results.push(failed(file, target ?? new TransferError('config', `No target was decided for ${file.entry.path}`)));
+  });
+  return kept;
+}
+
 /** One listing per target folder instead of one stat per file: 10,000 files cost one LIST, not 10,000. */
 async function listTargets(
   fs: RemoteFs,
@@ -217,6 +254,13 @@ async function listTargets(
 ): Promise<Map<string, RemoteEntry>> {
   const folders = [...new Set(files.map((f) => parentOf(f.targetPath)))];
   const found = new Map<string, RemoteEntry>();
+  const listMany = fs.listMany?.bind(fs);
+  if (listMany !== undefined && folders.length > 1) {
+    // One request answers many folders where the server can do that (Salesforce: one query per batch of records).
+    const listed = await retrying(() => listMany(folders, { signal }));
+    for (const entries of listed.values()) for (const e of entries) found.set(e.path, e);
+    return found;
+  }
   await mapWithConcurrency(folders, Math.max(1, Math.min(8, fs.capabilities.maxConcurrency)), async (dir) => {
     try {
       for (const e of await retrying(() => fs.list(dir, { signal }))) found.set(e.path, e);

@@ -7,7 +7,8 @@ import type { RemoteFs } from '../connectors/types.js';
 import { openConnection } from '../connectors/openConnection.js';
 import { FileResumeJournal, type ResumeJournal } from '../engine/ResumeJournal.js';
 import { EncryptedFileSecretStore, type SecretStore } from '../security/SecretStore.js';
-import { secretKey } from '../security/secretKeys.js';
+import { SECRET_KINDS, secretKey, type SecretKind } from '../security/secretKeys.js';
+import type { ApiBudgetOptions } from '../connectors/salesforce/ApiBudget.js';
 import type { UnknownHostKey } from '../security/KnownHosts.js';
 import type { Location } from '../cli/location.js';
 
@@ -29,6 +30,8 @@ export class Workspace {
   readonly journal: ResumeJournal;
 
   readonly #confirmHostKey: ((question: UnknownHostKey) => Promise<boolean>) | undefined;
+  /** Told when a Salesforce connection pauses for its daily API allocation, and when it resumes. */
+  salesforceBudget: Partial<ApiBudgetOptions> = {};
 
   constructor(
     paths: FerryPaths,
@@ -60,6 +63,7 @@ export class Workspace {
       secrets: this.secrets,
       knownHostsFile: this.paths.knownHosts,
       ...(this.#confirmHostKey === undefined ? {} : { confirmHostKey: this.#confirmHostKey }),
+      salesforceBudget: this.salesforceBudget,
     });
   }
 
@@ -73,17 +77,16 @@ export class Workspace {
   }
 
   /** Stores a connection and its secrets; secrets go to the secret store, never into the settings file. */
-  async saveConnection(config: ConnectionConfig, secrets: { password?: string; keyPassphrase?: string }): Promise<void> {
-    if (secrets.password !== undefined) await this.secrets.set(secretKey(config.name, 'password'), secrets.password);
-    if (secrets.keyPassphrase !== undefined) {
-      await this.secrets.set(secretKey(config.name, 'keyPassphrase'), secrets.keyPassphrase);
+  async saveConnection(config: ConnectionConfig, secrets: Partial<Record<SecretKind, string>>): Promise<void> {
+    for (const kind of SECRET_KINDS) {
+      const value = secrets[kind];
+      if (value !== undefined) await this.secrets.set(secretKey(config.name, kind), value);
     }
     await this.connections.save(config);
   }
 
   async removeConnection(name: string): Promise<boolean> {
-    await this.secrets.delete(secretKey(name, 'password'));
-    await this.secrets.delete(secretKey(name, 'keyPassphrase'));
+    for (const kind of SECRET_KINDS) await this.secrets.delete(secretKey(name, kind));
     return this.connections.remove(name);
   }
 }

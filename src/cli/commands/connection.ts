@@ -9,6 +9,7 @@ import { formatPin, loadTlsTrust, parseFingerprints } from '../../security/tlsTr
 import { assertNever } from '../../shared/util/assertNever.js';
 import type { Workspace } from '../../workspace/Workspace.js';
 import { print, readSecretFromStdin, type CliIo } from '../io.js';
+import { registerSalesforceConnectionCommand } from './salesforce.js';
 
 interface AddOptions {
   readonly passwordStdin?: boolean;
@@ -21,8 +22,9 @@ interface AddOptions {
   readonly test: boolean;
 }
 
-export function registerConnectionCommands(program: Command, io: CliIo, workspace: () => Workspace): void {
+export function registerConnectionCommands(program: Command, io: CliIo, workspace: () => Workspace, signal: AbortSignal): void {
   const connection = program.command('connection').description('add, list, test and remove named connections');
+  registerSalesforceConnectionCommand(connection, io, workspace, signal);
 
   connection
     .command('add <name> <url>')
@@ -223,6 +225,8 @@ export function describeConfig(c: ConnectionConfig): string {
       const scheme = c.security === 'none' ? 'ftp' : c.security === 'explicit' ? 'ftpes' : 'ftps';
       return `${scheme}://${c.user}@${c.host}:${c.port}${rootSuffix(c.root)}`;
     }
+    case 'salesforce':
+      return `salesforce ${c.auth === 'jwt' ? `${c.username ?? ''} (JWT)` : '(browser sign-in)'} via ${c.loginUrl}, API v${c.apiVersion}`;
     default:
       return assertNever(c, 'connection');
   }

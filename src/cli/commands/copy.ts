@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { TransferError } from '../../connectors/errors.js';
 import { CONFLICT_POLICIES, type ConflictPolicy } from '../../engine/conflict.js';
-import { transfer, type TransferSummary } from '../../engine/transfer.js';
+import { transfer, type TransferRequest, type TransferSummary } from '../../engine/transfer.js';
+import { joinRelative } from '../../connectors/paths.js';
 import { TransferStats } from '../../engine/TransferStats.js';
 import { toTransferError } from '../../engine/retry.js';
-import type { Workspace } from '../../workspace/Workspace.js';
+import type { OpenedLocation, Workspace } from '../../workspace/Workspace.js';
 import { formatBytes, formatDuration } from '../format.js';
 import { print, warn, type CliIo } from '../io.js';
 import { parseLocation } from '../location.js';
@@ -17,6 +18,7 @@ interface CopyOptions {
   readonly concurrency?: string;
   readonly json?: boolean;
   readonly progress: boolean;
+  readonly attachBy?: string;
 }
 
 /** Exit code 1 is owed when any item failed; the command itself only reports. */
@@ -45,6 +47,7 @@ export function registerCopyCommands(
       .option('--concurrency <n>', 'files in flight at once (capped by each server\'s connection budget)')
       .option('--json', 'print one JSON summary')
       .option('--no-progress', 'no progress bar')
+      .option('--attach-by <rule>', "Salesforce target: find each file's record by a naming rule, e.g. 'INV-{AccountNumber}-{date}.pdf' or '{AccountNumber}/{**}'")
       .action(async (source: string, destination: string, opts: CopyOptions) => {
         const policy = parsePolicy(opts.conflict);
         const concurrency = parseConcurrency(opts.concurrency);
@@ -55,6 +58,7 @@ export function registerCopyCommands(
           try {
             const stats = new TransferStats();
             const progress = opts.json === true || !opts.progress ? undefined : startProgress(() => stats.snapshot(), io.stderr);
+            const resolveTargets = opts.attachBy === undefined ? undefined : await recordResolution(to, opts.attachBy);
             let summary: TransferSummary;
             try {
               summary = await transfer({
@@ -70,6 +74,7 @@ export function registerCopyCommands(
                 stats,
                 signal,
                 ...(concurrency === undefined ? {} : { concurrency }),
+                ...(resolveTargets === undefined ? {} : { resolveTargets }),
                 ...(opts.json === true
                   ? {}
                   : {
@@ -94,6 +99,19 @@ export function registerCopyCommands(
         }
       });
   }
+}
+
+/** Routes each file to the Salesforce record its name or folder names, found for the whole batch at once. */
+async function recordResolution(to: OpenedLocation, template: string): Promise<NonNullable<TransferRequest['resolveTargets']>> {
+  const { SalesforceFilesFs } = await import('../../connectors/salesforce/SalesforceFilesFs.js');
+  const { parseNamingRule } = await import('../../connectors/salesforce/namingRule.js');
+  const target = to.fs;
+  if (!(target instanceof SalesforceFilesFs)) throw new TransferError('config', '--attach-by applies to a Salesforce destination (e.g. org:Account/)');
+  const rule = parseNamingRule(template);
+  return async (files, signal) => {
+    const folders = await target.resolveRecordFolders(to.path, rule, files.map((f) => f.relativePath), signal);
+    return folders.map((folder, i) => (typeof folder === 'string' ? joinRelative(folder, files[i]?.source.name ?? '') : folder));
+  };
 }
 
 function errorView(e: unknown): { kind: string; message: string } {

@@ -5,19 +5,45 @@ import { parseLocation } from '../location.js';
 import type { Workspace } from '../../workspace/Workspace.js';
 import { TransferError } from '../../connectors/errors.js';
 
+interface LsOptions {
+  readonly json?: boolean;
+  readonly search?: string;
+  readonly limit: string;
+  readonly page: string;
+}
+
+function positive(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 2000) throw new TransferError('config', `${flag} takes a whole number from 1 to 2000`);
+  return n;
+}
+
 export function registerLsCommand(program: Command, io: CliIo, workspace: () => Workspace): void {
   program
     .command('ls <location>')
     .description('list a folder: <connection>:<path> or a local path')
     .option('--json', 'print JSON')
-    .action(async (location: string, opts: { json?: boolean }) => {
+    .option('--search <text>', 'Salesforce object folders: only records whose name contains this text')
+    .option('--limit <n>', 'Salesforce object folders: records per page', '200')
+    .option('--page <n>', 'Salesforce object folders: which page of records', '1')
+    .action(async (location: string, opts: LsOptions) => {
       const { fs, path } = await workspace().openLocation(parseLocation(location));
       try {
         const refused: string[] = [];
         const target = await fs.stat(path);
         if (target === undefined) throw new TransferError('notFound', `Not found: ${location}`);
+        const { SalesforceFilesFs } = await import('../../connectors/salesforce/SalesforceFilesFs.js');
+        const limit = positive(opts.limit, '--limit');
+        const page = positive(opts.page, '--page');
+        const records = fs instanceof SalesforceFilesFs && path.replace(/\/+$/, '').split('/').filter((p) => p !== '').length === 1;
+        const listed = records
+          ? await fs.listRecords(path, { search: opts.search, limit, offset: (page - 1) * limit })
+          : undefined;
+        if (listed?.more === true && opts.json !== true) warn(io, `More records follow: add --page ${page + 1}, or narrow with --search.`);
         const entries =
-          target.kind === 'file'
+          listed !== undefined
+            ? listed.entries
+            : target.kind === 'file'
             ? [target]
             : await fs.list(path, { onUnsafeName: (name, reason) => refused.push(`${JSON.stringify(name)}: ${reason}`) });
         const sorted = [...entries].sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'dir' ? -1 : 1));
