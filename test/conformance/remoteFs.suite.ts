@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TransferError } from '../../src/connectors/errors.js';
 import type { RemoteFs } from '../../src/connectors/types.js';
+import { joinRelative } from '../../src/connectors/paths.js';
 import { LocalFs } from '../../src/connectors/local/LocalFs.js';
 import { MemoryResumeJournal } from '../../src/engine/ResumeJournal.js';
 import { transfer } from '../../src/engine/transfer.js';
@@ -16,8 +17,11 @@ import { peakRssGrowth, randomBytesOf, randomStream, readAll, sha256Of, sha256Of
 export interface ConformanceFixture {
   /** Rooted at an empty folder that belongs to this suite. */
   readonly fs: RemoteFs;
-  /** The same folder on this machine's disk (every test server runs here), for seeding and inspection. */
-  readonly localPath: string;
+  /**
+   * The same folder on this machine's disk (every file server runs here), for seeding and inspection;
+   * absent where the files live in a service (Salesforce).
+   */
+  readonly localPath?: string;
   /** uid/gid the server writes as, so that seeded folders stay writable for it. */
   readonly owner?: { readonly uid: number; readonly gid: number };
   /** Whether the server's user can be denied writing (not when the connector runs as root). */
@@ -40,11 +44,22 @@ export const AWKWARD_NAMES: ReadonlyArray<string> = [
 
 const MB = 1024 * 1024;
 
+/** What a connector's storage has: the groups of behaviour below run only where they apply. */
+export interface ConformanceFeatures {
+  /** Folders that can be created and removed freely (not so on a Salesforce record). */
+  readonly folders: boolean;
+  readonly resume: boolean;
+  readonly rename: boolean;
+}
+
+const FILE_SERVER: ConformanceFeatures = { folders: true, resume: true, rename: true };
+
 /**
  * The behaviour every connector must show, run against real servers (rclone's fstests idea). Each
- * connector's test file is one call of this function.
+ * connector's test file is one call of this function; a connector without folders, resume or rename
+ * runs the rest, and is checked not to claim what it lacks.
  */
-export function describeRemoteFs(name: string, setup: () => Promise<ConformanceFixture>): void {
+export function describeRemoteFs(name: string, setup: () => Promise<ConformanceFixture>, features: ConformanceFeatures = FILE_SERVER): void {
   describe(`${name} conformance`, () => {
     let fx: ConformanceFixture;
     let fs: RemoteFs;
@@ -75,7 +90,17 @@ export function describeRemoteFs(name: string, setup: () => Promise<ConformanceF
       }
     };
 
-    it('creates folders idempotently, parents included', async () => {
+    it('claims only the capabilities it has', () => {
+      expect(fs.capabilities.resume).toBe(features.resume);
+      expect(fs.capabilities.rename && fs.rename !== undefined).toBe(features.rename);
+    });
+
+    const onDisk = (): string => {
+      if (fx.localPath === undefined) throw new Error(`${name}: this test needs the files on this machine's disk`);
+      return fx.localPath;
+    };
+
+    if (features.folders) it('creates folders idempotently, parents included', async () => {
       await fs.mkdir('a/b/c');
       await fs.mkdir('a/b/c');
       await fs.mkdir('a');
@@ -100,7 +125,7 @@ export function describeRemoteFs(name: string, setup: () => Promise<ConformanceF
       expect(st?.modifiedAt).toBeGreaterThan(Date.UTC(2020, 0, 1));
       expect((await get('empty.bin')).length).toBe(0);
       expect((await get('small.bin')).equals(small)).toBe(true);
-      expect((await readFile(join(fx.localPath, 'small.bin'))).equals(small)).toBe(true);
+      if (fx.localPath !== undefined) expect((await readFile(join(fx.localPath, 'small.bin'))).equals(small)).toBe(true);
     });
 
     it('overwrites an existing file with shorter content, leaving no tail', async () => {
@@ -109,8 +134,13 @@ export function describeRemoteFs(name: string, setup: () => Promise<ConformanceF
       expect((await get('over.txt')).toString()).toBe('short');
     });
 
-    it('reads from an offset and appends, when it claims resume', async () => {
-      expect(fs.capabilities.resume).toBe(true);
+    it('reads from an offset', async () => {
+      const data = randomBytesOf(300_000, 'offset-only');
+      await put('offset-only.bin', data);
+      expect((await get('offset-only.bin', 123_457)).equals(data.subarray(123_457))).toBe(true);
+    });
+
+    if (features.resume) it('reads from an offset and appends, when it claims resume', async () => {
       const data = randomBytesOf(300_000, 'offset');
       await put('offset.bin', data);
       expect((await get('offset.bin', 123_457)).equals(data.subarray(123_457))).toBe(true);
@@ -119,7 +149,7 @@ export function describeRemoteFs(name: string, setup: () => Promise<ConformanceF
       expect((await get('append.bin')).equals(data)).toBe(true);
     });
 
-    it('renames, replacing an existing target', async () => {
+    if (features.rename) it('renames, replacing an existing target', async () => {
       expect(typeof fs.rename).toBe('function');
       await put('from.txt', 'new');
       await put('to.txt', 'old');
@@ -128,7 +158,14 @@ export function describeRemoteFs(name: string, setup: () => Promise<ConformanceF
       expect((await get('to.txt')).toString()).toBe('new');
     });
 
-    it('removes files and empty folders', async () => {
+    it('removes a file', async () => {
+      await put('removed.txt', 'x');
+      await fs.remove('removed.txt');
+      expect(await fs.stat('removed.txt')).toBeUndefined();
+      expect((await fs.list('')).some((e) => e.name === 'removed.txt')).toBe(false);
+    });
+
+    if (features.folders) it('removes files and empty folders', async () => {
       await fs.mkdir('gone');
       await put('gone/f.txt', 'x');
       await fs.remove('gone/f.txt');
@@ -137,11 +174,12 @@ export function describeRemoteFs(name: string, setup: () => Promise<ConformanceF
     });
 
     it('keeps awkward names exactly: unicode NFC and NFD, emoji, quotes, #, %, leading dash, 200 characters', async () => {
-      await fs.mkdir('names');
-      for (const n of AWKWARD_NAMES) await put(`names/${n}`, `content of ${n}`);
-      const listed = (await fs.list('names')).map((e) => e.name).sort();
+      const dir = features.folders ? 'names' : '';
+      if (features.folders) await fs.mkdir(dir);
+      for (const n of AWKWARD_NAMES) await put(joinRelative(dir, n), `content of ${n}`);
+      const listed = (await fs.list(dir)).map((e) => e.name).filter((n) => features.folders || AWKWARD_NAMES.includes(n)).sort();
       expect(listed).toEqual([...AWKWARD_NAMES].sort());
-      for (const n of AWKWARD_NAMES) expect((await get(`names/${n}`)).toString()).toBe(`content of ${n}`);
+      for (const n of AWKWARD_NAMES) expect((await get(joinRelative(dir, n))).toString()).toBe(`content of ${n}`);
     });
 
     it('refuses paths that would leave its root', async () => {
@@ -150,8 +188,8 @@ export function describeRemoteFs(name: string, setup: () => Promise<ConformanceF
       expect(await kindOf(() => fs.mkdir('x/../../..'))).toBe('unsafeName');
     });
 
-    it('lists a folder of 10,000 entries completely', async () => {
-      const dir = join(fx.localPath, 'many');
+    if (features.folders) it('lists a folder of 10,000 entries completely', async () => {
+      const dir = join(onDisk(), 'many');
       await mkdir(dir);
       await Promise.all(
         Array.from({ length: 10_000 }, (_, i) => writeFile(join(dir, `f${String(i).padStart(5, '0')}.dat`), String(i))),
@@ -162,20 +200,20 @@ export function describeRemoteFs(name: string, setup: () => Promise<ConformanceF
       expect(entries.find((e) => e.name === 'f09999.dat')).toMatchObject({ kind: 'file', size: 4, path: 'many/f09999.dat' });
     });
 
-    it('is refused writing where the server user may not write', async () => {
+    if (features.folders) it('is refused writing where the server user may not write', async () => {
       if (!fx.canDenyPermission) {
         // Only the local connector under a root account lands here: root may write anywhere.
         expect(fs.kind).toBe('local');
         return;
       }
-      const denied = join(fx.localPath, 'readonly');
+      const denied = join(onDisk(), 'readonly');
       await mkdir(denied);
       await chown(denied, 0, 0);
       await chmod(denied, 0o555);
       expect(await kindOf(() => put('readonly/nope.txt', 'x'))).toBe('permission');
     });
 
-    it('copies a nested tree up and back down byte-identical through the engine, keeping times', async () => {
+    if (features.folders) it('copies a nested tree up and back down byte-identical through the engine, keeping times', async () => {
       const src = join(scratch, 'tree');
       const files: Record<string, Buffer> = {
         'top.txt': Buffer.from('top'),
@@ -213,7 +251,7 @@ export function describeRemoteFs(name: string, setup: () => Promise<ConformanceF
         policy: 'changed', move: false, dryRun: false, journal: new MemoryResumeJournal(),
       });
       expect({ files: again.files, skipped: again.skipped }).toEqual({ files: 0, skipped: 5 });
-      expect((await readdir(fx.localPath)).some((n) => n.endsWith('.ferrypart'))).toBe(false);
+      expect((await readdir(onDisk())).some((n) => n.endsWith('.ferrypart'))).toBe(false);
     });
 
     it('moves 200 MB up and down with flat memory and identical bytes', async () => {

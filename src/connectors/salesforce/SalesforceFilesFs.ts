@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { TransferError } from '../errors.js';
-import { joinRelative, normalizeRelative, unsafeNameReason } from '../paths.js';
+import { joinRelative, normalizeRelative, parentOf, unsafeNameReason } from '../paths.js';
 import type { Capabilities, ListOptions, ReadOptions, RemoteEntry, RemoteFs, ServerReport, WriteOptions } from '../types.js';
 import { fileNameOf, idInFolderName, recordFolderName, titleOf } from './fileNames.js';
 import { mapSalesforceError } from './mapSalesforceError.js';
@@ -123,7 +123,7 @@ export class SalesforceFilesFs implements RemoteFs {
   }
 
   #locate(path: string): Location {
-    const full = joinRelative(this.#root, normalizeRelative(path));
+    const full = [this.#root, normalizeRelative(path)].filter((p) => p !== '').join('/');
     const parts = full === '' ? [] : full.split('/');
     if (parts.length === 0) return { level: 'root' };
     const object = fileBearingObject(parts[0] ?? '');
@@ -343,7 +343,7 @@ export class SalesforceFilesFs implements RemoteFs {
           if (e instanceof TransferError && e.kind === 'notFound') return undefined;
           throw e;
         });
-        return info === undefined ? undefined : this.#fileEntry(rel.slice(0, rel.length - name.length - 1), info);
+        return info === undefined ? undefined : this.#fileEntry(parentOf(rel), info);
       }
     }
   }

@@ -52,7 +52,13 @@ async function runAll(
   }
   if (allOrNone && failed) {
     for (const fn of undo.reverse()) await fn();
-    return { status: 200, body: results.map((r) => (r.success ? { id: r.id, success: false, errors: [ROLLED_BACK] } : r)) };
+    // A rolled-back insert leaves no record, so its result names none; updated and deleted records still exist.
+    const rolledBack = (r: SaveResult): SaveResult => ({
+      ...(r.id !== undefined && req.ctx.store.get(r.id) !== undefined ? { id: r.id } : {}),
+      success: false,
+      errors: [ROLLED_BACK],
+    });
+    return { status: 200, body: results.map((r) => (r.success ? rolledBack(r) : r)) };
   }
   req.undo.push(...undo);
   return { status: 200, body: results };

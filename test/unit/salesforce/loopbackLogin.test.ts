@@ -25,6 +25,8 @@ interface AuthServerBehaviour {
   rejectToken?: boolean;
   /** Hold the token answer this long. */
   tokenDelayMs?: number;
+  /** Told when a token request arrives, before it is answered. */
+  onTokenRequest?: () => void;
 }
 
 /** Just enough of Salesforce's authorization server: authorize redirects at once, token checks PKCE. */
@@ -50,6 +52,7 @@ class FakeAuthServer {
     if (req.method === 'POST' && url.pathname === '/services/oauth2/token') {
       let body = '';
       for await (const chunk of req as AsyncIterable<Buffer>) body += chunk.toString('utf8');
+      this.behaviour.onTokenRequest?.();
       await new Promise((resolve) => setTimeout(resolve, this.behaviour.tokenDelayMs ?? 0));
       return this.#token(new URLSearchParams(body), res);
     }
@@ -262,9 +265,12 @@ describe('loopbackLogin', () => {
 
   it('completes when the browser leaves while the code is being redeemed', async () => {
     auth.behaviour.tokenDelayMs = 300;
+    // The browser leaves exactly while the code is being redeemed, however slow the machine is.
+    const leave = new AbortController();
+    auth.behaviour.onTokenRequest = () => leave.abort();
     const openUrl = async (url: string): Promise<void> => {
       browser.visited.push(url);
-      await fetch(url, { signal: AbortSignal.timeout(100) }).catch(() => undefined);
+      await fetch(url, { signal: leave.signal }).catch(() => undefined);
     };
     const result = await loopbackLogin(options({ openUrl }));
     expect(result.refreshToken).toContain('fake-refresh-token');
