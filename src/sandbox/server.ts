@@ -151,6 +151,9 @@ async function handle(
   if (pathname.startsWith('/services/data/latest')) pathname = pathname.replace('/latest', `/v${ctx.latestVersion}`);
   let finish: (() => void) | undefined;
   try {
+    const counted = COUNTED.test(pathname);
+    // Open from arrival: a request held up by a slow answer (an injected delay) is a long-running one.
+    if (counted) finish = limits.open();
     const fault = faults.take(method, pathname);
     if (fault !== undefined && (await applyFault(fault, req, res))) return;
     const match = router.match(method, pathname);
@@ -158,11 +161,14 @@ async function handle(
     if (match === 'method') throw apiError(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed.`);
     requests.set(match.label, (requests.get(match.label) ?? 0) + 1);
     let principal;
-    if (COUNTED.test(pathname)) {
+    if (counted) {
       principal = ctx.authenticate(req.headers.authorization);
-      finish = limits.open();
-      ctx.countApiCall();
-      res.setHeader('Sforce-Limit-Info', ctx.limitInfo());
+      try {
+        ctx.countApiCall();
+      } finally {
+        // Every REST answer carries the usage, REQUEST_LIMIT_EXCEEDED included.
+        res.setHeader('Sforce-Limit-Info', ctx.limitInfo());
+      }
     }
     await match.handler({ method, url, params: match.params, raw: req, principal }, res);
   } catch (e) {
