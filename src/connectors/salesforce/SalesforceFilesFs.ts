@@ -3,16 +3,16 @@ import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { TransferError } from '../errors.js';
 import { joinRelative, normalizeRelative, parentOf, unsafeNameReason } from '../paths.js';
 import type { Capabilities, ListOptions, ReadOptions, RemoteEntry, RemoteFs, ServerReport, WriteOptions } from '../types.js';
-import { fileNameOf, idInFolderName, recordFolderName, titleOf } from './fileNames.js';
+import { fileNameOf, titleOf } from './fileNames.js';
 import { mapSalesforceError } from './mapSalesforceError.js';
 import { buildMultipartBody } from './multipartBody.js';
 import { FILE_BEARING_OBJECTS, fileBearingObject, type FileBearingObject } from './objects.js';
 import { readJsonBody, type SalesforceSession } from './SalesforceSession.js';
 import type { NamingRule } from './namingRule.js';
+import { RecordFolders, type RecordPage } from './RecordFolders.js';
 import { resolveRecords } from './RecordResolver.js';
-import { chunkForInClause, soqlLike, soqlString } from './soqlText.js';
+import { chunkForInClause, soqlString } from './soqlText.js';
 import { spoolUpload, type UploadBody } from './uploadBody.js';
-import { textOf } from '../../shared/util/textOf.js';
 
 export interface SalesforceFilesOptions {
   readonly session: SalesforceSession;
@@ -40,11 +40,6 @@ interface FileInfo {
   readonly modifiedAt: number | undefined;
   readonly checksum: string | undefined;
   readonly versionNumber: string | undefined;
-}
-
-interface RecordRow {
-  readonly Id: string;
-  readonly [field: string]: unknown;
 }
 
 interface LinkRow {
@@ -102,12 +97,13 @@ export class SalesforceFilesFs implements RemoteFs {
   readonly #root: string;
   readonly #inlineMax: number;
   readonly #reason: string;
-  readonly #recordIds = new Map<string, string>();
+  readonly #records: RecordFolders;
   readonly #files = new Map<string, Map<string, FileInfo>>();
   readonly #unconfirmed = new Map<string, UnconfirmedUpload>();
 
   constructor(options: SalesforceFilesOptions) {
     this.#session = options.session;
+    this.#records = new RecordFolders(options.session);
     this.description = options.description;
     this.#root = normalizeRelative(options.root ?? '');
     this.#inlineMax = options.inlineUploadMaxBytes ?? 8 * 1024 * 1024;
@@ -137,30 +133,8 @@ export class SalesforceFilesFs implements RemoteFs {
     throw new TransferError('notFound', `Salesforce Files have no folders inside a record: ${path}`, { path });
   }
 
-  /** The id of the record a folder segment names: an id, `Name (Id)`, or a unique name (one query, cached). */
-  async #recordId(object: FileBearingObject, segment: string, signal?: AbortSignal): Promise<string> {
-    const cacheKey = `${object.name}/${segment}`;
-    const cached = this.#recordIds.get(cacheKey);
-    if (cached !== undefined) return cached;
-    const direct = /^[a-zA-Z0-9]{15}$|^[a-zA-Z0-9]{18}$/.test(segment) && segment.startsWith(object.keyPrefix) ? segment : idInFolderName(segment);
-    if (direct !== undefined) {
-      this.#recordIds.set(cacheKey, direct);
-      return direct;
-    }
-    const rows = await this.#session.query<RecordRow>(
-      `SELECT Id FROM ${object.name} WHERE ${object.nameField} = ${soqlString(segment)} LIMIT 2`,
-      `${object.name} "${segment}"`,
-      signal,
-    );
-    const [first, second] = rows;
-    if (first === undefined) throw new TransferError('notFound', `No ${object.name} named "${segment}"`, { path: cacheKey });
-    if (second !== undefined) {
-      throw new TransferError('validation', `More than one ${object.name} is named "${segment}" (${first.Id}, ${second.Id}): use "${segment} (${first.Id})" or the record id`, {
-        path: cacheKey,
-      });
-    }
-    this.#recordIds.set(cacheKey, first.Id);
-    return first.Id;
+  #recordId(object: FileBearingObject, segment: string, signal?: AbortSignal): Promise<string> {
+    return this.#records.idOf(object, segment, signal);
   }
 
   /** The files of many records with one query per few hundred records. */
@@ -261,36 +235,11 @@ export class SalesforceFilesFs implements RemoteFs {
   }
 
   /** A page of an object's records, optionally those whose name contains `search`. */
-  async listRecords(
-    dir: string,
-    opts: { search?: string | undefined; limit?: number | undefined; offset?: number | undefined; signal?: AbortSignal | undefined } = {},
-  ): Promise<{ entries: RemoteEntry[]; more: boolean }> {
+  async listRecords(dir: string, opts: RecordPage = {}): Promise<{ entries: RemoteEntry[]; more: boolean }> {
     const rel = normalizeRelative(dir);
     const where = this.#locate(rel);
     if (where.level !== 'object') throw new TransferError('notFound', `${rel} is not an object folder`, { path: rel });
-    const { object } = where;
-    const filter = opts.search === undefined || opts.search === '' ? '' : ` WHERE ${object.nameField} LIKE ${soqlLike(opts.search)}`;
-    const page = opts.limit === undefined ? '' : ` LIMIT ${opts.limit + 1}${opts.offset === undefined ? '' : ` OFFSET ${opts.offset}`}`;
-    const rows = await this.#session.query<RecordRow>(
-      `SELECT Id, ${object.nameField}, LastModifiedDate FROM ${object.name}${filter} ORDER BY ${object.nameField}, Id${page}`,
-      `the ${object.name} records`,
-      opts.signal ?? undefined,
-    );
-    const more = opts.limit !== undefined && rows.length > opts.limit;
-    const shown = more ? rows.slice(0, opts.limit) : rows;
-    const counts = new Map<string, number>();
-    for (const r of shown) {
-      const n = textOf(r[object.nameField]);
-      counts.set(n, (counts.get(n) ?? 0) + 1);
-    }
-    const entries = shown.map((r): RemoteEntry => {
-      const recordName = textOf(r[object.nameField]);
-      const name = recordFolderName(recordName, r.Id, counts.get(recordName) === 1);
-      this.#recordIds.set(`${object.name}/${name}`, r.Id);
-      const modified = typeof r['LastModifiedDate'] === 'string' ? Date.parse(r['LastModifiedDate']) : undefined;
-      return { name, path: joinRelative(rel, name), kind: 'dir', size: -1, ...(modified === undefined ? {} : { modifiedAt: modified }) };
-    });
-    return { entries, more };
+    return this.#records.list(where.object, rel, opts);
   }
 
   /**
@@ -311,7 +260,7 @@ export class SalesforceFilesFs implements RemoteFs {
     const resolved = await resolveRecords(this.#session, where.object, rule, relativePaths, signal);
     return resolved.map((r) => {
       if (r instanceof TransferError) return r;
-      this.#recordIds.set(`${where.object.name}/${r.recordId}`, r.recordId);
+      this.#records.remember(where.object, r.recordId, r.recordId);
       return joinRelative(rel, r.recordId);
     });
   }

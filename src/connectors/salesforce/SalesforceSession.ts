@@ -25,7 +25,7 @@ export interface SessionOptions {
   readonly onTokens?: (accessToken: string, instanceUrl: string) => void;
 }
 
-export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
  * One signed-in org: jsforce for the JSON resources, plain fetch for streamed bodies. Refreshes an

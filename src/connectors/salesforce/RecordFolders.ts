@@ -1,0 +1,126 @@
+import { TransferError } from '../errors.js';
+import { joinRelative } from '../paths.js';
+import type { RemoteEntry } from '../types.js';
+import { idInFolderName, recordFolderName } from './fileNames.js';
+import { fileBearingObject, type FileBearingObject } from './objects.js';
+import type { SalesforceSession } from './SalesforceSession.js';
+import { soqlLike, soqlString } from './soqlText.js';
+import { textOf } from '../../shared/util/textOf.js';
+
+interface RecordRow {
+  readonly Id: string;
+  readonly [field: string]: unknown;
+}
+
+export interface RecordPage {
+  readonly search?: string | undefined;
+  readonly limit?: number | undefined;
+  readonly offset?: number | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+const ID = /^[a-zA-Z0-9]{15}$|^[a-zA-Z0-9]{18}$/;
+
+/**
+ * Records shown as folders, by the same rules as Salesforce Files: a record's folder is its name, or
+ * `Name (Id)` where the name is not unique or not a safe file name, and a path may also name a record by
+ * its id. Objects Ferry does not know (an admin's custom object with an S-Drive file object) are described
+ * once for their key prefix and name field.
+ */
+export class RecordFolders {
+  readonly #session: SalesforceSession;
+  readonly #objects = new Map<string, Promise<FileBearingObject>>();
+  readonly #ids = new Map<string, string>();
+
+  constructor(session: SalesforceSession) {
+    this.#session = session;
+  }
+
+  async object(name: string, signal?: AbortSignal): Promise<FileBearingObject> {
+    const known = fileBearingObject(name);
+    if (known !== undefined) return known;
+    let described = this.#objects.get(name);
+    if (described === undefined) {
+      described = this.#describe(name, signal);
+      this.#objects.set(name, described);
+      void described.catch(() => this.#objects.delete(name));
+    }
+    return described;
+  }
+
+  async #describe(name: string, signal?: AbortSignal): Promise<FileBearingObject> {
+    const described = await this.#session.json<{ name: string; keyPrefix: string | null; fields: ReadonlyArray<{ name: string; nameField?: boolean }> }>(
+      'GET',
+      `/sobjects/${encodeURIComponent(name)}/describe`,
+      `the object ${name}`,
+      undefined,
+      signal,
+    );
+    const nameField = described.fields.find((f) => f.nameField === true)?.name ?? 'Id';
+    return { name: described.name, keyPrefix: described.keyPrefix ?? '', nameField };
+  }
+
+  /**
+   * The object's records as folders under `dir`, every one or one page (`limit`, `offset`), optionally
+   * those whose name contains `search`.
+   */
+  async list(object: FileBearingObject, dir: string, opts: RecordPage = {}): Promise<{ entries: RemoteEntry[]; more: boolean }> {
+    const filter = opts.search === undefined || opts.search === '' ? '' : ` WHERE ${object.nameField} LIKE ${soqlLike(opts.search)}`;
+    const page = opts.limit === undefined ? '' : ` LIMIT ${opts.limit + 1}${opts.offset === undefined ? '' : ` OFFSET ${opts.offset}`}`;
+    const rows = await this.#session.query<RecordRow>(
+      `SELECT Id, ${object.nameField}, LastModifiedDate FROM ${object.name}${filter} ORDER BY ${object.nameField}, Id${page}`,
+      `the ${object.name} records`,
+      opts.signal,
+    );
+    const more = opts.limit !== undefined && rows.length > opts.limit;
+    const shown = more ? rows.slice(0, opts.limit) : rows;
+    const counts = new Map<string, number>();
+    for (const r of shown) {
+      const n = textOf(r[object.nameField]);
+      counts.set(n, (counts.get(n) ?? 0) + 1);
+    }
+    const entries = shown.map((r): RemoteEntry => {
+      const recordName = textOf(r[object.nameField]);
+      const name = recordFolderName(recordName, r.Id, counts.get(recordName) === 1);
+      this.#ids.set(`${object.name}/${name}`, r.Id);
+      const modified = typeof r['LastModifiedDate'] === 'string' ? Date.parse(r['LastModifiedDate']) : undefined;
+      return { name, path: joinRelative(dir, name), kind: 'dir', size: -1, ...(modified === undefined ? {} : { modifiedAt: modified }) };
+    });
+    return { entries, more };
+  }
+
+  /** Remembers a record found another way (a naming rule), so that its folder needs no lookup. */
+  remember(object: FileBearingObject, segment: string, id: string): void {
+    this.#ids.set(`${object.name}/${segment}`, id);
+  }
+
+  /** The id of the record a folder segment names: an id, `Name (Id)`, or a unique name (one query, cached). */
+  async idOf(object: FileBearingObject, segment: string, signal?: AbortSignal): Promise<string> {
+    const cacheKey = `${object.name}/${segment}`;
+    const cached = this.#ids.get(cacheKey);
+    if (cached !== undefined) return cached;
+    const direct = ID.test(segment) && object.keyPrefix !== '' && segment.startsWith(object.keyPrefix) ? segment : idInFolderName(segment);
+    if (direct !== undefined) {
+      this.#ids.set(cacheKey, direct);
+      return direct;
+    }
+    const rows = await this.#session.query<RecordRow>(
+      `SELECT Id FROM ${object.name} WHERE ${object.nameField} = ${soqlString(segment)} LIMIT 2`,
+      `${object.name} "${segment}"`,
+      signal,
+    );
+    const [first, second] = rows;
+    if (first === undefined) throw new TransferError('notFound', `No ${object.name} named "${segment}"`, { path: cacheKey });
+    if (second !== undefined) {
+      throw new TransferError('validation', `More than one ${object.name} is named "${segment}" (${first.Id}, ${second.Id}): use "${segment} (${first.Id})" or the record id`, {
+        path: cacheKey,
+      });
+    }
+    this.#ids.set(cacheKey, first.Id);
+    return first.Id;
+  }
+
+  clear(): void {
+    this.#ids.clear();
+  }
+}
