@@ -54,6 +54,10 @@ const SalesforceConnection = z.object({
   jwtKeyFile: z.string().optional(),
   apiVersion: z.string().regex(/^\d{2,3}\.0$/),
   root: z.string(),
+  /** Salesforce Files (ContentVersion), or S-Drive's file objects with their bytes in S3. */
+  mode: z.enum(['files', 'sdrive']).default('files'),
+  /** S-Drive: file objects beyond the package's five, e.g. OrderFile__c with Parent__c on Order. */
+  sdriveObjects: z.array(z.object({ object: z.string().min(1), fileObject: z.string().min(1), parentField: z.string().min(1) })).optional(),
 });
 
 export const ConnectionConfigSchema = z.discriminatedUnion('kind', [LocalConnection, SftpConnection, FtpConnection, SalesforceConnection]);

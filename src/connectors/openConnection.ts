@@ -80,7 +80,6 @@ export async function openConnection(config: ConnectionConfig, deps: OpenDeps): 
 
 async function openSalesforce(config: SalesforceConnectionConfig, deps: OpenDeps): Promise<RemoteFs> {
   const { SalesforceSession } = await import('./salesforce/SalesforceSession.js');
-  const { SalesforceFilesFs } = await import('./salesforce/SalesforceFilesFs.js');
   const { ApiBudget, DEFAULT_BUDGET } = await import('./salesforce/ApiBudget.js');
   const auth =
     config.auth === 'oauth'
@@ -98,12 +97,17 @@ async function openSalesforce(config: SalesforceConnectionConfig, deps: OpenDeps
     budget: new ApiBudget({ ...DEFAULT_BUDGET, ...deps.salesforceBudget }),
   });
   await session.ensureSignedIn();
-  return new SalesforceFilesFs({
-    session,
-    description: `salesforce://${config.username ?? config.name}@${new URL(session.instanceUrl).host}`,
-    root: config.root,
-    ...(config.maxConnections === undefined ? {} : { maxParallelUploads: config.maxConnections }),
-  });
+  const description = `salesforce://${config.username ?? config.name}@${new URL(session.instanceUrl).host}`;
+  const parallel = config.maxConnections === undefined ? {} : { maxParallelUploads: config.maxConnections };
+  if (config.mode === 'sdrive') {
+    const { SDriveFs } = await import('./salesforce/sdrive/SDriveFs.js');
+    const { PACKAGED_OBJECTS } = await import('./salesforce/sdrive/fileObjects.js');
+    const custom = config.sdriveObjects ?? [];
+    const objects = [...PACKAGED_OBJECTS.filter((p) => !custom.some((c) => c.object === p.object)), ...custom];
+    return new SDriveFs({ session, description: `${description} (S-Drive)`, objects, ...parallel });
+  }
+  const { SalesforceFilesFs } = await import('./salesforce/SalesforceFilesFs.js');
+  return new SalesforceFilesFs({ session, description, root: config.root, ...parallel });
 }
 
 async function requireSecret(secrets: SecretStore, name: string, what: SecretKind): Promise<string> {

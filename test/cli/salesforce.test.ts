@@ -19,7 +19,7 @@ describe('a new user with the README: the Salesforce sandbox, a connection, invo
   beforeAll(async () => {
     home = await mkdtemp(join(tmpdir(), 'ferry-sf-home-'));
     work = await mkdtemp(join(tmpdir(), 'ferry-sf-work-'));
-    sandbox = spawn(process.execPath, ['bin/ferry.js', 'sandbox', '--port', '0'], { env: { ...process.env, FERRY_HOME: home }, stdio: ['ignore', 'pipe', 'inherit'] });
+    sandbox = spawn(process.execPath, ['bin/ferry.js', 'sandbox', '--port', '0', '--sdrive'], { env: { ...process.env, FERRY_HOME: home }, stdio: ['ignore', 'pipe', 'inherit'] });
     sandbox.stdout?.on('data', (c: Buffer) => (printed += c.toString()));
     await waitFor(() => printed.includes('Press Ctrl-C to stop.'));
     const invoices = join(work, 'invoices');
@@ -98,6 +98,24 @@ describe('a new user with the README: the Salesforce sandbox, a connection, invo
     expect(saved).toMatchObject({ kind: 'salesforce', auth: 'oauth' });
     expect(JSON.stringify(saved)).not.toMatch(/5Aep|refresh/i);
     expect((await ferry(['ls', 'browser:Account/', '--limit', '2'])).code).toBe(0);
+  });
+
+  it('keeps files in S-Drive when the connection says so: folders, a custom file object, bytes through S3', async () => {
+    const line = printed.split('\n').find((l) => l.trim().startsWith('ferry connection salesforce')) ?? '';
+    const args = line.trim().split(/\s+/).slice(1);
+    args[2] = 'sdrive';
+    const connect = await ferry([...args, '--sdrive', '--sdrive-object', 'Order=OrderFile__c:Parent__c']);
+    expect(connect.code, connect.err).toBe(0);
+    const contracts = await ferry(['ls', 'sdrive:Account/Northwind Traders/', '--json']);
+    expect(entriesOf(contracts.out).map((e) => e.name)).toEqual(expect.arrayContaining(['Contracts', 'Photos', 'Price list 2026.csv']));
+    const up = await ferry(['copy', `${join(work, 'invoices')}/INV-ACC-10001-2026-11-02.pdf`, 'sdrive:Account/Northwind Traders/Contracts/']);
+    expect(up.code, up.err).toBe(0);
+    const back = join(work, 'sdrive-back');
+    const down = await ferry(['copy', 'sdrive:Account/Northwind Traders/Contracts/INV-ACC-10001-2026-11-02.pdf', `${back}/`]);
+    expect(down.code, down.err).toBe(0);
+    expect(await readFile(join(back, 'INV-ACC-10001-2026-11-02.pdf'), 'utf8')).toBe('invoice for Northwind');
+    const orders = await ferry(['ls', 'sdrive:Order/', '--json']);
+    expect(entriesOf(orders.out).length).toBeGreaterThan(0);
   });
 });
 

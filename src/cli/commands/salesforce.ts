@@ -16,6 +16,17 @@ interface SalesforceAddOptions {
   readonly apiVersion: string;
   readonly maxUploads?: string;
   readonly port?: string;
+  readonly sdrive?: boolean;
+  readonly sdriveObject: string[];
+}
+
+/** `Order=OrderFile__c:Parent__c`: the S-Drive file object an administrator created for an object. */
+function parseSDriveObject(text: string): { object: string; fileObject: string; parentField: string } {
+  const m = /^([A-Za-z][\w]*)=([A-Za-z][\w]*):([A-Za-z][\w]*)$/.exec(text);
+  if (m?.[1] === undefined || m[2] === undefined || m[3] === undefined) {
+    throw new TransferError('config', `--sdrive-object takes Object=FileObject:ParentField (e.g. Order=OrderFile__c:Parent__c), not "${text}"`);
+  }
+  return { object: m[1], fileObject: m[2], parentField: m[3] };
 }
 
 /** The API version Ferry speaks unless told otherwise (jsforce's own default is years old). */
@@ -56,6 +67,8 @@ export function registerSalesforceConnectionCommand(connection: Command, io: Cli
     .option('--port <n>', 'loopback port for the login callback (0 picks a free one)', '0')
     .option('--api-version <v>', 'Salesforce REST API version', DEFAULT_API_VERSION)
     .option('--max-uploads <n>', 'uploads at once (large ones count against the long-running request limit)')
+    .option('--sdrive', "use S-Drive's file objects (bytes in S3) instead of Salesforce Files")
+    .option('--sdrive-object <Object=FileObject:ParentField>', 'S-Drive: a custom file object, e.g. Order=OrderFile__c:Parent__c (repeatable)', (v: string, all: string[]) => [...all, v], [])
     .action(async (name: string, opts: SalesforceAddOptions) => {
       if (!isValidConnectionName(name)) {
         throw new TransferError('config', `Invalid connection name "${name}": use letters, digits, '.', '_' or '-'`);
@@ -66,6 +79,8 @@ export function registerSalesforceConnectionCommand(connection: Command, io: Cli
       if (maxUploads !== undefined && (!Number.isInteger(maxUploads) || maxUploads < 1 || maxUploads > 25)) {
         throw new TransferError('config', '--max-uploads takes a whole number from 1 to 25');
       }
+      if (opts.sdriveObject.length > 0 && opts.sdrive !== true) throw new TransferError('config', '--sdrive-object needs --sdrive');
+      const sdriveObjects = opts.sdriveObject.map(parseSDriveObject);
       const base = {
         name,
         kind: 'salesforce' as const,
@@ -73,6 +88,8 @@ export function registerSalesforceConnectionCommand(connection: Command, io: Cli
         clientId: opts.clientId,
         apiVersion: opts.apiVersion,
         root: '',
+        mode: opts.sdrive === true ? ('sdrive' as const) : ('files' as const),
+        ...(sdriveObjects.length > 0 ? { sdriveObjects } : {}),
         ...(maxUploads === undefined ? {} : { maxConnections: maxUploads }),
       };
       let config: SalesforceConnectionConfig;
