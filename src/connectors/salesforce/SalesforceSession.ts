@@ -1,12 +1,11 @@
 import { Connection, type TokenResponse } from '@jsforce/jsforce-node';
 import { TransferError } from '../errors.js';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { ApiBudget } from './ApiBudget.js';
 import { buildJwtAssertion } from './jwtAssertion.js';
 import { errorEntryOf, mapSalesforceError } from './mapSalesforceError.js';
+import { sendRaw } from './rawHttp.js';
 
 /** How Ferry signs in: a refresh token from the browser login, or a JWT signed with a certificate's key. */
 export type SalesforceAuth =
@@ -207,26 +206,15 @@ export class SalesforceSession {
     });
   }
 
-  /** One raw HTTP exchange; node:http keeps a streamed body under backpressure, where fetch buffers it. */
+  /** One raw exchange with the org, signed with the current access token. */
   #send(method: HttpMethod, path: string, init: RawInit): Promise<IncomingMessage> {
-    const url = new URL(this.#url(path));
-    const headers: Record<string, string | number> = { ...init.headers, Authorization: `Bearer ${this.#conn.accessToken ?? ''}` };
-    if (init.length !== undefined) headers['Content-Length'] = init.length;
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    return new Promise((resolve, reject) => {
-      const req = send(url, { method, headers, ...(init.signal === undefined ? {} : { signal: init.signal }) }, resolve);
-      req.once('error', reject);
-      if (init.body === undefined) {
-        req.end();
-        return;
-      }
-      pipeline(init.body, req).catch((e: unknown) => {
-        const error = e instanceof Error ? e : new Error(String(e));
-        req.destroy(error);
-        reject(error);
-      });
+    return sendRaw(new URL(this.#url(path)), {
+      ...init,
+      method,
+      headers: { ...init.headers, Authorization: `Bearer ${this.#conn.accessToken ?? ''}` },
     });
   }
+
 
   /**
    * A raw call for streamed bodies (downloads and large uploads). A GET whose session expired is

@@ -69,6 +69,24 @@ export function buildMultipartBody(input: MultipartBodyInput): MultipartBody {
   );
   const tail = Buffer.from(`${CRLF}--${boundary}--${CRLF}`, 'utf8');
 
+  return { contentType: `multipart/form-data; boundary=${boundary}`, ...framedFileBody(head, data, size, tail, fileName) };
+}
+
+export interface FramedFileBody {
+  readonly contentLength: number;
+  readonly body: Readable;
+  /** Lower-case hex MD5 of the file's bytes; only once `body` ended. */
+  md5(): string;
+  /** File bytes handed on so far. */
+  bytesSent(): number;
+}
+
+/**
+ * `head`, then the file's bytes, hashed and counted against `size` as the consumer reads them, then
+ * `tail`. The body errors, before the tail, when the file yields more or fewer bytes than announced,
+ * so a request never carries a length it does not have.
+ */
+export function framedFileBody(head: Buffer, data: Readable, size: number, tail: Buffer, fileName: string): FramedFileBody {
   const hash = createHash('md5');
   let sent = 0;
   let digest: string | undefined;
@@ -88,7 +106,6 @@ export function buildMultipartBody(input: MultipartBodyInput): MultipartBody {
   }
 
   return {
-    contentType: `multipart/form-data; boundary=${boundary}`,
     contentLength: head.length + size + tail.length,
     body: Readable.from(parts(), { objectMode: false }),
     md5: () => {

@@ -1,5 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { randomBytes } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { framedFileBody } from '../multipartBody.js';
 import { TransferError } from '../../errors.js';
 
 /** What S-Drive's initialize call hands out for one file's browser-based POST to S3. */
@@ -113,35 +114,5 @@ export function buildS3Form(fields: ReadonlyArray<FormField>, data: Readable, si
     'utf8',
   );
   const tail = Buffer.from(`${CRLF}--${boundary}--${CRLF}`, 'utf8');
-  const hash = createHash('md5');
-  let sent = 0;
-  let digest: string | undefined;
-
-  async function* parts(): AsyncGenerator<Uint8Array> {
-    yield head;
-    for await (const chunk of data as AsyncIterable<unknown>) {
-      if (!(chunk instanceof Uint8Array)) throw new TypeError('The file data must be a byte stream');
-      if (sent + chunk.length > size) throw sizeMismatch(size, 'more');
-      hash.update(chunk);
-      sent += chunk.length;
-      yield chunk;
-    }
-    if (sent !== size) throw sizeMismatch(size, 'fewer');
-    digest = hash.digest('hex');
-    yield tail;
-  }
-
-  return {
-    contentType: `multipart/form-data; boundary=${boundary}`,
-    contentLength: head.length + size + tail.length,
-    body: Readable.from(parts(), { objectMode: false }),
-    md5: () => {
-      if (digest === undefined) throw new Error('The MD5 is known only once the body has ended');
-      return digest;
-    },
-  };
-}
-
-function sizeMismatch(size: number, which: 'more' | 'fewer'): TransferError {
-  return new TransferError('integrity', `The file yielded ${which} bytes than the ${size} announced: it may have changed while being read`, { retryable: true });
+  return { contentType: `multipart/form-data; boundary=${boundary}`, ...framedFileBody(head, data, size, tail, 'The file') };
 }

@@ -1,8 +1,8 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import { PassThrough, type Readable } from 'node:stream';
-import { finished, pipeline } from 'node:stream/promises';
+import { finished } from 'node:stream/promises';
 import { TransferError, mapNodeError } from '../../errors.js';
+import { sendRaw } from '../rawHttp.js';
 import type { TransferErrorKind } from '../../../shared/model/errorKinds.js';
 
 export interface S3Init {
@@ -90,25 +90,6 @@ async function errorText(stream: Readable): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** node:http keeps a streamed body under backpressure, where fetch would buffer it whole. */
-function send(url: URL, init: S3Init): Promise<IncomingMessage> {
-  const headers: Record<string, string | number> = { ...init.headers };
-  if (init.length !== undefined) headers['Content-Length'] = init.length;
-  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: init.method, headers, ...(init.signal === undefined ? {} : { signal: init.signal }) }, resolve);
-    req.once('error', reject);
-    if (init.body === undefined) {
-      req.end();
-      return;
-    }
-    pipeline(init.body, req).catch((e: unknown) => {
-      const error = e instanceof Error ? e : new Error(String(e));
-      req.destroy(error);
-      reject(error);
-    });
-  });
-}
 
 /**
  * One exchange with the bucket. S3 is not the Salesforce API: nothing here counts against the org's
@@ -117,7 +98,7 @@ function send(url: URL, init: S3Init): Promise<IncomingMessage> {
 export async function s3Request(url: string, init: S3Init, subject: string): Promise<IncomingMessage> {
   let response: IncomingMessage;
   try {
-    response = await send(new URL(url), init);
+    response = await sendRaw(new URL(url), init);
   } catch (e) {
     throw transportError(e, subject);
   }
