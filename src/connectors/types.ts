@@ -18,6 +18,8 @@ export interface RemoteEntry {
   readonly size: number;
   /** Epoch milliseconds; absent when the server gives none. */
   readonly modifiedAt?: number;
+  /** What the service says beyond the basics, shown in listings: a Salesforce file's version and MD5. */
+  readonly details?: Readonly<Record<string, string>>;
 }
 
 /** What a connector can do natively; the engine degrades gracefully where a flag is false. */

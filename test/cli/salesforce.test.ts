@@ -71,6 +71,8 @@ describe('a new user with the README: the Salesforce sandbox, a connection, invo
     expect(again.code, again.err).toBe(0);
     const versions = await ferry(['ls', 'sandbox:Account/Northwind Traders/', '--json']);
     expect(entriesOf(versions.out)).toHaveLength(1);
+    const shown = await ferry(['ls', 'sandbox:Account/Northwind Traders/']);
+    expect(shown.out).toMatch(/INV-ACC-10001-2026-11-02\.pdf {2}\(version 2, md5 [0-9a-f]{32}\)/);
   });
 
   it('signs in through the browser flow with PKCE when the URL is opened, and refuses a stranger\'s callback', async () => {

@@ -52,7 +52,8 @@ export function registerLsCommand(program: Command, io: CliIo, workspace: () => 
         } else {
           for (const e of sorted) {
             const size = e.kind === 'dir' ? '<dir>' : formatBytes(e.size);
-            print(io, `${size.padStart(10)}  ${formatTime(e.modifiedAt)}  ${e.name}${e.kind === 'dir' ? '/' : ''}`);
+            const details = e.details === undefined ? '' : `  (${Object.entries(e.details).filter(([k]) => k === 'version' || k === 'md5').map(([k, v]) => `${k} ${v}`).join(', ')})`;
+            print(io, `${size.padStart(10)}  ${formatTime(e.modifiedAt)}  ${e.name}${e.kind === 'dir' ? '/' : ''}${details}`);
           }
           for (const r of refused) warn(io, `refused a listed name ${r}`);
         }

@@ -180,6 +180,11 @@ export class SalesforceFilesFs implements RemoteFs {
       kind: 'file',
       size: info.size,
       ...(info.modifiedAt === undefined ? {} : { modifiedAt: info.modifiedAt }),
+      details: {
+        version: info.versionNumber ?? '?',
+        md5: info.checksum ?? '?',
+        contentDocumentId: info.documentId,
+      },
     };
   }
 
