@@ -1,0 +1,415 @@
+import { once } from 'node:events';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { csvRecord, type CsvField } from './csv.js';
+import { migrate, schemaVersionOf } from './migrations.js';
+import {
+  DELETE_RUNS_BEYOND_NEWEST_SQL,
+  DELETE_RUNS_STARTED_BEFORE_SQL,
+  itemsPageSql,
+  RUNNING_RUNS_SQL,
+  runsPageSql,
+  SEARCH_NAMES_SQL,
+  SEARCH_SHORT_NAMES_SQL,
+} from './queries.js';
+import type {
+  AuditEntry,
+  ItemId,
+  ItemRecord,
+  ItemSearchHit,
+  ItemsPageQuery,
+  ItemUpdate,
+  NewRun,
+  NotificationSent,
+  QuarantineEvent,
+  RetentionPolicy,
+  RunFilter,
+  RunId,
+  RunOutcome,
+  RunRecord,
+  RunsPageQuery,
+  ValidationResult,
+} from './records.js';
+import { formatVerifications, toItemRecord, toRunRecord, toSearchHit, type ItemRow, type RunRow, type SearchRow } from './rows.js';
+
+/** Named parameters: SQLite binds `@name` to `name`; keys a statement does not use are ignored. */
+type Params = Readonly<Record<string, string | number | null>>;
+type Statement<R = unknown> = Database.Statement<[Params], R>;
+
+const DEFAULT_RUNS_PAGE = 50;
+/** Rows fetched per query while exporting: the connection is free for the engine between pages. */
+const EXPORT_PAGE = 500;
+const DAY_MS = 86_400_000;
+/** Trigrams: the FTS index cannot find anything shorter. */
+const MIN_INDEXED_FRAGMENT = 3;
+
+/**
+ * Ferry's local record of every run: what was transferred, skipped or rejected and why. One SQLite
+ * file, shared by the desktop app and the CLI (WAL lets one write while the other reads). Every
+ * method is synchronous; writes that fail throw better-sqlite3's `SqliteError`.
+ */
+export class HistoryStore {
+  readonly #db: Database.Database;
+  readonly #runPages = new Map<string, Statement<RunRow>>();
+  readonly #itemPages = new Map<string, Statement<ItemRow>>();
+  readonly #insertRun: Statement<{ id: RunId }>;
+  readonly #finishRun: Statement;
+  readonly #upsertItem: Statement<{ id: ItemId }>;
+  readonly #insertValidation: Statement;
+  readonly #insertQuarantine: Statement;
+  readonly #insertNotification: Statement;
+  readonly #insertAudit: Statement;
+  readonly #searchNames: Statement<SearchRow>;
+  readonly #searchShortNames: Statement<SearchRow>;
+  readonly #deleteStartedBefore: Statement;
+  readonly #deleteBeyondNewest: Statement;
+  readonly #runningRuns: Database.Statement<[], RunRow>;
+  readonly #recordItems: (runId: RunId, items: ReadonlyArray<ItemUpdate>) => ItemId[];
+  readonly #applyRetention: (cutoff: number, keep: number | undefined) => number;
+
+  private constructor(db: Database.Database) {
+    this.#db = db;
+    this.#insertRun = db.prepare<Params, { id: RunId }>(
+      `INSERT INTO runs (job, kind, source, target, started_at, status, dry_run)
+       VALUES (@job, @kind, @source, @target, @startedAt, 'running', @dryRun) RETURNING id`,
+    );
+    this.#finishRun = db.prepare<Params>(
+      `UPDATE runs SET status = @status, finished_at = @finishedAt, files = @files, bytes = @bytes,
+         failed = @failed, skipped = @skipped, error = @error
+       WHERE id = @runId`,
+    );
+    // A resumed run reports its items again: they update the rows of the first attempt. The target
+    // path, once known, survives updates that do not repeat it; everything else is the latest word.
+    this.#upsertItem = db.prepare<Params, { id: ItemId }>(
+      `INSERT INTO items (run_id, source_path, target_path, stage, status, bytes, error_kind, reason, verified_by, updated_at)
+       VALUES (@runId, @sourcePath, @targetPath, @stage, @status, @bytes, @errorKind, @reason, @verifiedBy, @updatedAt)
+       ON CONFLICT (run_id, source_path) DO UPDATE SET
+         target_path = coalesce(excluded.target_path, target_path), stage = excluded.stage, status = excluded.status,
+         bytes = excluded.bytes, error_kind = excluded.error_kind, reason = excluded.reason,
+         verified_by = excluded.verified_by, updated_at = excluded.updated_at
+       RETURNING id`,
+    );
+    this.#insertValidation = db.prepare<Params>(
+      `INSERT INTO validation_results (item_id, rule, passed, message, at) VALUES (@itemId, @rule, @passed, @message, @at)`,
+    );
+    this.#insertQuarantine = db.prepare<Params>(
+      `INSERT INTO quarantine_events (item_id, job, file, location, reason, action, at)
+       VALUES (@itemId, @job, @file, @location, @reason, @action, @at)`,
+    );
+    this.#insertNotification = db.prepare<Params>(
+      `INSERT INTO notifications (run_id, channel, recipient, subject, status, error, at)
+       VALUES (@runId, @channel, @recipient, @subject, @status, @error, @at)`,
+    );
+    this.#insertAudit = db.prepare<Params>(`INSERT INTO audit_log (at, actor, action, detail) VALUES (@at, @actor, @action, @detail)`);
+    this.#searchNames = db.prepare<Params, SearchRow>(SEARCH_NAMES_SQL);
+    this.#searchShortNames = db.prepare<Params, SearchRow>(SEARCH_SHORT_NAMES_SQL);
+    this.#deleteStartedBefore = db.prepare<Params>(DELETE_RUNS_STARTED_BEFORE_SQL);
+    this.#deleteBeyondNewest = db.prepare<Params>(DELETE_RUNS_BEYOND_NEWEST_SQL);
+    this.#runningRuns = db.prepare<[], RunRow>(RUNNING_RUNS_SQL);
+    this.#recordItems = db.transaction((runId: RunId, items: ReadonlyArray<ItemUpdate>) =>
+      items.map((item) => this.recordItem(runId, item)),
+    );
+    this.#applyRetention = db.transaction((cutoff: number, keep: number | undefined) => {
+      const byAge = this.#deleteStartedBefore.run({ cutoff }).changes;
+      return keep === undefined ? byAge : byAge + this.#deleteBeyondNewest.run({ keep }).changes;
+    });
+  }
+
+  /**
+   * Opens the history at `file`, creating it (and its folder) readable by the user only, and migrates
+   * it forward. Throws `SchemaTooNewError`, leaving the file as it was, when a newer Ferry wrote it.
+   */
+  static open(file: string): HistoryStore {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    // Created here rather than by SQLite so that file names and partners are private from the first
+    // byte; SQLite gives its -wal and -shm files the mode of the database file.
+    closeSync(openSync(file, 'a', 0o600));
+    return HistoryStore.#configure(new Database(file));
+  }
+
+  /** A private, empty history that disappears on `close()`. */
+  static openInMemory(): HistoryStore {
+    return HistoryStore.#configure(new Database(':memory:'));
+  }
+
+  static #configure(db: Database.Database): HistoryStore {
+    try {
+      // The version check and migration come before anything that writes, so that a database from a
+      // newer Ferry is refused exactly as it was found.
+      db.pragma('busy_timeout = 5000');
+      migrate(db);
+      db.pragma('journal_mode = WAL');
+      // Safe with WAL: a power cut may lose the last commits, never corrupt the file.
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      return new HistoryStore(db);
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+
+  schemaVersion(): number {
+    return schemaVersionOf(this.#db);
+  }
+
+  /** Records a run as 'running' and returns its id. */
+  startRun(run: NewRun): RunId {
+    const row = this.#insertRun.get({
+      job: run.job,
+      kind: run.kind,
+      source: run.source,
+      target: run.target,
+      startedAt: run.startedAt ?? Date.now(),
+      dryRun: run.dryRun ? 1 : 0,
+    });
+    if (row === undefined) throw new Error('SQLite returned no id for the new run');
+    return row.id;
+  }
+
+  /** Stores the outcome; calling it again overwrites it. Throws when there is no such run. */
+  finishRun(runId: RunId, outcome: RunOutcome): void {
+    const { changes } = this.#finishRun.run({
+      runId,
+      status: outcome.status,
+      finishedAt: outcome.finishedAt ?? Date.now(),
+      files: outcome.files,
+      bytes: outcome.bytes,
+      failed: outcome.failed,
+      skipped: outcome.skipped,
+      error: outcome.error ?? null,
+    });
+    if (changes === 0) throw new Error(`There is no run ${runId} in the history`);
+  }
+
+  /** Inserts the item, or updates the run's item with the same source path. Returns the item's id. */
+  recordItem(runId: RunId, item: ItemUpdate): ItemId {
+    const row = this.#upsertItem.get({
+      runId,
+      sourcePath: item.sourcePath,
+      targetPath: item.targetPath ?? null,
+      stage: item.stage,
+      status: item.status,
+      bytes: item.bytes,
+      errorKind: item.errorKind ?? null,
+      reason: item.reason ?? null,
+      verifiedBy: formatVerifications(item.verifiedBy),
+      updatedAt: Date.now(),
+    });
+    if (row === undefined) throw new Error(`SQLite returned no id for ${item.sourcePath}`);
+    return row.id;
+  }
+
+  /** `recordItem` for each, all or none: one transaction. Returns the ids in the same order. */
+  recordItems(runId: RunId, items: ReadonlyArray<ItemUpdate>): ItemId[] {
+    return this.#recordItems(runId, items);
+  }
+
+  recordValidation(result: ValidationResult): void {
+    this.#insertValidation.run({
+      itemId: result.itemId,
+      rule: result.rule,
+      passed: result.passed ? 1 : 0,
+      message: result.message,
+      at: result.at ?? Date.now(),
+    });
+  }
+
+  recordQuarantine(event: QuarantineEvent): void {
+    this.#insertQuarantine.run({
+      itemId: event.itemId ?? null,
+      job: event.job,
+      file: event.file,
+      location: event.location,
+      reason: event.reason,
+      action: event.action,
+      at: event.at ?? Date.now(),
+    });
+  }
+
+  recordNotification(notification: NotificationSent): void {
+    this.#insertNotification.run({
+      runId: notification.runId ?? null,
+      channel: notification.channel,
+      recipient: notification.recipient,
+      subject: notification.subject,
+      status: notification.status,
+      error: notification.error ?? null,
+      at: notification.at ?? Date.now(),
+    });
+  }
+
+  audit(entry: AuditEntry): void {
+    this.#insertAudit.run({ at: entry.at ?? Date.now(), actor: entry.actor, action: entry.action, detail: entry.detail });
+  }
+
+  /**
+   * Runs newest first. For the next page pass the last run's id as `before`; if that run has been
+   * deleted since, the page is empty.
+   */
+  listRuns(query: RunsPageQuery = {}): RunRecord[] {
+    const sql = runsPageSql(query);
+    let statement = this.#runPages.get(sql);
+    if (statement === undefined) {
+      statement = this.#db.prepare<Params, RunRow>(sql);
+      this.#runPages.set(sql, statement);
+    }
+    return statement
+      .all({
+        job: query.job ?? null,
+        status: query.status ?? null,
+        from: query.from ?? null,
+        to: query.to ?? null,
+        before: query.before ?? null,
+        limit: pageSize(query.limit ?? DEFAULT_RUNS_PAGE),
+      })
+      .map(toRunRecord);
+  }
+
+  /** A run's items by source path; for the next page pass the last item's `sourcePath` as `after`. */
+  runItems(runId: RunId, query: ItemsPageQuery): ItemRecord[] {
+    const sql = itemsPageSql(query);
+    let statement = this.#itemPages.get(sql);
+    if (statement === undefined) {
+      statement = this.#db.prepare<Params, ItemRow>(sql);
+      this.#itemPages.set(sql, statement);
+    }
+    return statement
+      .all({ runId, status: query.status ?? null, after: query.after ?? null, limit: pageSize(query.limit) })
+      .map(toItemRecord);
+  }
+
+  /**
+   * Items whose file name (the last segment of the source path) contains `fragment`, ignoring case,
+   * from the newest runs first. Fragments of three or more characters use the index; shorter ones
+   * read every name, and ignore case for ASCII letters only.
+   */
+  searchItems(fragment: string, options: { readonly limit: number }): ItemSearchHit[] {
+    const limit = pageSize(options.limit);
+    if (fragment === '') return [];
+    const rows =
+      [...fragment].length >= MIN_INDEXED_FRAGMENT
+        ? this.#searchNames.all({ phrase: `"${fragment.replaceAll('"', '""')}"`, limit })
+        : this.#searchShortNames.all({ pattern: `%${fragment.replace(/[\\%_]/g, '\\$&')}%`, limit });
+    return rows.map(toSearchHit);
+  }
+
+  /** Runs still marked 'running' (a crash ended them, or another process runs them now), oldest first. */
+  interruptedRuns(): RunRecord[] {
+    return this.#runningRuns.all().map(toRunRecord);
+  }
+
+  /**
+   * Deletes, with their items and everything recorded about them, the runs that started more than
+   * `keepDays` ago and, with `keepRuns`, those beyond the newest `keepRuns`. Runs still 'running' are
+   * kept. Returns how many runs were deleted.
+   */
+  applyRetention(policy: RetentionPolicy): number {
+    if (!Number.isFinite(policy.keepDays) || policy.keepDays < 0) throw new RangeError(`keepDays must be 0 or more, not ${policy.keepDays}`);
+    if (policy.keepRuns !== undefined && !(Number.isSafeInteger(policy.keepRuns) && policy.keepRuns >= 0)) {
+      throw new RangeError(`keepRuns must be a whole number, 0 or more, not ${policy.keepRuns}`);
+    }
+    return this.#applyRetention(Math.floor(Date.now() - policy.keepDays * DAY_MS), policy.keepRuns);
+  }
+
+  /**
+   * Writes the runs matching `filter` as CSV, newest first, with a header row; honours backpressure
+   * and leaves `out` open. Returns the number of runs written.
+   */
+  async exportRunsCsv(filter: RunFilter, out: NodeJS.WritableStream): Promise<number> {
+    await write(out, csvRecord(RUN_CSV_HEADER));
+    let written = 0;
+    let before: RunId | undefined;
+    for (;;) {
+      const page = this.listRuns({ ...filter, limit: EXPORT_PAGE, ...(before === undefined ? {} : { before }) });
+      if (page.length === 0) return written;
+      await write(out, page.map((run) => csvRecord(runCsvFields(run))).join(''));
+      written += page.length;
+      before = page.at(-1)?.id;
+    }
+  }
+
+  /** Writes a run's items as CSV by source path, like `exportRunsCsv`. Returns the number of items written. */
+  async exportItemsCsv(runId: RunId, out: NodeJS.WritableStream): Promise<number> {
+    await write(out, csvRecord(ITEM_CSV_HEADER));
+    let written = 0;
+    let after: string | undefined;
+    for (;;) {
+      const page = this.runItems(runId, { limit: EXPORT_PAGE, ...(after === undefined ? {} : { after }) });
+      if (page.length === 0) return written;
+      await write(out, page.map((item) => csvRecord(itemCsvFields(item))).join(''));
+      written += page.length;
+      after = page.at(-1)?.sourcePath;
+    }
+  }
+}
+
+function pageSize(limit: number): number {
+  if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`A page holds 1 or more rows, not ${limit}`);
+  return limit;
+}
+
+async function write(out: NodeJS.WritableStream, chunk: string): Promise<void> {
+  if (!out.write(chunk)) await once(out, 'drain');
+}
+
+const RUN_CSV_HEADER = [
+  'id',
+  'job',
+  'kind',
+  'source',
+  'target',
+  'started_at',
+  'finished_at',
+  'status',
+  'dry_run',
+  'files',
+  'bytes',
+  'failed',
+  'skipped',
+  'error',
+];
+
+function runCsvFields(run: RunRecord): CsvField[] {
+  return [
+    run.id,
+    run.job,
+    run.kind,
+    run.source,
+    run.target,
+    isoTime(run.startedAt),
+    isoTime(run.finishedAt),
+    run.status,
+    run.dryRun ? 'yes' : 'no',
+    run.files,
+    run.bytes,
+    run.failed,
+    run.skipped,
+    run.error,
+  ];
+}
+
+const ITEM_CSV_HEADER = ['source_path', 'target_path', 'stage', 'status', 'bytes', 'error_kind', 'reason', 'verified_by', 'updated_at'];
+
+function itemCsvFields(item: ItemRecord): CsvField[] {
+  return [
+    item.sourcePath,
+    item.targetPath,
+    item.stage,
+    item.status,
+    item.bytes,
+    item.errorKind,
+    item.reason,
+    item.verifiedBy.join(' '),
+    isoTime(item.updatedAt),
+  ];
+}
+
+function isoTime(ms: number | undefined): string | undefined {
+  return ms === undefined ? undefined : new Date(ms).toISOString();
+}

@@ -1,0 +1,180 @@
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+  /** Strictly increasing; stored in `PRAGMA user_version` once the step has committed. */
+  readonly version: number;
+  readonly description: string;
+  /** Runs inside the step's transaction, with foreign keys checked just before it commits. */
+  up(db: Database.Database): void;
+}
+
+// Schema text is frozen once released: a database migrated by an older Ferry must end up exactly
+// like a fresh one, so a change is always a new migration, never an edit here.
+const INITIAL_SCHEMA = `
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY,
+  job TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  source TEXT NOT NULL,
+  target TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  finished_at INTEGER,
+  status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'partial', 'failed', 'cancelled')),
+  dry_run INTEGER NOT NULL CHECK (dry_run IN (0, 1)),
+  files INTEGER NOT NULL DEFAULT 0,
+  bytes INTEGER NOT NULL DEFAULT 0,
+  failed INTEGER NOT NULL DEFAULT 0,
+  skipped INTEGER NOT NULL DEFAULT 0,
+  error TEXT
+) STRICT;
+
+-- Runs are always listed newest start first: each filter has an index that already yields that order.
+CREATE INDEX runs_by_started_at ON runs (started_at);
+CREATE INDEX runs_by_job ON runs (job, started_at);
+CREATE INDEX runs_by_status ON runs (status, started_at);
+
+CREATE TABLE items (
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  source_path TEXT NOT NULL,
+  target_path TEXT,
+  stage TEXT NOT NULL,
+  status TEXT NOT NULL
+    CHECK (status IN ('pending', 'copied', 'moved', 'skipped', 'failed', 'planned', 'quarantined')),
+  bytes INTEGER NOT NULL,
+  error_kind TEXT,
+  reason TEXT,
+  verified_by TEXT,
+  updated_at INTEGER NOT NULL,
+  UNIQUE (run_id, source_path)
+) STRICT;
+
+-- The unique key lists a run's items by path; this one lists only those with one status (the failures).
+CREATE INDEX items_by_status ON items (run_id, status, source_path);
+
+-- File names are searched by substring, which no B-tree index can serve: trigrams can.
+CREATE VIRTUAL TABLE item_names USING fts5 (name, tokenize = 'trigram');
+
+CREATE TRIGGER item_names_insert AFTER INSERT ON items BEGIN
+  INSERT INTO item_names (rowid, name)
+  VALUES (new.id, substr(new.source_path, length(rtrim(new.source_path, replace(new.source_path, '/', ''))) + 1));
+END;
+
+CREATE TRIGGER item_names_rename AFTER UPDATE OF source_path ON items BEGIN
+  UPDATE item_names
+  SET name = substr(new.source_path, length(rtrim(new.source_path, replace(new.source_path, '/', ''))) + 1)
+  WHERE rowid = new.id;
+END;
+
+CREATE TRIGGER item_names_delete AFTER DELETE ON items BEGIN
+  DELETE FROM item_names WHERE rowid = old.id;
+END;
+
+-- Every foreign key below is indexed so that deleting runs does not scan the child tables.
+CREATE TABLE validation_results (
+  id INTEGER PRIMARY KEY,
+  item_id INTEGER NOT NULL REFERENCES items (id) ON DELETE CASCADE,
+  rule TEXT NOT NULL,
+  passed INTEGER NOT NULL CHECK (passed IN (0, 1)),
+  message TEXT NOT NULL,
+  at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX validation_results_by_item ON validation_results (item_id);
+
+-- A quarantined file outlives the run that put it there, so its events outlive the run's history.
+CREATE TABLE quarantine_events (
+  id INTEGER PRIMARY KEY,
+  item_id INTEGER REFERENCES items (id) ON DELETE SET NULL,
+  job TEXT NOT NULL,
+  file TEXT NOT NULL,
+  location TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  action TEXT NOT NULL CHECK (action IN ('quarantined', 'released', 'returned', 'revalidated')),
+  at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX quarantine_events_by_item ON quarantine_events (item_id);
+
+CREATE TABLE notifications (
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER REFERENCES runs (id) ON DELETE CASCADE,
+  channel TEXT NOT NULL,
+  recipient TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  status TEXT NOT NULL,
+  error TEXT,
+  at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX notifications_by_run ON notifications (run_id);
+
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  detail TEXT NOT NULL
+) STRICT;
+`;
+
+export const MIGRATIONS: ReadonlyArray<Migration> = [
+  {
+    version: 1,
+    description: 'runs and their items, validation, quarantine, notifications and audit log; file-name search',
+    up: (db) => db.exec(INITIAL_SCHEMA),
+  },
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
+
+/** The database was written by a newer Ferry; it has not been changed. */
+export class SchemaTooNewError extends Error {
+  override readonly name = 'SchemaTooNewError';
+
+  constructor(
+    readonly file: string,
+    readonly found: number,
+    readonly supported: number,
+  ) {
+    super(
+      `The history database ${file} has schema version ${found}, but this version of Ferry knows only up to ` +
+        `version ${supported}. It was left untouched: open it with a newer Ferry, or move it aside to start a new history.`,
+    );
+  }
+}
+
+export function schemaVersionOf(db: Database.Database): number {
+  return Number(db.pragma('user_version', { simple: true }));
+}
+
+/**
+ * Brings the database up to `LATEST_SCHEMA_VERSION`, one transaction per migration, so a failure
+ * leaves it at the last version that completed. Throws `SchemaTooNewError` before writing anything
+ * when the database is newer than this code.
+ */
+export function migrate(db: Database.Database): void {
+  const found = schemaVersionOf(db);
+  if (found > LATEST_SCHEMA_VERSION) throw new SchemaTooNewError(db.name, found, LATEST_SCHEMA_VERSION);
+  if (found === LATEST_SCHEMA_VERSION) return;
+  // SQLite's procedure for reshaping a table needs foreign keys off while it runs (the pragma is
+  // ignored inside a transaction); each step checks them itself before committing instead.
+  const enforced = Number(db.pragma('foreign_keys', { simple: true })) === 1;
+  db.pragma('foreign_keys = OFF');
+  try {
+    for (const migration of MIGRATIONS) applyMigration(db, migration);
+  } finally {
+    if (enforced) db.pragma('foreign_keys = ON');
+  }
+}
+
+function applyMigration(db: Database.Database, migration: Migration): void {
+  // Immediate: the write lock is taken before the version is re-read, so when another process opens
+  // the same file at the same moment, one of them migrates and the other finds the work done.
+  db.transaction(() => {
+    if (schemaVersionOf(db) >= migration.version) return;
+    migration.up(db);
+    const violations = db.pragma('foreign_key_check');
+    if (Array.isArray(violations) && violations.length > 0) {
+      throw new Error(`Migration ${migration.version} (${migration.description}) broke foreign keys in ${db.name}`);
+    }
+    db.pragma(`user_version = ${migration.version}`);
+  }).immediate();
+}

@@ -1,0 +1,69 @@
+import type { ItemsPageQuery, RunsPageQuery } from './records.js';
+
+// The statements behind the history screens, kept apart from the store so that the query-plan
+// tests examine exactly the text the store runs.
+
+const RUN_COLUMNS = 'id, job, kind, source, target, started_at, finished_at, status, dry_run, files, bytes, failed, skipped, error';
+
+const ITEM_COLUMNS = 'id, run_id, source_path, target_path, stage, status, bytes, error_kind, reason, verified_by, updated_at';
+
+/** Newest start first, ties broken by id so that keyset pages neither skip nor repeat a run. */
+const NEWEST_FIRST = 'started_at DESC, id DESC';
+
+/**
+ * One statement per combination of criteria, rather than `(@job IS NULL OR job = @job)`, which would
+ * keep SQLite from choosing the index each combination needs. Binds the query's own field names.
+ */
+export function runsPageSql(query: RunsPageQuery): string {
+  const conditions = [
+    query.job === undefined ? undefined : 'job = @job',
+    query.status === undefined ? undefined : 'status = @status',
+    query.from === undefined ? undefined : 'started_at >= @from',
+    query.to === undefined ? undefined : 'started_at < @to',
+    query.before === undefined ? undefined : '(started_at, id) < (SELECT started_at, id FROM runs WHERE id = @before)',
+  ].filter((c) => c !== undefined);
+  return `SELECT ${RUN_COLUMNS} FROM runs ${where(conditions)} ORDER BY ${NEWEST_FIRST} LIMIT @limit`;
+}
+
+/** A run's items by source path; binds `@runId`, `@limit` and the query's own field names. */
+export function itemsPageSql(query: ItemsPageQuery): string {
+  const conditions = [
+    'run_id = @runId',
+    query.status === undefined ? undefined : 'status = @status',
+    query.after === undefined ? undefined : 'source_path > @after',
+  ].filter((c) => c !== undefined);
+  return `SELECT ${ITEM_COLUMNS} FROM items ${where(conditions)} ORDER BY source_path LIMIT @limit`;
+}
+
+function where(conditions: ReadonlyArray<string>): string {
+  return conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`;
+}
+
+const SEARCH_SELECT = `
+SELECT i.id, i.run_id, i.source_path, i.target_path, i.stage, i.status, i.bytes, i.error_kind, i.reason,
+  i.verified_by, i.updated_at, r.job, r.started_at AS run_started_at
+FROM item_names n
+JOIN items i ON i.id = n.rowid
+JOIN runs r ON r.id = i.run_id`;
+
+const SEARCH_PAGE = 'ORDER BY r.started_at DESC, r.id DESC, i.source_path LIMIT @limit';
+
+/** Binds `@phrase`: an FTS5 string literal, matched as a substring through the trigram index. */
+export const SEARCH_NAMES_SQL = `${SEARCH_SELECT} WHERE n.name MATCH @phrase ${SEARCH_PAGE}`;
+
+/**
+ * Binds `@pattern`, a LIKE pattern escaped with a backslash. Trigrams cannot find fewer than three
+ * characters, so a fragment that short is looked for by reading every name.
+ */
+export const SEARCH_SHORT_NAMES_SQL = `${SEARCH_SELECT} WHERE n.name LIKE @pattern ESCAPE '\\' ${SEARCH_PAGE}`;
+
+/** Runs in progress are never deleted: their process still writes to them, or will resume them. */
+export const DELETE_RUNS_STARTED_BEFORE_SQL = `DELETE FROM runs WHERE started_at < @cutoff AND status <> 'running'`;
+
+/** Binds `@keep`: deletes every run after the newest `@keep` ones. */
+export const DELETE_RUNS_BEYOND_NEWEST_SQL = `
+DELETE FROM runs
+WHERE status <> 'running'
+  AND (started_at, id) <= (SELECT started_at, id FROM runs ORDER BY ${NEWEST_FIRST} LIMIT 1 OFFSET @keep)`;
+
+export const RUNNING_RUNS_SQL = `SELECT ${RUN_COLUMNS} FROM runs WHERE status = 'running' ORDER BY started_at, id`;

@@ -1,0 +1,164 @@
+import type { HashKind } from '../connectors/types.js';
+import type { ItemStatus } from '../engine/transfer.js';
+import type { TransferErrorKind } from '../shared/model/errorKinds.js';
+
+/** Distinct number types, so that an item id can never be passed where a run id is expected. */
+export type RunId = number & { readonly __brand: 'RunId' };
+export type ItemId = number & { readonly __brand: 'ItemId' };
+
+/** 'running' until `finishRun`; a run still 'running' when no process owns it was interrupted by a crash. */
+export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'cancelled';
+export type FinishedRunStatus = Exclude<RunStatus, 'running'>;
+
+/** The engine's outcomes, plus the states an item has before it has one or after validation rejects it. */
+export type HistoryItemStatus = ItemStatus | 'pending' | 'quarantined';
+
+/** The last pipeline stage an item reached. */
+export type ItemStage = 'discovered' | 'validated' | 'transferred' | 'verified' | 'done';
+
+export type Verification = 'size' | HashKind;
+
+export interface NewRun {
+  /** The job's name, or the command ('copy', 'move') for an ad-hoc CLI run. */
+  readonly job: string;
+  /** What the run does, e.g. 'copy' or 'move'. */
+  readonly kind: string;
+  /** Human-readable locations (connection name and path): never URLs with credentials. */
+  readonly source: string;
+  readonly target: string;
+  readonly dryRun: boolean;
+  /** Epoch ms; defaults to now. Runs are listed by this time. */
+  readonly startedAt?: number;
+}
+
+export interface RunOutcome {
+  readonly status: FinishedRunStatus;
+  readonly files: number;
+  readonly bytes: number;
+  readonly failed: number;
+  readonly skipped: number;
+  /** Why the whole run failed or stopped, when it did. */
+  readonly error?: string;
+  readonly finishedAt?: number;
+}
+
+export interface RunRecord {
+  readonly id: RunId;
+  readonly job: string;
+  readonly kind: string;
+  readonly source: string;
+  readonly target: string;
+  readonly startedAt: number;
+  readonly finishedAt?: number;
+  readonly status: RunStatus;
+  readonly dryRun: boolean;
+  readonly files: number;
+  readonly bytes: number;
+  readonly failed: number;
+  readonly skipped: number;
+  readonly error?: string;
+}
+
+/** The shape of the engine's `ItemResult`, named after the columns it fills. */
+export interface ItemUpdate {
+  /** Relative to the source connection's root; with the run, identifies the item. */
+  readonly sourcePath: string;
+  /** Once known, kept by later updates that leave it out. */
+  readonly targetPath?: string;
+  readonly stage: ItemStage;
+  readonly status: HistoryItemStatus;
+  readonly bytes: number;
+  readonly errorKind?: TransferErrorKind;
+  readonly reason?: string;
+  readonly verifiedBy?: ReadonlyArray<Verification>;
+}
+
+export interface ItemRecord {
+  readonly id: ItemId;
+  readonly runId: RunId;
+  readonly sourcePath: string;
+  readonly targetPath?: string;
+  readonly stage: ItemStage;
+  readonly status: HistoryItemStatus;
+  readonly bytes: number;
+  readonly errorKind?: TransferErrorKind;
+  readonly reason?: string;
+  readonly verifiedBy: ReadonlyArray<Verification>;
+  readonly updatedAt: number;
+}
+
+/** A file-name search result, with enough of its run to show where it came from. */
+export interface ItemSearchHit extends ItemRecord {
+  readonly job: string;
+  readonly runStartedAt: number;
+}
+
+export interface ValidationResult {
+  readonly itemId: ItemId;
+  readonly rule: string;
+  readonly passed: boolean;
+  readonly message: string;
+  readonly at?: number;
+}
+
+export type QuarantineAction = 'quarantined' | 'released' | 'returned' | 'revalidated';
+
+export interface QuarantineEvent {
+  /** Absent when the event concerns a file no recorded item stands for (e.g. one released by hand). */
+  readonly itemId?: ItemId;
+  readonly job: string;
+  readonly file: string;
+  /** Where the file is kept while quarantined. */
+  readonly location: string;
+  readonly reason: string;
+  readonly action: QuarantineAction;
+  readonly at?: number;
+}
+
+export interface NotificationSent {
+  /** Absent for notifications that concern no single run. */
+  readonly runId?: RunId;
+  readonly channel: string;
+  readonly recipient: string;
+  readonly subject: string;
+  /** Delivery outcome as the channel reported it, e.g. 'sent' or 'failed'. */
+  readonly status: string;
+  readonly error?: string;
+  readonly at?: number;
+}
+
+export interface AuditEntry {
+  readonly actor: string;
+  readonly action: string;
+  readonly detail: string;
+  readonly at?: number;
+}
+
+/** Every criterion is optional; `from` is inclusive and `to` exclusive, both epoch ms of the start. */
+export interface RunFilter {
+  readonly job?: string;
+  readonly status?: RunStatus;
+  readonly from?: number;
+  readonly to?: number;
+}
+
+export interface RunsPageQuery extends RunFilter {
+  /** Defaults to 50. */
+  readonly limit?: number;
+  /** The last run of the previous page: the page continues with the runs listed after it. */
+  readonly before?: RunId;
+}
+
+export interface ItemsPageQuery {
+  readonly status?: HistoryItemStatus;
+  readonly limit: number;
+  /** The last source path of the previous page: items are listed by source path. */
+  readonly after?: string;
+}
+
+export interface RetentionPolicy {
+  /** Runs that started longer ago than this are deleted. */
+  readonly keepDays: number;
+  /** When set, only this many of the newest runs are kept, however recent the others. */
+  readonly keepRuns?: number;
+}

@@ -1,0 +1,126 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { HistoryStore } from '../../src/history/HistoryStore.js';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, SchemaTooNewError } from '../../src/history/migrations.js';
+import type { RunId } from '../../src/history/records.js';
+import { useTempDir } from './fixtures.js';
+
+/** A database as a Ferry that knew only the migrations up to `version` left it. */
+function createAtVersion(file: string, version: number): void {
+  const db = new Database(file);
+  for (const migration of MIGRATIONS.filter((m) => m.version <= version)) migration.up(db);
+  db.pragma(`user_version = ${version}`);
+  db.close();
+}
+
+describe('migrations', () => {
+  const tempDir = useTempDir();
+
+  it('are numbered upwards', () => {
+    const versions = MIGRATIONS.map((m) => m.version);
+    expect(versions[0]).toBe(1);
+    expect(versions).toEqual([...new Set(versions)].sort((a, b) => a - b));
+    expect(LATEST_SCHEMA_VERSION).toBe(versions.at(-1));
+  });
+
+  it('bring a new database to the latest version', () => {
+    const file = join(tempDir(), 'nested', 'folder', 'history.db');
+    const store = HistoryStore.open(file);
+    expect(store.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
+    store.close();
+    const memory = HistoryStore.openInMemory();
+    expect(memory.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
+    memory.close();
+  });
+
+  it('leave a database at the latest version as it is', () => {
+    const file = join(tempDir(), 'history.db');
+    HistoryStore.open(file).close();
+    const before = readFileSync(file);
+    const store = HistoryStore.open(file);
+    expect(store.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
+    store.close();
+    expect(readFileSync(file).equals(before)).toBe(true);
+  });
+
+  // One case per released version: each must reach the latest from exactly where it stopped.
+  describe.each(MIGRATIONS.slice(0, -1).map((m) => m.version))('from version %i', (version) => {
+    it('migrate forward to the latest version', () => {
+      const file = join(tempDir(), 'history.db');
+      createAtVersion(file, version);
+      const store = HistoryStore.open(file);
+      expect(store.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
+      store.close();
+    });
+  });
+
+  it('keep the runs and items a version 1 database holds', () => {
+    const file = join(tempDir(), 'history.db');
+    createAtVersion(file, 1);
+    const old = new Database(file);
+    // Written with version 1's columns only, as the first Ferry to have a history did.
+    old.exec(`
+      INSERT INTO runs (id, job, kind, source, target, started_at, finished_at, status, dry_run, files, bytes, failed, skipped)
+      VALUES (7, 'invoices', 'copy', 'ftp:/out', 'local:/in', 1000, 2000, 'succeeded', 0, 1, 10, 0, 0);
+      INSERT INTO items (run_id, source_path, target_path, stage, status, bytes, updated_at)
+      VALUES (7, 'out/Invoice-1.pdf', 'in/Invoice-1.pdf', 'done', 'copied', 10, 2000);
+    `);
+    old.close();
+
+    const store = HistoryStore.open(file);
+    expect(store.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
+    expect(store.listRuns()).toEqual([expect.objectContaining({ id: 7, job: 'invoices', status: 'succeeded', files: 1 })]);
+    expect(store.runItems(7 as RunId, { limit: 10 }).map((i) => i.sourcePath)).toEqual(['out/Invoice-1.pdf']);
+    expect(store.searchItems('invoice', { limit: 10 }).map((i) => i.sourcePath)).toEqual(['out/Invoice-1.pdf']);
+    store.close();
+  });
+
+  it('refuse a database from a newer Ferry, naming the file and both versions, and leave it untouched', () => {
+    const dir = tempDir();
+    const file = join(dir, 'history.db');
+    const newer = new Database(file);
+    newer.exec('CREATE TABLE runs (id INTEGER PRIMARY KEY, shape_we_do_not_know TEXT)');
+    newer.pragma(`user_version = ${LATEST_SCHEMA_VERSION + 1}`);
+    newer.close();
+    const bytes = readFileSync(file);
+    const { mtimeMs, mode } = statSync(file);
+    const files = readdirSync(dir);
+
+    let error: unknown;
+    try {
+      HistoryStore.open(file);
+    } catch (e) {
+      error = e;
+    }
+
+    expect(error).toBeInstanceOf(SchemaTooNewError);
+    expect(error).toMatchObject({ file, found: LATEST_SCHEMA_VERSION + 1, supported: LATEST_SCHEMA_VERSION });
+    const { message } = error as SchemaTooNewError;
+    expect(message).toContain(file);
+    expect(message).toContain(`version ${LATEST_SCHEMA_VERSION + 1}`);
+    expect(message).toContain(`version ${LATEST_SCHEMA_VERSION}`);
+    expect(readFileSync(file).equals(bytes)).toBe(true);
+    expect(statSync(file)).toMatchObject({ mtimeMs, mode });
+    expect(readdirSync(dir)).toEqual(files);
+  });
+});
+
+describe('an opened history', () => {
+  const tempDir = useTempDir();
+
+  it('is in WAL mode, private to the user, and enforces foreign keys', () => {
+    const file = join(tempDir(), 'history.db');
+    const store = HistoryStore.open(file);
+
+    const other = new Database(file, { readonly: true });
+    expect(other.pragma('journal_mode', { simple: true })).toBe('wal');
+    other.close();
+    if (process.platform !== 'win32') expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(() => store.recordItem(999 as RunId, { sourcePath: 'a', stage: 'discovered', status: 'pending', bytes: 0 })).toThrow(
+      /FOREIGN KEY/,
+    );
+    store.close();
+  });
+});

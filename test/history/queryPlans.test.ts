@@ -1,0 +1,155 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HistoryStore } from '../../src/history/HistoryStore.js';
+import {
+  DELETE_RUNS_BEYOND_NEWEST_SQL,
+  DELETE_RUNS_STARTED_BEFORE_SQL,
+  itemsPageSql,
+  RUNNING_RUNS_SQL,
+  runsPageSql,
+  SEARCH_NAMES_SQL,
+  SEARCH_SHORT_NAMES_SQL,
+} from '../../src/history/queries.js';
+import type { HistoryItemStatus, ItemsPageQuery, RunId, RunsPageQuery, RunStatus } from '../../src/history/records.js';
+import { newRun } from './fixtures.js';
+
+const DAY = 86_400_000;
+const RUNS = 4_000;
+const NOW = Date.UTC(2025, 5, 1);
+
+let dir: string;
+let db: Database.Database;
+
+// Filled through the store, so the plans are those of a real history: 4,000 runs of 20 jobs over
+// 200 days, five items each.
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ferry-history-plans-'));
+  const file = join(dir, 'history.db');
+  const store = HistoryStore.open(file);
+  const outcomes: ReadonlyArray<Exclude<RunStatus, 'running'>> = ['succeeded', 'succeeded', 'succeeded', 'partial', 'failed', 'cancelled'];
+  const itemStatuses: ReadonlyArray<HistoryItemStatus> = ['copied', 'copied', 'moved', 'skipped', 'failed'];
+  for (let r = 0; r < RUNS; r++) {
+    const run = store.startRun(newRun({ job: `job-${r % 20}`, startedAt: NOW - (RUNS - r) * (DAY / 20) }));
+    store.recordItems(
+      run,
+      itemStatuses.map((status, i) => ({ sourcePath: `out/${r}/Invoice-${r}-${i}.pdf`, stage: 'done', status, bytes: 1_000 })),
+    );
+    if (r < RUNS - 3) store.finishRun(run, { status: outcomes[r % outcomes.length] ?? 'succeeded', files: 4, bytes: 4_000, failed: 1, skipped: 1 });
+  }
+  store.close();
+  db = new Database(file, { readonly: true });
+});
+
+afterAll(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** `params` are bound by name, as the store binds them. */
+function plan(sql: string, params: object = {}): string[] {
+  return db
+    .prepare<object, { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+    .all(params)
+    .map((row) => row.detail);
+}
+
+/** Every step reaches runs and items through an index or their primary key, and nothing is sorted afterwards. */
+function expectIndexed(steps: ReadonlyArray<string>): void {
+  expect(steps.filter((s) => /^SCAN (runs|items|i|r)\b(?! USING)/.test(s)), steps.join(' | ')).toEqual([]);
+  expect(steps.filter((s) => s.includes('TEMP B-TREE')), steps.join(' | ')).toEqual([]);
+}
+
+describe('the runs page', () => {
+  const limit = 50;
+  const week = { from: NOW - 14 * DAY, to: NOW - 7 * DAY };
+
+  it.each<[string, RunsPageQuery, string]>([
+    ['everything', {}, 'runs_by_started_at'],
+    ['one job', { job: 'job-7' }, 'runs_by_job'],
+    ['one status', { status: 'failed' }, 'runs_by_status'],
+    ['one week', week, 'runs_by_started_at'],
+    ['since a date', { from: week.from }, 'runs_by_started_at'],
+    ['before a date', { to: week.to }, 'runs_by_started_at'],
+    ['one job in one week', { job: 'job-7', ...week }, 'runs_by_job'],
+    ['one status in one week', { status: 'failed', ...week }, 'runs_by_status'],
+    ['a later page', { before: 2_000 as RunId }, 'runs_by_started_at'],
+    ['a later page of one job', { job: 'job-7', before: 2_000 as RunId }, 'runs_by_job'],
+    ['a later page of one status in one week', { status: 'failed', ...week, before: 3_700 as RunId }, 'runs_by_status'],
+  ])('of %s uses an index that yields newest-first order', (_label, query, index) => {
+    const steps = plan(runsPageSql(query), { ...query, limit });
+    expectIndexed(steps);
+    expect(steps[0]).toContain(index);
+  });
+
+  it('of interrupted runs uses the status index', () => {
+    const steps = plan(RUNNING_RUNS_SQL);
+    expectIndexed(steps);
+    expect(steps[0]).toContain('runs_by_status');
+  });
+});
+
+describe("a run's items", () => {
+  it.each<[string, Omit<ItemsPageQuery, 'limit'>, string]>([
+    ['all', {}, 'sqlite_autoindex_items_1'],
+    ['a later page', { after: 'out/17/Invoice-17-2.pdf' }, 'sqlite_autoindex_items_1'],
+    ['the failed ones', { status: 'failed' }, 'items_by_status'],
+    ['a later page of the failed ones', { status: 'failed', after: 'out/17/Invoice-17-2.pdf' }, 'items_by_status'],
+  ])('(%s) are read through an index in path order', (_label, query, index) => {
+    const steps = plan(itemsPageSql({ ...query, limit: 100 }), { ...query, runId: 17, limit: 100 });
+    expectIndexed(steps);
+    expect(steps[0]).toContain(index);
+  });
+});
+
+describe('the file-name search', () => {
+  it('finds names through the trigram index, then each item and run by primary key', () => {
+    const steps = plan(SEARCH_NAMES_SQL, { phrase: '"voice-1234"', limit: 50 });
+    // FTS5 describes a MATCH it answers from its index with an "M" in the index string.
+    expect(steps[0]).toMatch(/^SCAN n VIRTUAL TABLE INDEX \d+:M/);
+    expect(steps).toContain('SEARCH i USING INTEGER PRIMARY KEY (rowid=?)');
+    expect(steps).toContain('SEARCH r USING INTEGER PRIMARY KEY (rowid=?)');
+    expect(steps.filter((s) => /^SCAN (i|r)\b/.test(s))).toEqual([]);
+    // Only the matches are sorted, newest run first: the index cannot order by the run's start.
+    expect(steps.at(-1)).toBe('USE TEMP B-TREE FOR ORDER BY');
+  });
+
+  it('reads every name for fragments shorter than a trigram, and says so', () => {
+    const steps = plan(SEARCH_SHORT_NAMES_SQL, { pattern: '%ab%', limit: 50 });
+    expect(steps[0]).toMatch(/^SCAN n VIRTUAL TABLE INDEX \d+:$/);
+  });
+});
+
+describe('retention', () => {
+  it('finds old runs, and everything that cascades from them, through indexes', () => {
+    const steps = plan(DELETE_RUNS_STARTED_BEFORE_SQL, { cutoff: NOW - 90 * DAY });
+    expectIndexed(steps);
+    expect(steps[0]).toContain('runs_by_started_at');
+    // The cascade to items shows up in the plan; the deeper ones are covered by the foreign-key test.
+    expect(steps.some((s) => s.startsWith('SEARCH items USING') && s.includes('(run_id=?)'))).toBe(true);
+  });
+
+  it('finds the runs beyond the newest ones through the start-time index', () => {
+    const steps = plan(DELETE_RUNS_BEYOND_NEWEST_SQL, { keep: 1_000 });
+    expect(steps[0]).toContain('runs_by_started_at');
+    expect(steps.filter((s) => /^SCAN runs\b(?! USING (COVERING )?INDEX runs_by_started_at)/.test(s))).toEqual([]);
+    expect(steps.filter((s) => s.includes('TEMP B-TREE'))).toEqual([]);
+  });
+
+  it('has an index behind every foreign key, so deletes never scan a child table', () => {
+    const tables = db
+      .prepare<[], { name: string }>(`SELECT name FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%REFERENCES%'`)
+      .all()
+      .map((t) => t.name);
+    expect(tables.length).toBeGreaterThan(0);
+    for (const table of tables) {
+      const keys = db.prepare<[], { from: string }>(`SELECT "from" FROM pragma_foreign_key_list('${table}')`).all();
+      for (const { from } of keys) {
+        const steps = plan(`SELECT 1 FROM ${table} WHERE ${from} = @id`, { id: 1 });
+        expect(steps.join(' | ')).toMatch(new RegExp(`^SEARCH ${table} USING (COVERING )?INDEX \\w+ \\(${from}=\\?\\)`));
+      }
+    }
+  });
+});
