@@ -5,6 +5,7 @@ import { Workspace } from '../workspace/Workspace.js';
 import { registerConnectionCommands } from './commands/connection.js';
 import { registerCopyCommands, type CopyOutcome } from './commands/copy.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerHistoryCommand } from './commands/history.js';
 import { registerLsCommand } from './commands/ls.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
 import { askYesNo, isInteractive, warn, type CliIo } from './io.js';
@@ -39,6 +40,7 @@ export async function runCli(argv: ReadonlyArray<string>, io: CliIo, signal: Abo
   registerLsCommand(program, io, workspace);
   registerCopyCommands(program, io, workspace, outcome, signal);
   registerDemoCommand(program, io);
+  registerHistoryCommand(program, io, workspace);
   registerSandboxCommand(program, io, signal);
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -53,6 +55,8 @@ export async function runCli(argv: ReadonlyArray<string>, io: CliIo, signal: Abo
     }
     warn(io, `ferry: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     return EXIT_FAILED;
+  } finally {
+    ws?.close();
   }
 }
 

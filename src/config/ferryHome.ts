@@ -9,6 +9,8 @@ export interface FerryPaths {
   readonly secretKey: string;
   readonly knownHosts: string;
   readonly partials: string;
+  /** Every run and file, in SQLite. */
+  readonly history: string;
 }
 
 /**
@@ -24,6 +26,7 @@ export function ferryPaths(env: NodeJS.ProcessEnv = process.env, platform = proc
     secretKey: join(home, 'secret.key'),
     knownHosts: join(home, 'known_hosts'),
     partials: join(home, 'state', 'partials'),
+    history: join(home, 'history.db'),
   };
 }
 

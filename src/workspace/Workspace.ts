@@ -9,6 +9,7 @@ import { FileResumeJournal, type ResumeJournal } from '../engine/ResumeJournal.j
 import { EncryptedFileSecretStore, type SecretStore } from '../security/SecretStore.js';
 import { SECRET_KINDS, secretKey, type SecretKind } from '../security/secretKeys.js';
 import type { ApiBudgetOptions } from '../connectors/salesforce/ApiBudget.js';
+import type { HistoryStore } from '../history/HistoryStore.js';
 import type { UnknownHostKey } from '../security/KnownHosts.js';
 import type { Location } from '../cli/location.js';
 
@@ -32,6 +33,7 @@ export class Workspace {
   readonly #confirmHostKey: ((question: UnknownHostKey) => Promise<boolean>) | undefined;
   /** Told when a Salesforce connection pauses for its daily API allocation, and when it resumes. */
   salesforceBudget: Partial<ApiBudgetOptions> = {};
+  #history: HistoryStore | undefined;
 
   constructor(
     paths: FerryPaths,
@@ -48,6 +50,26 @@ export class Workspace {
       ...(passphrase === undefined || passphrase === '' ? {} : { passphrase }),
     });
     this.journal = new FileResumeJournal(paths.partials);
+  }
+
+  /** The run history; opened on first use, so that commands without one never load SQLite. */
+  async history(): Promise<HistoryStore> {
+    if (this.#history === undefined) {
+      const { HistoryStore: Store } = await import('../history/HistoryStore.js');
+      const { SchemaTooNewError } = await import('../history/migrations.js');
+      try {
+        this.#history = Store.open(this.paths.history);
+      } catch (e) {
+        if (e instanceof SchemaTooNewError) throw new TransferError('config', e.message, { cause: e });
+        throw e;
+      }
+    }
+    return this.#history;
+  }
+
+  close(): void {
+    this.#history?.close();
+    this.#history = undefined;
   }
 
   async config(name: string): Promise<ConnectionConfig> {

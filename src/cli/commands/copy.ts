@@ -5,6 +5,8 @@ import { transfer, type TransferRequest, type TransferSummary } from '../../engi
 import { joinRelative } from '../../connectors/paths.js';
 import { TransferStats } from '../../engine/TransferStats.js';
 import { toTransferError } from '../../engine/retry.js';
+import type { HistoryStore } from '../../history/HistoryStore.js';
+import type { RunId } from '../../history/records.js';
 import type { OpenedLocation, Workspace } from '../../workspace/Workspace.js';
 import { formatBytes, formatDuration } from '../format.js';
 import { print, warn, type CliIo } from '../io.js';
@@ -59,6 +61,8 @@ export function registerCopyCommands(
             const stats = new TransferStats();
             const progress = opts.json === true || !opts.progress ? undefined : startProgress(() => stats.snapshot(), io.stderr);
             const resolveTargets = opts.attachBy === undefined ? undefined : await recordResolution(to, opts.attachBy);
+            const history = await ws.history();
+            const runId = history.startRun({ job: move ? 'move' : 'copy', kind: move ? 'move' : 'copy', source, target: destination, dryRun: opts.dryRun === true });
             let summary: TransferSummary;
             try {
               summary = await transfer({
@@ -83,12 +87,15 @@ export function registerCopyCommands(
                     }),
               });
             } catch (e) {
+              const error = toTransferError(e);
+              history.finishRun(runId, { status: error.kind === 'cancelled' ? 'cancelled' : 'failed', files: 0, bytes: 0, failed: 0, skipped: 0, error: error.message });
               // A script reading --json output must get JSON even when nothing could start.
               if (opts.json === true) print(io, JSON.stringify({ error: errorView(e) }, null, 2));
               throw e;
             } finally {
               progress?.stop();
             }
+            recordRun(history, runId, summary);
             outcome.anyFailed = summary.failed.length > 0;
             report(io, summary, move, opts.json === true);
           } finally {
@@ -112,6 +119,31 @@ async function recordResolution(to: OpenedLocation, template: string): Promise<N
     const folders = await target.resolveRecordFolders(to.path, rule, files.map((f) => f.relativePath), signal);
     return folders.map((folder, i) => (typeof folder === 'string' ? joinRelative(folder, files[i]?.source.name ?? '') : folder));
   };
+}
+
+/** Every file of the run, and how the run ended, in the history. */
+function recordRun(history: HistoryStore, runId: RunId, s: TransferSummary): void {
+  history.recordItems(
+    runId,
+    s.items.map((item) => ({
+      sourcePath: item.source,
+      ...(item.target === undefined ? {} : { targetPath: item.target }),
+      stage: item.status === 'failed' ? 'discovered' : 'done',
+      status: item.status,
+      bytes: item.bytes,
+      ...(item.errorKind === undefined ? {} : { errorKind: item.errorKind }),
+      ...(item.reason === undefined ? {} : { reason: item.reason }),
+      ...(item.verifiedBy === undefined ? {} : { verifiedBy: item.verifiedBy }),
+    })),
+  );
+  const failed = s.failed.length;
+  history.finishRun(runId, {
+    status: failed === 0 ? 'succeeded' : s.files > 0 || s.skipped > 0 ? 'partial' : 'failed',
+    files: s.files,
+    bytes: s.bytes,
+    failed,
+    skipped: s.skipped,
+  });
 }
 
 function errorView(e: unknown): { kind: string; message: string } {

@@ -1,0 +1,80 @@
+import type { Command } from 'commander';
+import { TransferError } from '../../connectors/errors.js';
+import type { RunId, RunRecord, RunStatus } from '../../history/records.js';
+import type { Workspace } from '../../workspace/Workspace.js';
+import { formatBytes, formatTime } from '../format.js';
+import { print, type CliIo } from '../io.js';
+
+interface HistoryOptions {
+  readonly job?: string;
+  readonly status?: string;
+  readonly search?: string;
+  readonly run?: string;
+  readonly limit: string;
+  readonly before?: string;
+  readonly json?: boolean;
+  readonly csv?: boolean;
+}
+
+const RUN_STATUSES: ReadonlyArray<RunStatus> = ['running', 'succeeded', 'partial', 'failed', 'cancelled'];
+
+export function registerHistoryCommand(program: Command, io: CliIo, workspace: () => Workspace): void {
+  program
+    .command('history')
+    .description('what ran: runs newest first, the files of one run, or every run that touched a file name')
+    .option('--job <name>', 'only runs of this job (copy and move for ad-hoc commands)')
+    .option('--status <status>', `only runs that ended so: ${RUN_STATUSES.join(', ')}`)
+    .option('--search <file name>', 'files whose name contains this text, in any run')
+    .option('--run <id>', 'the files of one run')
+    .option('--limit <n>', 'rows at most', '50')
+    .option('--before <id>', 'the page of runs after this run id (for paging)')
+    .option('--json', 'print JSON')
+    .option('--csv', 'print CSV (runs, or the files of --run)')
+    .action(async (opts: HistoryOptions) => {
+      const limit = wholeNumber(opts.limit, '--limit');
+      const history = await workspace().history();
+      if (opts.search !== undefined) {
+        const hits = history.searchItems(opts.search, { limit });
+        if (opts.json === true) print(io, JSON.stringify(hits, null, 2));
+        else for (const h of hits) print(io, `#${h.runId}  ${formatTime(h.runStartedAt)}  ${h.job.padEnd(8)} ${h.status.padEnd(8)} ${h.sourcePath} -> ${h.targetPath ?? '?'}`);
+        return;
+      }
+      if (opts.run !== undefined) {
+        const runId = wholeNumber(opts.run, '--run') as RunId;
+        if (opts.csv === true) {
+          await history.exportItemsCsv(runId, io.stdout);
+          return;
+        }
+        const items = history.runItems(runId, { limit });
+        if (opts.json === true) print(io, JSON.stringify(items, null, 2));
+        else for (const i of items) print(io, `${i.status.padEnd(8)} ${formatBytes(i.bytes).padStart(10)}  ${i.sourcePath} -> ${i.targetPath ?? '?'}${i.reason === undefined ? '' : `  (${i.reason})`}`);
+        return;
+      }
+      const status = opts.status === undefined ? undefined : RUN_STATUSES.find((s) => s === opts.status);
+      if (opts.status !== undefined && status === undefined) {
+        throw new TransferError('config', `--status takes ${RUN_STATUSES.join(', ')}, not "${opts.status}"`);
+      }
+      const filter = { ...(opts.job === undefined ? {} : { job: opts.job }), ...(status === undefined ? {} : { status }) };
+      if (opts.csv === true) {
+        await history.exportRunsCsv(filter, io.stdout);
+        return;
+      }
+      const runs = history.listRuns({ ...filter, limit, ...(opts.before === undefined ? {} : { before: wholeNumber(opts.before, '--before') as RunId }) });
+      if (opts.json === true) print(io, JSON.stringify(runs, null, 2));
+      else {
+        if (runs.length === 0) print(io, 'No runs recorded yet.');
+        for (const r of runs) print(io, describeRun(r));
+      }
+    });
+}
+
+function describeRun(r: RunRecord): string {
+  const counts = `${r.files} file${r.files === 1 ? '' : 's'} (${formatBytes(r.bytes)})${r.skipped > 0 ? `, ${r.skipped} skipped` : ''}${r.failed > 0 ? `, ${r.failed} failed` : ''}`;
+  return `#${String(r.id).padEnd(5)} ${formatTime(r.startedAt)}  ${r.job.padEnd(8)} ${r.status.padEnd(9)} ${r.source} -> ${r.target}  ${counts}${r.dryRun ? '  [dry run]' : ''}${r.error === undefined ? '' : `  ${r.error}`}`;
+}
+
+function wholeNumber(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new TransferError('config', `${flag} takes a whole number from 1`);
+  return n;
+}
