@@ -1,17 +1,18 @@
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { LocalFs } from '../../src/connectors/local/LocalFs.js';
-import type { RemoteFs } from '../../src/connectors/types.js';
 import { MemoryResumeJournal } from '../../src/engine/ResumeJournal.js';
-import { transfer, type TransferRequest } from '../../src/engine/transfer.js';
+import { transfer } from '../../src/engine/transfer.js';
 import { RETRYABLE_KINDS } from '../../src/shared/model/errorKinds.js';
 import { makeScratch } from '../conformance/scratch.js';
 import { sha256OfFile } from '../helpers/data.js';
 import {
   FAST_RETRY,
   MB,
+  closeAfterEachTest,
+  copyRequest,
   ftpVia,
   partialsUnder,
   retryLog,
@@ -40,18 +41,8 @@ const cutOnce =
   (_index: number, counters: Readonly<FaultCounters>): ConnectionPlan =>
     counters.cuts === 0 ? { kind: 'cut', direction, afterBytes: CUT_AT } : FORWARD;
 
-const closing: Array<{ close(): Promise<void> }> = [];
-afterEach(async () => {
-  // Connectors first: a proxy only finishes closing once its clients are gone.
-  for (const c of closing.splice(0).reverse()) await c.close();
-});
+const closing = closeAfterEachTest();
 
-function copyRequest(source: RemoteFs, sourcePath: string, target: RemoteFs, targetPath: string): TransferRequest {
-  return {
-    source, sourcePath, target, targetPath, recursive: false, policy: 'overwrite', move: false, dryRun: false,
-    journal: new MemoryResumeJournal(), retry: FAST_RETRY,
-  };
-}
 
 describe('a connection cut mid-transfer: the engine resumes and the result is byte-identical', () => {
   let local: Awaited<ReturnType<typeof tempDir>>;
@@ -75,9 +66,9 @@ describe('a connection cut mid-transfer: the engine resumes and the result is by
     it('download: resumes from the bytes already on disk after the server-to-client stream is reset', async () => {
       const expected = await writeRandomFile(join(scratch.path, 'down.bin'), SIZE, 'sftp-down');
       const proxy = await startFaultProxy({ targetHost: server.host, targetPort: server.port, plan: cutOnce('toClient') });
-      closing.push(proxy);
+      closing(proxy);
       const remote = sftpVia(server, proxy.port, scratch.path);
-      closing.push(remote);
+      closing(remote);
       const source = new FaultyFs(remote, {});
       const retries = retryLog();
 
@@ -101,9 +92,9 @@ describe('a connection cut mid-transfer: the engine resumes and the result is by
     it('upload: resumes appending to the partial file after the client-to-server stream is reset', async () => {
       const expected = await writeRandomFile(join(local.path, 'up.bin'), SIZE, 'sftp-up');
       const proxy = await startFaultProxy({ targetHost: server.host, targetPort: server.port, plan: cutOnce('toServer') });
-      closing.push(proxy);
+      closing(proxy);
       const remote = sftpVia(server, proxy.port, scratch.path);
-      closing.push(remote);
+      closing(remote);
       const source = new FaultyFs(new LocalFs(local.path), {});
       const retries = retryLog();
 
@@ -138,7 +129,7 @@ describe('a connection cut mid-transfer: the engine resumes and the result is by
       const proxy = await startFaultProxy({
         targetHost: server.host, targetPort: server.port, plan: () => FORWARD, ftpDataPlan: cutOnce(direction),
       });
-      closing.push(proxy);
+      closing(proxy);
       return proxy;
     };
 
@@ -146,7 +137,7 @@ describe('a connection cut mid-transfer: the engine resumes and the result is by
       const expected = await writeRandomFile(join(scratch.path, 'down.bin'), SIZE, 'ftp-down');
       const proxy = await startProxy('toClient');
       const remote = ftpVia(server, proxy.port, root);
-      closing.push(remote);
+      closing(remote);
       const source = new FaultyFs(remote, {});
       const retries = retryLog();
 
@@ -170,7 +161,7 @@ describe('a connection cut mid-transfer: the engine resumes and the result is by
       const expected = await writeRandomFile(join(local.path, 'ftp-up.bin'), SIZE, 'ftp-up');
       const proxy = await startProxy('toServer');
       const remote = ftpVia(server, proxy.port, root);
-      closing.push(remote);
+      closing(remote);
       const source = new FaultyFs(new LocalFs(local.path), {});
       const retries = retryLog();
 
@@ -209,12 +200,12 @@ describe('a connection cut mid-transfer: the engine resumes and the result is by
             ? { plan: () => (linkBroken ? cutEach : FORWARD) }
             : { plan: () => FORWARD, ftpDataPlan: () => (linkBroken ? cutEach : FORWARD) }),
         });
-        closing.push(proxy);
+        closing(proxy);
         const remote =
           protocol === 'sftp'
             ? sftpVia(servers.sftp, proxy.port, scratch.path)
             : ftpVia(servers.ftp['vsftpd-plain'], proxy.port, posix.join(servers.ftp['vsftpd-plain'].loginDir, scratch.name));
-        closing.push(remote);
+        closing(remote);
         // The journal outlives the run, as the one in Ferry's state folder does.
         const journal = new MemoryResumeJournal();
         const request = {
@@ -261,9 +252,9 @@ describe('a connection cut mid-transfer: the engine resumes and the result is by
           plan: (i) => (i === 0 ? { kind: 'cutAtCommand', command: /^RNFR / } : FORWARD),
           ftpDataPlan: () => FORWARD,
         });
-        closing.push(proxy);
+        closing(proxy);
         const remote = ftpVia(server, proxy.port, posix.join(server.loginDir, scratch.name));
-        closing.push(remote);
+        closing(remote);
         const retries = retryLog();
 
         const summary = await transfer({ ...copyRequest(new LocalFs(local.path), 'publish.bin', remote, 'publish.bin'), onRetry: retries.onRetry });

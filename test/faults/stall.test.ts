@@ -1,15 +1,14 @@
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { LocalFs } from '../../src/connectors/local/LocalFs.js';
-import type { RemoteFs } from '../../src/connectors/types.js';
 import { MemoryResumeJournal } from '../../src/engine/ResumeJournal.js';
-import { transfer, type TransferRequest } from '../../src/engine/transfer.js';
+import { transfer } from '../../src/engine/transfer.js';
 import { RETRYABLE_KINDS } from '../../src/shared/model/errorKinds.js';
 import { makeScratch } from '../conformance/scratch.js';
 import { sha256OfFile } from '../helpers/data.js';
-import { FAST_RETRY, MB, ftpVia, partialsUnder, retryLog, sftpVia, tempDir, writeRandomFile } from '../helpers/faultFixtures.js';
+import { FAST_RETRY, MB, closeAfterEachTest, copyRequest, ftpVia, partialsUnder, retryLog, sftpVia, tempDir, writeRandomFile } from '../helpers/faultFixtures.js';
 import { FORWARD, startFaultProxy, type ConnectionPlan, type FaultProxy, type FaultProxyOptions } from '../helpers/faultProxy.js';
 import { FaultyFs } from '../helpers/FaultyFs.js';
 
@@ -19,17 +18,8 @@ const SIZE = 16 * MB;
 const TIMEOUT_MS = 1_500;
 const SILENT: ConnectionPlan = { kind: 'silent' };
 
-const closing: Array<{ close(): Promise<void> }> = [];
-afterEach(async () => {
-  for (const c of closing.splice(0).reverse()) await c.close();
-});
+const closing = closeAfterEachTest();
 
-function copyRequest(source: RemoteFs, sourcePath: string, target: RemoteFs, targetPath: string): TransferRequest {
-  return {
-    source, sourcePath, target, targetPath, recursive: false, policy: 'overwrite', move: false, dryRun: false,
-    journal: new MemoryResumeJournal(), retry: FAST_RETRY,
-  };
-}
 
 async function proxyFor(
   host: string,
@@ -40,7 +30,7 @@ async function proxyFor(
   const proxy = await startFaultProxy({
     targetHost: host, targetPort: port, plan, ...(ftpDataPlan === undefined ? {} : { ftpDataPlan }),
   });
-  closing.push(proxy);
+  closing(proxy);
   return proxy;
 }
 
@@ -69,7 +59,7 @@ describe('a stalled server times out, and the engine retries and finishes byte-i
         i === 0 ? { kind: 'stall', direction: 'toClient', afterBytes: 6 * MB } : FORWARD,
       );
       const remote = sftpVia(server, proxy.port, scratch.path, { timeoutMs: TIMEOUT_MS });
-      closing.push(remote);
+      closing(remote);
       const source = new FaultyFs(remote, {});
       const retries = retryLog();
 
@@ -90,7 +80,7 @@ describe('a stalled server times out, and the engine retries and finishes byte-i
         i === 0 ? { kind: 'cut', direction: 'toServer', afterBytes: 6 * MB } : i === 1 ? SILENT : FORWARD,
       );
       const remote = sftpVia(server, proxy.port, scratch.path, { timeoutMs: TIMEOUT_MS });
-      closing.push(remote);
+      closing(remote);
       const source = new FaultyFs(new LocalFs(local.path), {});
       const retries = retryLog();
 
@@ -109,7 +99,7 @@ describe('a stalled server times out, and the engine retries and finishes byte-i
       const expected = await writeRandomFile(join(scratch.path, 'first.bin'), MB, 'stall-sftp-first');
       const proxy = await proxyFor(server.host, server.port, (i) => (i === 0 ? SILENT : FORWARD));
       const remote = sftpVia(server, proxy.port, scratch.path, { timeoutMs: TIMEOUT_MS });
-      closing.push(remote);
+      closing(remote);
       const retries = retryLog();
 
       const summary = await transfer({ ...copyRequest(remote, 'first.bin', new LocalFs(local.path), 'first.bin'), onRetry: retries.onRetry });
@@ -126,7 +116,7 @@ describe('a stalled server times out, and the engine retries and finishes byte-i
         i === 0 ? { kind: 'stall', direction: 'toServer', afterBytes: 6 * MB } : FORWARD,
       );
       const remote = sftpVia(server, proxy.port, scratch.path, { timeoutMs: TIMEOUT_MS });
-      closing.push(remote);
+      closing(remote);
       const source = new FaultyFs(new LocalFs(local.path), {});
       const retries = retryLog();
 
@@ -162,7 +152,7 @@ describe('a stalled server times out, and the engine retries and finishes byte-i
         (_i, c) => (c.stalls === 0 ? { kind: 'stall', direction: 'toClient', afterBytes: 6 * MB } : FORWARD),
       );
       const remote = ftpVia(server, proxy.port, root, { timeoutMs: TIMEOUT_MS });
-      closing.push(remote);
+      closing(remote);
       const source = new FaultyFs(remote, {});
       const retries = retryLog();
 
@@ -188,7 +178,7 @@ describe('a stalled server times out, and the engine retries and finishes byte-i
         (_i, c) => (c.cuts === 0 ? { kind: 'cut', direction: 'toServer', afterBytes: 6 * MB, withControl: true } : FORWARD),
       );
       const remote = ftpVia(server, proxy.port, root, { timeoutMs: TIMEOUT_MS });
-      closing.push(remote);
+      closing(remote);
       const source = new FaultyFs(new LocalFs(local.path), {});
       const retries = retryLog();
 
@@ -217,7 +207,7 @@ describe('a stalled server times out, and the engine retries and finishes byte-i
         (_i, c) => (c.stalls === 0 ? { kind: 'stall', direction: 'toServer', afterBytes: 6 * MB } : FORWARD),
       );
       const remote = ftpVia(server, stalling.port, root, { timeoutMs: TIMEOUT_MS });
-      closing.push(remote);
+      closing(remote);
       const journal = new MemoryResumeJournal();
       const retries = retryLog();
       const request = { ...copyRequest(new LocalFs(local.path), 'ftp-up-stall.bin', remote, 'up-stall.bin'), journal };

@@ -3,12 +3,10 @@ import { join, posix } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { TOO_MANY_CONNECTIONS_BACKOFF_MS } from '../../src/connectors/ftp/mapFtpError.js';
 import { LocalFs } from '../../src/connectors/local/LocalFs.js';
-import type { RemoteFs } from '../../src/connectors/types.js';
-import { MemoryResumeJournal } from '../../src/engine/ResumeJournal.js';
-import { transfer, type TransferRequest } from '../../src/engine/transfer.js';
+import { transfer } from '../../src/engine/transfer.js';
 import { makeScratch } from '../conformance/scratch.js';
 import { sha256OfFile } from '../helpers/data.js';
-import { FAST_RETRY, MB, ftpVia, partialsUnder, retryLog, tempDir, writeRandomFile } from '../helpers/faultFixtures.js';
+import { MB, copyRequest, ftpVia, partialsUnder, retryLog, tempDir, writeRandomFile } from '../helpers/faultFixtures.js';
 import { FORWARD, startFaultProxy, type ConnectionPlan, type Direction, type FaultProxy } from '../helpers/faultProxy.js';
 import { FaultyFs } from '../helpers/FaultyFs.js';
 
@@ -17,12 +15,6 @@ const server = inject('servers').ftp['vsftpd-plain'];
 const BUSY: ConnectionPlan = { kind: 'refuse', text: '421 There are too many connections from your internet address.\r\n' };
 const FILES = ['a.bin', 'b.bin', 'c.bin'];
 
-function request(source: RemoteFs, sourcePath: string, target: RemoteFs, targetPath: string): TransferRequest {
-  return {
-    source, sourcePath, target, targetPath, recursive: false, policy: 'overwrite', move: false, dryRun: false,
-    journal: new MemoryResumeJournal(), retry: FAST_RETRY,
-  };
-}
 
 /**
  * A dropped link leaves the server counting the dead session for a while, so the reconnect meets "421 Too
@@ -56,7 +48,7 @@ describe.concurrent('421 "too many connections" from an FTP server (vsftpd behin
       const retries = retryLog();
 
       const summary = await transfer({
-        ...request(source, 'big.bin', new LocalFs(local.path), 'big.bin'), onRetry: retries.onRetry,
+        ...copyRequest(source, 'big.bin', new LocalFs(local.path), 'big.bin'), onRetry: retries.onRetry,
       });
 
       expect(summary.failed).toEqual([]);
@@ -90,7 +82,7 @@ describe.concurrent('421 "too many connections" from an FTP server (vsftpd behin
       const source = new FaultyFs(new LocalFs(local.path), {});
       const retries = retryLog();
 
-      const summary = await transfer({ ...request(source, 'big.bin', remote, 'big.bin'), onRetry: retries.onRetry });
+      const summary = await transfer({ ...copyRequest(source, 'big.bin', remote, 'big.bin'), onRetry: retries.onRetry });
 
       expect(summary.failed).toEqual([]);
       expect(proxy.counters.cuts).toBe(1);
@@ -129,11 +121,11 @@ describe.concurrent('421 "too many connections" from an FTP server (vsftpd behin
       const retries = retryLog();
 
       const down = await transfer({
-        ...request(remote, '', new LocalFs(local.path), 'down'), recursive: true, concurrency: FILES.length,
+        ...copyRequest(remote, '', new LocalFs(local.path), 'down'), recursive: true, concurrency: FILES.length,
         onRetry: retries.onRetry,
       });
       const up = await transfer({
-        ...request(new LocalFs(join(local.path, 'src')), '', remote, 'up'), recursive: true, concurrency: FILES.length,
+        ...copyRequest(new LocalFs(join(local.path, 'src')), '', remote, 'up'), recursive: true, concurrency: FILES.length,
         onRetry: retries.onRetry,
       });
 
@@ -171,7 +163,7 @@ describe.concurrent('421 "too many connections" from an FTP server (vsftpd behin
       const retries = retryLog();
 
       const summary = await transfer({
-        ...request(remote, 'one.bin', new LocalFs(local.path), 'one.bin'), onRetry: retries.onRetry,
+        ...copyRequest(remote, 'one.bin', new LocalFs(local.path), 'one.bin'), onRetry: retries.onRetry,
       });
 
       expect(proxy.counters.refused).toBe(1);

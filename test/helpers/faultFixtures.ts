@@ -7,7 +7,10 @@ import { TransferError } from '../../src/connectors/errors.js';
 import { FtpFs, type FtpOptions } from '../../src/connectors/ftp/FtpFs.js';
 import { SftpFs, type SftpOptions } from '../../src/connectors/sftp/SftpFs.js';
 import type { RetryPolicy } from '../../src/engine/retry.js';
+import { MemoryResumeJournal } from '../../src/engine/ResumeJournal.js';
 import type { TransferRequest } from '../../src/engine/transfer.js';
+import type { RemoteFs } from '../../src/connectors/types.js';
+import { afterEach } from 'vitest';
 import { fingerprintSha256, type HostKeyVerifier } from '../../src/security/KnownHosts.js';
 import type { TransferErrorKind } from '../../src/shared/model/errorKinds.js';
 import { randomStream, sha256OfFile } from './data.js';
@@ -76,6 +79,28 @@ export function ftpVia(server: FtpServerInfo, port: number, root: string, over: 
     timeoutMs: 15_000,
     ...over,
   });
+}
+
+/** One file copied with the fault tests' settings: overwrite, fast retries, an in-memory journal. */
+export function copyRequest(source: RemoteFs, sourcePath: string, target: RemoteFs, targetPath: string): TransferRequest {
+  return {
+    source, sourcePath, target, targetPath, recursive: false, policy: 'overwrite', move: false, dryRun: false,
+    journal: new MemoryResumeJournal(), retry: FAST_RETRY,
+  };
+}
+
+/**
+ * Closes what each test hands over once it ends, newest first: connectors before the proxies they go
+ * through, since a proxy only finishes closing once its clients are gone.
+ */
+export function closeAfterEachTest(): (resource: { close(): Promise<void> }) => void {
+  const open: Array<{ close(): Promise<void> }> = [];
+  afterEach(async () => {
+    for (const c of open.splice(0).reverse()) await c.close();
+  });
+  return (resource) => {
+    open.push(resource);
+  };
 }
 
 /** A fresh local temp folder. */
