@@ -147,8 +147,9 @@ async function handle(
 ): Promise<void> {
   const url = new URL(req.url ?? '/', ctx.baseUrl());
   const method = req.method ?? 'GET';
-  let pathname = url.pathname;
-  if (pathname.startsWith('/services/data/latest')) pathname = pathname.replace('/latest', `/v${ctx.latestVersion}`);
+  // `latest` stands for the newest version everywhere after this, routes included.
+  if (url.pathname.startsWith('/services/data/latest')) url.pathname = url.pathname.replace('/latest', `/v${ctx.latestVersion}`);
+  const pathname = url.pathname;
   let finish: (() => void) | undefined;
   try {
     const counted = COUNTED.test(pathname);

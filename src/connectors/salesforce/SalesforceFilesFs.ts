@@ -133,9 +133,6 @@ export class SalesforceFilesFs implements RemoteFs {
     throw new TransferError('notFound', `Salesforce Files have no folders inside a record: ${path}`, { path });
   }
 
-  #recordId(object: FileBearingObject, segment: string, signal?: AbortSignal): Promise<string> {
-    return this.#records.idOf(object, segment, signal);
-  }
 
   /** The files of many records with one query per few hundred records. */
   async #loadFiles(recordIds: ReadonlyArray<string>, signal?: AbortSignal): Promise<void> {
@@ -197,7 +194,7 @@ export class SalesforceFilesFs implements RemoteFs {
       case 'object':
         return (await this.listRecords(rel, { signal: opts.signal })).entries;
       case 'record': {
-        const id = await this.#recordId(where.object, where.segment, opts.signal);
+        const id = await this.#records.idOf(where.object, where.segment, opts.signal);
         const files = await this.#filesOf(id, opts.signal);
         const entries: RemoteEntry[] = [];
         for (const info of files.values()) {
@@ -227,7 +224,7 @@ export class SalesforceFilesFs implements RemoteFs {
         continue;
       }
       try {
-        records.push({ dir: rel, id: await this.#recordId(where.object, where.segment, opts.signal) });
+        records.push({ dir: rel, id: await this.#records.idOf(where.object, where.segment, opts.signal) });
       } catch (e) {
         if (!(e instanceof TransferError) || e.kind !== 'notFound') throw e;
       }
@@ -286,7 +283,7 @@ export class SalesforceFilesFs implements RemoteFs {
         return { name, path: rel, kind: 'dir', size: -1 };
       case 'record':
         try {
-          await this.#recordId(where.object, where.segment, signal);
+          await this.#records.idOf(where.object, where.segment, signal);
           return { name, path: rel, kind: 'dir', size: -1 };
         } catch (e) {
           if (e instanceof TransferError && e.kind === 'notFound') return undefined;
@@ -303,7 +300,7 @@ export class SalesforceFilesFs implements RemoteFs {
   }
 
   async #fileInfo(where: Extract<Location, { level: 'file' }>, signal?: AbortSignal): Promise<FileInfo | undefined> {
-    const id = await this.#recordId(where.object, where.segment, signal);
+    const id = await this.#records.idOf(where.object, where.segment, signal);
     return (await this.#filesOf(id, signal)).get(where.name);
   }
 
@@ -336,7 +333,7 @@ export class SalesforceFilesFs implements RemoteFs {
     if (opts.append === true) throw new TransferError('unsupported', 'Salesforce Files cannot be appended to', { path: rel });
     const unsafe = unsafeNameReason(where.name);
     if (unsafe !== undefined) throw new TransferError('unsafeName', `Refused ${JSON.stringify(where.name)}: ${unsafe}`, { path: rel });
-    const recordId = await this.#recordId(where.object, where.segment, opts.signal);
+    const recordId = await this.#records.idOf(where.object, where.segment, opts.signal);
     const files = await this.#filesOf(recordId, opts.signal);
     const existing = files.get(where.name);
     const key = `${recordId}/${where.name}`;
@@ -416,8 +413,6 @@ export class SalesforceFilesFs implements RemoteFs {
             ...(signal === undefined ? {} : { signal }),
           });
           const created = await readJsonBody<{ id: string }>(response);
-          md5 = multipart.md5();
-          sentAll = true;
           version = await this.#session.json<VersionRow>('GET', `/sobjects/ContentVersion/${created.id}?fields=${VERSION_FIELDS}`, path, undefined, signal);
         } finally {
           if (multipart.bytesSent() === body.size) {
@@ -475,14 +470,14 @@ export class SalesforceFilesFs implements RemoteFs {
     const rel = normalizeRelative(path);
     const where = this.#locate(rel);
     if (where.level === 'file') throw new TransferError('unsupported', `Salesforce Files have no folders inside a record: ${rel}`, { path: rel });
-    if (where.level === 'record') await this.#recordId(where.object, where.segment);
+    if (where.level === 'record') await this.#records.idOf(where.object, where.segment);
   }
 
   async remove(path: string): Promise<void> {
     const rel = normalizeRelative(path);
     const where = this.#locate(rel);
     if (where.level !== 'file') throw new TransferError('unsupported', `Only files can be removed, not ${rel}`, { path: rel });
-    const recordId = await this.#recordId(where.object, where.segment);
+    const recordId = await this.#records.idOf(where.object, where.segment);
     const info = (await this.#filesOf(recordId)).get(where.name);
     if (info === undefined) throw new TransferError('notFound', `No file ${rel}`, { path: rel });
     const links = await this.#session.query<{ Id: string; LinkedEntityId: string }>(
@@ -507,9 +502,8 @@ export class SalesforceFilesFs implements RemoteFs {
     return info.checksum.toLowerCase();
   }
 
-  async report(signal?: AbortSignal): Promise<ServerReport> {
+  async report(): Promise<ServerReport> {
     await this.#session.checkLimits();
-    void signal;
     const budget = this.#session.budget;
     return {
       connector: 'salesforce',

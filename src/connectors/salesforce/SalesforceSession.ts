@@ -186,24 +186,22 @@ export class SalesforceSession {
 
   /** Reads the org's usage from `/limits`; the only call made while paused. */
   async checkLimits(): Promise<void> {
-    const response = await this.#fetchOnce('GET', '/limits', {});
-    this.budget.observeHeader(response.headers.get('sforce-limit-info'));
-    if (response.status === 403) {
+    let response: IncomingMessage;
+    try {
+      response = await this.#send('GET', '/limits', {});
+    } catch (e) {
+      throw mapSalesforceError(e, 'the org limits');
+    }
+    this.budget.observeHeader(headerOf(response, 'sforce-limit-info'));
+    const status = response.statusCode ?? 0;
+    const text = await readText(response);
+    if (status === 403) {
       this.budget.observeExhausted();
       return;
     }
-    if (!response.ok) throw mapSalesforceError(parseError(response.status, await response.text()), 'the org limits');
-    const limits = (await response.json()) as { DailyApiRequests?: { Max: number; Remaining: number } };
-    const daily = limits.DailyApiRequests;
+    if (status >= 400) throw mapSalesforceError(parseError(status, text), 'the org limits');
+    const daily = (JSON.parse(text) as { DailyApiRequests?: { Max: number; Remaining: number } }).DailyApiRequests;
     if (daily !== undefined) this.budget.observe(daily.Max - daily.Remaining, daily.Max);
-  }
-
-  async #fetchOnce(method: HttpMethod, path: string, init: { headers?: Record<string, string>; signal?: AbortSignal }): Promise<Response> {
-    return fetch(this.#url(path), {
-      method,
-      headers: { ...init.headers, Authorization: `Bearer ${this.#conn.accessToken ?? ''}` },
-      ...(init.signal === undefined ? {} : { signal: init.signal }),
-    });
   }
 
   /** One raw exchange with the org, signed with the current access token. */

@@ -78,7 +78,7 @@ export function registerRestRoutes(router: Router, ctx: SandboxContext): void {
   for (const method of ['GET', 'POST', 'PATCH', 'DELETE']) {
     // Every API resource, routed by the same table Composite uses.
     router.add(method, `${DATA}/*rest`, async (req, res) => {
-      const match = api.match(method, req.url.pathname.replace('/services/data/latest', `/services/data/v${ctx.latestVersion}`));
+      const match = api.match(method, req.url.pathname);
       if (match === undefined) throw apiError(404, 'NOT_FOUND', 'The requested resource does not exist');
       if (match === 'method') throw apiError(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed.`);
       const body = method === 'GET' || method === 'DELETE' ? undefined : await readJson(req.raw);
