@@ -90,7 +90,6 @@ async function errorText(stream: Readable): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-
 /**
  * One exchange with the bucket. S3 is not the Salesforce API: nothing here counts against the org's
  * daily allocation. An answer of 300 or more becomes the TransferError S3's error document describes.
