@@ -1,0 +1,50 @@
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { finished } from 'node:stream/promises';
+import { compileMapping, type FieldMapping } from './fieldMapping.js';
+import type { FormatSpec } from './format.js';
+import { readRecords, writeRecords, type Row, type WriteVars } from './records.js';
+
+export interface Conversion {
+  readonly input: FormatSpec;
+  readonly mapping?: FieldMapping;
+  readonly output: FormatSpec;
+}
+
+/** Input rows, mapped when the conversion has a mapping; row numbers count data rows from 1. */
+async function* convertedRows(inPath: string, conversion: Conversion, vars: WriteVars, signal?: AbortSignal): AsyncGenerator<Row> {
+  const map = conversion.mapping === undefined ? undefined : compileMapping(conversion.mapping, vars);
+  let rowNumber = 0;
+  for await (const row of readRecords(inPath, conversion.input, signal)) {
+    signal?.throwIfAborted();
+    rowNumber++;
+    yield map === undefined ? row : map(row, rowNumber);
+  }
+}
+
+/**
+ * Reads inPath, maps and writes outPath in the output format. outPath is written in place (the caller picks a
+ * temporary name); on any failure it is removed, so a half-converted file can never be delivered.
+ */
+export async function convertFile(
+  inPath: string,
+  outPath: string,
+  conversion: Conversion,
+  vars: WriteVars,
+  signal?: AbortSignal,
+): Promise<{ rows: number }> {
+  signal?.throwIfAborted();
+  const out = createWriteStream(outPath);
+  try {
+    const result = await writeRecords(convertedRows(inPath, conversion, vars, signal), conversion.output, out, vars);
+    out.end();
+    await finished(out);
+    return result;
+  } catch (error) {
+    out.destroy();
+    // Wait for the descriptor to close, or the removal can race a pending open on some platforms.
+    await finished(out).catch(() => undefined);
+    await rm(outPath, { force: true });
+    throw error;
+  }
+}
