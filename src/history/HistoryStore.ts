@@ -3,11 +3,13 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { csvRecord, type CsvField } from './csv.js';
+import { JobJournal } from './JobJournal.js';
 import { migrate, schemaVersionOf } from './migrations.js';
 import {
   DELETE_RUNS_BEYOND_NEWEST_SQL,
   DELETE_RUNS_STARTED_BEFORE_SQL,
   itemsPageSql,
+  RUN_COLUMNS_SQL,
   RUNNING_RUNS_SQL,
   runsPageSql,
   SEARCH_NAMES_SQL,
@@ -67,6 +69,7 @@ export class HistoryStore {
   readonly #runningRuns: Database.Statement<[], RunRow>;
   readonly #recordItems: (runId: RunId, items: ReadonlyArray<ItemUpdate>) => ItemId[];
   readonly #applyRetention: (cutoff: number, keep: number | undefined) => number;
+  #journal: JobJournal | undefined;
 
   private constructor(db: Database.Database) {
     this.#db = db;
@@ -152,6 +155,11 @@ export class HistoryStore {
 
   close(): void {
     this.#db.close();
+  }
+
+  /** The jobs' exactly-once bookkeeping, in the same database. */
+  journal(): JobJournal {
+    return (this.#journal ??= new JobJournal(this.#db));
   }
 
   schemaVersion(): number {
@@ -246,6 +254,12 @@ export class HistoryStore {
 
   audit(entry: AuditEntry): void {
     this.#insertAudit.run({ at: entry.at ?? Date.now(), actor: entry.actor, action: entry.action, detail: entry.detail });
+  }
+
+  /** One run by id. */
+  run(id: RunId): RunRecord | undefined {
+    const row = this.#db.prepare<Params, RunRow>(`SELECT ${RUN_COLUMNS_SQL} FROM runs WHERE id = @id`).get({ id });
+    return row === undefined ? undefined : toRunRecord(row);
   }
 
   /**

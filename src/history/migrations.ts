@@ -115,11 +115,76 @@ CREATE TABLE audit_log (
 ) STRICT;
 `;
 
+// Version 2: what jobs need to run exactly once. Items get the digest of their staged copy; runs get
+// an owner and a heartbeat, so a run whose process died can be told from one still in progress.
+const JOBS_SCHEMA = `
+ALTER TABLE runs ADD COLUMN owner TEXT;
+ALTER TABLE runs ADD COLUMN heartbeat_at INTEGER;
+CREATE INDEX runs_in_progress ON runs (job) WHERE status = 'running';
+
+ALTER TABLE items ADD COLUMN fingerprint TEXT;
+ALTER TABLE items ADD COLUMN sha256 TEXT;
+
+-- What each job has taken from its source, so that a file left in place is not delivered twice. A
+-- file whose size or modification time changes is a new submission and is taken again.
+CREATE TABLE job_files (
+  job TEXT NOT NULL,
+  source_path TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('claimed', 'done', 'quarantined')),
+  run_id INTEGER REFERENCES runs (id) ON DELETE SET NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (job, source_path)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX job_files_by_run ON job_files (run_id);
+
+-- Each file's way to each destination, written before anything is sent: a resumed run compares the
+-- destination with \`before\` to tell a delivery that landed from one that never started.
+CREATE TABLE deliveries (
+  item_id INTEGER NOT NULL REFERENCES items (id) ON DELETE CASCADE,
+  route TEXT NOT NULL,
+  staged TEXT NOT NULL,
+  target TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  before TEXT,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'failed')),
+  detail TEXT,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (item_id, route, staged)
+) STRICT;
+
+-- Files held back by validation, until someone releases them or sends them back.
+CREATE TABLE quarantine (
+  id INTEGER PRIMARY KEY,
+  job TEXT NOT NULL,
+  item_id INTEGER REFERENCES items (id) ON DELETE SET NULL,
+  file TEXT NOT NULL,
+  location TEXT NOT NULL,
+  reasons TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('held', 'released', 'returned')),
+  at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX quarantine_by_state ON quarantine (state, at);
+CREATE INDEX quarantine_by_item ON quarantine (item_id);
+
+CREATE TABLE schedule_ticks (
+  job TEXT PRIMARY KEY,
+  last_tick INTEGER NOT NULL
+) STRICT;
+`;
+
 export const MIGRATIONS: ReadonlyArray<Migration> = [
   {
     version: 1,
     description: 'runs and their items, validation, quarantine, notifications and audit log; file-name search',
     up: (db) => db.exec(INITIAL_SCHEMA),
+  },
+  {
+    version: 2,
+    description: 'jobs: run owners, the files each job has taken, deliveries, quarantine and schedule ticks',
+    up: (db) => db.exec(JOBS_SCHEMA),
   },
 ];
 

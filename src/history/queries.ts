@@ -3,7 +3,7 @@ import type { ItemsPageQuery, RunsPageQuery } from './records.js';
 // The statements behind the history screens, kept apart from the store so that the query-plan
 // tests examine exactly the text the store runs.
 
-const RUN_COLUMNS = 'id, job, kind, source, target, started_at, finished_at, status, dry_run, files, bytes, failed, skipped, error';
+export const RUN_COLUMNS_SQL = 'id, job, kind, source, target, started_at, finished_at, status, dry_run, files, bytes, failed, skipped, error';
 
 const ITEM_COLUMNS = 'id, run_id, source_path, target_path, stage, status, bytes, error_kind, reason, verified_by, updated_at';
 
@@ -22,7 +22,7 @@ export function runsPageSql(query: RunsPageQuery): string {
     query.to === undefined ? undefined : 'started_at < @to',
     query.before === undefined ? undefined : '(started_at, id) < (SELECT started_at, id FROM runs WHERE id = @before)',
   ].filter((c) => c !== undefined);
-  return `SELECT ${RUN_COLUMNS} FROM runs ${where(conditions)} ORDER BY ${NEWEST_FIRST} LIMIT @limit`;
+  return `SELECT ${RUN_COLUMNS_SQL} FROM runs ${where(conditions)} ORDER BY ${NEWEST_FIRST} LIMIT @limit`;
 }
 
 /** A run's items by source path; binds `@runId`, `@limit` and the query's own field names. */
@@ -66,4 +66,4 @@ DELETE FROM runs
 WHERE status <> 'running'
   AND (started_at, id) <= (SELECT started_at, id FROM runs ORDER BY ${NEWEST_FIRST} LIMIT 1 OFFSET @keep)`;
 
-export const RUNNING_RUNS_SQL = `SELECT ${RUN_COLUMNS} FROM runs WHERE status = 'running' ORDER BY started_at, id`;
+export const RUNNING_RUNS_SQL = `SELECT ${RUN_COLUMNS_SQL} FROM runs WHERE status = 'running' ORDER BY started_at, id`;
