@@ -116,3 +116,36 @@ export interface ServerReport {
   readonly capabilities: Capabilities;
   readonly security?: string;
 }
+
+/** A record whose files a job may take, with the fields the job asked for (relationship paths flattened: `Account.Name`). */
+export interface SelectedRecord {
+  readonly id: string;
+  /** The record's folder, relative to the connector root, e.g. `Opportunity/Big Deal`. */
+  readonly path: string;
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+export type RecordValues = Readonly<Record<string, string | number | boolean | null>>;
+
+/**
+ * A connector whose folders are business records (Salesforce): a job can pick records by a condition
+ * and write fields back once their files are delivered.
+ */
+export interface RecordStore {
+  /** The records of the object folder `objectDir` that meet `where` (a SOQL condition), with `fields`. */
+  selectRecords(
+    objectDir: string,
+    query: { readonly where?: string | undefined; readonly fields: ReadonlyArray<string> },
+    signal?: AbortSignal,
+  ): Promise<ReadonlyArray<SelectedRecord>>;
+  /** Writes fields on records, each on its own: one record's failure is reported, not thrown. */
+  updateRecords(
+    objectDir: string,
+    updates: ReadonlyArray<{ readonly id: string; readonly values: RecordValues }>,
+    signal?: AbortSignal,
+  ): Promise<ReadonlyArray<{ readonly id: string; readonly error?: string }>>;
+}
+
+export function isRecordStore(fs: RemoteFs): fs is RemoteFs & RecordStore {
+  return 'selectRecords' in fs && 'updateRecords' in fs;
+}

@@ -38,6 +38,21 @@ export interface TransferRequest {
    * record a file belongs to by its name: a string is the new target path, an error fails just that file.
    */
   readonly resolveTargets?: (files: ReadonlyArray<PlannedTarget>, signal: AbortSignal) => Promise<ReadonlyArray<string | TransferError>>;
+  /**
+   * Awaited just before a file is sent, with what the target listing showed: a journal writes its
+   * intent here, and a resumed run answers `skip` for a file that an earlier attempt already delivered.
+   */
+  readonly beforeCopy?: (file: PendingCopy, signal: AbortSignal) => Promise<{ readonly skip?: string }>;
+  /** Called for each file the engine attempted, as soon as its outcome is known; the summary lists every file. */
+  readonly onItemDone?: (result: ItemResult) => void;
+}
+
+/** A file the engine is about to send. */
+export interface PendingCopy {
+  readonly source: RemoteEntry;
+  readonly targetPath: string;
+  /** The target file as listed before the transfer, if there was one. */
+  readonly existing: RemoteEntry | undefined;
 }
 
 /** A file about to be copied, as `resolveTargets` sees it. */
@@ -147,6 +162,7 @@ export async function transfer(req: TransferRequest): Promise<TransferSummary> {
         return failed(file, dirFailure, `cannot create the target folder: ${dirFailure.message}`);
       }
       const result = await transferOne(req, file, existing, stats, abort.signal, retrying);
+      req.onItemDone?.(result);
       if (result.status === 'failed' && result.errorKind !== undefined && isFatalKind(result.errorKind) && !fatal) {
         fatal = new TransferError(result.errorKind, result.reason ?? 'fatal error');
         abort.abort(fatal);
@@ -326,6 +342,19 @@ async function transferOne(
   if (decision.kind === 'skip') {
     stats.settle('skipped', Math.max(0, entry.size));
     return { source: entry.path, target: file.targetPath, status: 'skipped', bytes: 0, reason: decision.reason };
+  }
+  if (!req.dryRun && req.beforeCopy !== undefined) {
+    let verdict: { readonly skip?: string };
+    try {
+      verdict = await req.beforeCopy({ source: entry, targetPath: decision.targetPath, existing: existing.get(decision.targetPath) }, signal);
+    } catch (e) {
+      stats.settle('failed', Math.max(0, entry.size));
+      return failed(file, toTransferError(e));
+    }
+    if (verdict.skip !== undefined) {
+      stats.settle('skipped', Math.max(0, entry.size));
+      return { source: entry.path, target: decision.targetPath, status: 'skipped', bytes: 0, reason: verdict.skip };
+    }
   }
   if (req.dryRun) {
     stats.settle('skipped', Math.max(0, entry.size));

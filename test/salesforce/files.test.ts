@@ -96,7 +96,7 @@ describe('Salesforce Files connector against the sandbox', () => {
       policy: 'changed', move: false, dryRun: false, journal: new MemoryResumeJournal(),
       resolveTargets: async (files, signal) => {
         const folders = await fs.resolveRecordFolders('Account', rule, files.map((f) => f.relativePath), signal);
-        return folders.map((f, i) => (typeof f === 'string' ? joinRelative(f, files[i]?.source.name ?? '') : f));
+        return folders.map((f, i) => (f instanceof TransferError ? f : joinRelative(f.folder, files[i]?.source.name ?? '')));
       },
     });
     const calls = (await org.admin.state()).apiCalls - before;

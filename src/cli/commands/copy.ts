@@ -117,7 +117,7 @@ async function recordResolution(to: OpenedLocation, template: string): Promise<N
   const rule = parseNamingRule(template);
   return async (files, signal) => {
     const folders = await target.resolveRecordFolders(to.path, rule, files.map((f) => f.relativePath), signal);
-    return folders.map((folder, i) => (typeof folder === 'string' ? joinRelative(folder, files[i]?.source.name ?? '') : folder));
+    return folders.map((found, i) => (found instanceof TransferError ? found : joinRelative(found.folder, files[i]?.source.name ?? '')));
   };
 }
 

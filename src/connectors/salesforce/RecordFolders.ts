@@ -1,11 +1,21 @@
 import { TransferError } from '../errors.js';
 import { joinRelative } from '../paths.js';
-import type { RemoteEntry } from '../types.js';
+import type { RemoteEntry, SelectedRecord } from '../types.js';
 import { idInFolderName, recordFolderName } from './fileNames.js';
 import { fileBearingObject, type FileBearingObject } from './objects.js';
 import type { SalesforceSession } from './SalesforceSession.js';
 import { soqlLike, soqlString } from './soqlText.js';
 import { textOf } from '../../shared/util/textOf.js';
+
+/** A field of a query row by its path: `Account.Name` is nested as `{Account: {Name}}`. */
+function fieldAt(row: RecordRow, path: string): unknown {
+  let value: unknown = row;
+  for (const key of path.split('.')) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
 
 interface RecordRow {
   readonly Id: string;
@@ -87,6 +97,34 @@ export class RecordFolders {
       return { name, path: joinRelative(dir, name), kind: 'dir', size: -1, ...(modified === undefined ? {} : { modifiedAt: modified }) };
     });
     return { entries, more };
+  }
+
+  /**
+   * The records meeting a SOQL condition written by the user (a job's own filter, so it is passed on
+   * as written), with the fields asked for, as folders named like `list` names them.
+   */
+  async select(
+    object: FileBearingObject,
+    dir: string,
+    where: string | undefined,
+    fields: ReadonlyArray<string>,
+    signal?: AbortSignal,
+  ): Promise<SelectedRecord[]> {
+    const selected = [...new Set(['Id', object.nameField, ...fields])].join(', ');
+    const rows = await this.#session.query<RecordRow>(
+      `SELECT ${selected} FROM ${object.name}${where === undefined ? '' : ` WHERE ${where}`} ORDER BY ${object.nameField}, Id`,
+      `the ${object.name} records${where === undefined ? '' : ` where ${where}`}`,
+      signal,
+    );
+    const counts = new Map<string, number>();
+    for (const r of rows) counts.set(textOf(r[object.nameField]), (counts.get(textOf(r[object.nameField])) ?? 0) + 1);
+    return rows.map((r) => {
+      const recordName = textOf(r[object.nameField]);
+      const name = recordFolderName(recordName, r.Id, counts.get(recordName) === 1);
+      this.#ids.set(`${object.name}/${name}`, r.Id);
+      const values = Object.fromEntries(fields.map((f) => [f, textOf(fieldAt(r, f))]));
+      return { id: r.Id, path: joinRelative(dir, name), fields: { Id: r.Id, [object.nameField]: recordName, ...values } };
+    });
   }
 
   /** Remembers a record found another way (a naming rule), so that its folder needs no lookup. */

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { TransferError } from '../errors.js';
 import { joinRelative, normalizeRelative, parentOf, unsafeNameReason } from '../paths.js';
-import type { Capabilities, ListOptions, ReadOptions, RemoteEntry, RemoteFs, ServerReport, WriteOptions } from '../types.js';
+import type { Capabilities, ListOptions, ReadOptions, RecordStore, RecordValues, RemoteEntry, RemoteFs, SelectedRecord, ServerReport, WriteOptions } from '../types.js';
+import { updateRecords } from './recordUpdates.js';
 import { fileNameOf, titleOf } from './fileNames.js';
 import { mapSalesforceError } from './mapSalesforceError.js';
 import { buildMultipartBody } from './multipartBody.js';
@@ -10,7 +11,7 @@ import { FILE_BEARING_OBJECTS, fileBearingObject, type FileBearingObject } from 
 import { readJsonBody, type SalesforceSession } from './SalesforceSession.js';
 import type { NamingRule } from './namingRule.js';
 import { RecordFolders, type RecordPage } from './RecordFolders.js';
-import { resolveRecords } from './RecordResolver.js';
+import { resolveRecords, type ResolvedRecord } from './RecordResolver.js';
 import { chunkForInClause, soqlString } from './soqlText.js';
 import { spoolUpload, type UploadBody } from './uploadBody.js';
 
@@ -89,7 +90,7 @@ type Location =
  * FirstPublishLocationId linking it to the record, or a new version when the record already holds a
  * file of that name.
  */
-export class SalesforceFilesFs implements RemoteFs {
+export class SalesforceFilesFs implements RemoteFs, RecordStore {
   readonly kind = 'salesforce';
   readonly capabilities: Capabilities;
   readonly description: string;
@@ -244,6 +245,28 @@ export class SalesforceFilesFs implements RemoteFs {
     return this.#records.list(where.object, rel, opts);
   }
 
+  async selectRecords(
+    objectDir: string,
+    query: { readonly where?: string | undefined; readonly fields: ReadonlyArray<string> },
+    signal?: AbortSignal,
+  ): Promise<ReadonlyArray<SelectedRecord>> {
+    const rel = normalizeRelative(objectDir);
+    const where = this.#locate(rel);
+    if (where.level !== 'object') throw new TransferError('config', `Records are selected in an object folder (e.g. Opportunity), not ${rel || '/'}`);
+    return this.#records.select(where.object, rel, query.where, query.fields, signal);
+  }
+
+  async updateRecords(
+    objectDir: string,
+    updates: ReadonlyArray<{ readonly id: string; readonly values: RecordValues }>,
+    signal?: AbortSignal,
+  ): Promise<ReadonlyArray<{ readonly id: string; readonly error?: string }>> {
+    const rel = normalizeRelative(objectDir);
+    const where = this.#locate(rel);
+    if (where.level !== 'object') throw new TransferError('config', `Records are updated in an object folder (e.g. Opportunity), not ${rel || '/'}`);
+    return updateRecords(this.#session, where.object.name, updates, signal);
+  }
+
   /**
    * The record folder each file goes to under `objectDir` (e.g. `Account`), found by a naming rule
    * from the file's relative path, or the reason it has none.
@@ -253,7 +276,7 @@ export class SalesforceFilesFs implements RemoteFs {
     rule: NamingRule,
     relativePaths: ReadonlyArray<string>,
     signal?: AbortSignal,
-  ): Promise<Array<string | TransferError>> {
+  ): Promise<Array<{ readonly folder: string; readonly record: ResolvedRecord } | TransferError>> {
     const rel = normalizeRelative(objectDir);
     const where = this.#locate(rel);
     if (where.level !== 'object') {
@@ -263,7 +286,7 @@ export class SalesforceFilesFs implements RemoteFs {
     return resolved.map((r) => {
       if (r instanceof TransferError) return r;
       this.#records.remember(where.object, r.recordId, r.recordId);
-      return joinRelative(rel, r.recordId);
+      return { folder: joinRelative(rel, r.recordId), record: r };
     });
   }
 
