@@ -6,6 +6,9 @@ import { registerConnectionCommands } from './commands/connection.js';
 import { registerCopyCommands, type CopyOutcome } from './commands/copy.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerHistoryCommand } from './commands/history.js';
+import { registerJobCommands } from './commands/jobs.js';
+import { registerDaemonCommand } from './commands/daemon.js';
+import { registerQuarantineCommands } from './commands/quarantine.js';
 import { registerLsCommand } from './commands/ls.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
 import { askYesNo, isInteractive, warn, type CliIo } from './io.js';
@@ -41,6 +44,9 @@ export async function runCli(argv: ReadonlyArray<string>, io: CliIo, signal: Abo
   registerCopyCommands(program, io, workspace, outcome, signal);
   registerDemoCommand(program, io);
   registerHistoryCommand(program, io, workspace);
+  registerJobCommands(program, io, workspace, outcome, signal);
+  registerQuarantineCommands(program, io, workspace, outcome, signal);
+  registerDaemonCommand(program, io, workspace, signal);
   registerSandboxCommand(program, io, signal);
   try {
     await program.parseAsync([...argv], { from: 'user' });

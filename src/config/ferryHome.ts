@@ -11,6 +11,14 @@ export interface FerryPaths {
   readonly partials: string;
   /** Every run and file, in SQLite. */
   readonly history: string;
+  /** Job files the daemon runs, and `ferry run <name>` finds by name. */
+  readonly jobs: string;
+  /** Where runs keep their files while they work on them. */
+  readonly staging: string;
+  /** Where files that fail validation are kept, unless a job names another place. */
+  readonly quarantine: string;
+  /** Workspace settings: SMTP servers for notifications, per-server connection limits. */
+  readonly settings: string;
 }
 
 /**
@@ -27,6 +35,10 @@ export function ferryPaths(env: NodeJS.ProcessEnv = process.env, platform = proc
     knownHosts: join(home, 'known_hosts'),
     partials: join(home, 'state', 'partials'),
     history: join(home, 'history.db'),
+    jobs: join(home, 'jobs'),
+    staging: join(home, 'state', 'staging'),
+    quarantine: join(home, 'quarantine'),
+    settings: join(home, 'settings.json'),
   };
 }
 

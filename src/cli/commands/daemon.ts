@@ -1,0 +1,103 @@
+import type { Command } from 'commander';
+import picomatch from 'picomatch';
+import { loadJobFile, type LoadedJob } from '../../jobs/definition/loadJob.js';
+import { runJob } from '../../jobs/runJob.js';
+import { systemClock } from '../../schedule/Clock.js';
+import { Scheduler } from '../../schedule/Scheduler.js';
+import { SlaWatch } from '../../schedule/SlaWatch.js';
+import { jobServices } from '../../workspace/jobServices.js';
+import type { Workspace } from '../../workspace/Workspace.js';
+import { warn, type CliIo } from '../io.js';
+import { jobFiles } from './jobs.js';
+
+/**
+ * `ferry daemon`: runs every job of the jobs folder on its schedule until SIGTERM or Ctrl-C, then lets
+ * running jobs stop at a safe point (their runs are resumed by the next start) and exits.
+ */
+export function registerDaemonCommand(program: Command, io: CliIo, workspace: () => Workspace, signal: AbortSignal): void {
+  program
+    .command('daemon')
+    .description('run every scheduled job of the jobs folder until stopped (SIGTERM or Ctrl-C stops cleanly)')
+    .option('--jobs <folder>', 'where the job files are (default: the jobs folder of the Ferry data folder)')
+    .action(async (opts: { jobs?: string }) => {
+      const ws = workspace();
+      const log = (line: string): void => warn(io, `${new Date().toISOString()} ${line}`);
+      const jobs = new Map<string, LoadedJob>();
+      for (const file of await jobFiles(opts.jobs ?? ws.paths.jobs)) {
+        try {
+          const job = await loadJobFile(file);
+          if (jobs.has(job.definition.name)) log(`skipped ${file}: another job is already named ${job.definition.name}`);
+          else jobs.set(job.definition.name, job);
+        } catch (e) {
+          log(`skipped ${(e as Error).message}`);
+        }
+      }
+      const services = await jobServices(ws, {
+        onEvent: (e) => {
+          if (e.kind === 'item' && e.status !== 'delivered') log(`  ${e.status} ${e.path}: ${e.detail}`);
+          else if (e.kind === 'notice') log(`  ${e.message}`);
+        },
+      });
+      const journal = services.history.journal();
+      const scheduler = new Scheduler({
+        clock: systemClock,
+        state: { lastTick: (job) => journal.lastTick(job), setLastTick: (job, at) => journal.setLastTick(job, at) },
+        run: async (name, reason, runSignal) => {
+          const job = jobs.get(name);
+          if (job === undefined) return;
+          log(`${name}: starting (${reason})`);
+          const result = await runJob(services, { job, dryRun: false, signal: runSignal });
+          const count = (o: string): number => result.files.filter((f) => f.outcome === o).length;
+          log(`${name}: run ${result.runId} ${result.status}: ${count('delivered')} delivered, ${count('quarantined')} quarantined, ${count('failed')} failed`);
+        },
+        events: {
+          onSkipped: (job, _at, why) => log(`${job}: tick skipped (${why === 'overlap' ? 'the previous run is still going' : why})`),
+          onError: (job, error) => log(`${job}: ${error instanceof Error ? error.message : String(error)}`),
+        },
+      });
+      const watches: SlaWatch[] = [];
+      for (const [name, job] of jobs) {
+        const schedule = job.definition.schedule;
+        if (schedule !== undefined) scheduler.set(name, schedule);
+        for (const sla of job.definition.arrival.expect) {
+          watches.push(
+            new SlaWatch({
+              job: name,
+              sla,
+              ...(schedule?.timezone === undefined ? {} : { timezone: schedule.timezone }),
+              clock: systemClock,
+              arrived: (jobName, since, glob) => journal.takenSince(jobName, since).some((path) => picomatch.isMatch(path.split('/').pop() ?? path, glob, { dot: true })),
+              alert: async (jobName, expected, dueAt) => {
+                log(`${jobName}: nothing matching ${expected.name} has arrived by ${expected.by}`);
+                const outcomes = await services.notifier.notify(job.definition.notify, {
+                  event: 'sla',
+                  job: jobName,
+                  subject: `${jobName}: ${expected.name} has not arrived by ${expected.by}`,
+                  text: `No file matching ${expected.name} arrived for ${jobName} by ${new Date(dueAt).toISOString()}.`,
+                  facts: { job: jobName, expected: expected.name, due: new Date(dueAt).toISOString() },
+                });
+                for (const o of outcomes) services.history.recordNotification({ channel: o.channel, recipient: o.recipient, subject: `${expected.name} late`, status: o.status, ...(o.error === undefined ? {} : { error: o.error }) });
+              },
+              onError: (jobName, error) => log(`${jobName}: deadline check failed: ${error instanceof Error ? error.message : String(error)}`),
+            }),
+          );
+        }
+      }
+      scheduler.start();
+      for (const w of watches) w.start();
+      // Runs a crash left unfinished are taken up at once rather than at their next tick.
+      for (const run of services.history.interruptedRuns()) {
+        if (jobs.get(run.job)?.definition.schedule !== undefined && scheduler.trigger(run.job)) log(`${run.job}: resuming interrupted run ${run.id}`);
+      }
+      const scheduled = [...jobs.keys()].filter((n) => scheduler.next(n) !== undefined);
+      log(`Ferry daemon: ${scheduled.length} scheduled job${scheduled.length === 1 ? '' : 's'}${scheduled.map((n) => `\n  ${n}: next ${new Date(scheduler.next(n) ?? 0).toISOString()}`).join('')}`);
+      await new Promise<void>((resolve) => {
+        if (signal.aborted) resolve();
+        else signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+      log('stopping: waiting for running jobs to reach a safe point');
+      for (const w of watches) w.stop();
+      await scheduler.stop({ abort: true });
+      log('stopped');
+    });
+}

@@ -1,0 +1,149 @@
+import { readdir } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { TransferError } from '../../connectors/errors.js';
+import { jobJsonSchema } from '../../jobs/definition/jobSchema.js';
+import { JobFileError, loadJobFile, type LoadedJob } from '../../jobs/definition/loadJob.js';
+import type { RunEvent } from '../../jobs/JobServices.js';
+import { runJob, type JobRunResult } from '../../jobs/runJob.js';
+import { JobBusyError } from '../../history/JobJournal.js';
+import { JobValidator } from '../../jobs/jobValidator.js';
+import { jobServices } from '../../workspace/jobServices.js';
+import type { Workspace } from '../../workspace/Workspace.js';
+import { formatBytes } from '../format.js';
+import { print, warn, type CliIo } from '../io.js';
+import type { CopyOutcome } from './copy.js';
+
+const JOB_EXTENSIONS = ['.yaml', '.yml', '.json'];
+
+/** A job by file path, or by name from the workspace's jobs folder. */
+export async function findJob(ws: Workspace, ref: string): Promise<LoadedJob> {
+  const looksLikeFile = JOB_EXTENSIONS.includes(extname(ref).toLowerCase()) || ref.includes('/') || ref.includes('\\');
+  try {
+    if (looksLikeFile) return await loadJobFile(resolve(ref));
+    for (const file of await jobFiles(ws.paths.jobs)) {
+      if (basename(file, extname(file)) === ref) return await loadJobFile(file);
+    }
+    for (const file of await jobFiles(ws.paths.jobs)) {
+      const job = await loadJobFile(file).catch(() => undefined);
+      if (job?.definition.name === ref) return job;
+    }
+  } catch (e) {
+    if (e instanceof JobFileError) throw new TransferError('config', e.message, { cause: e });
+    throw e;
+  }
+  throw new TransferError('config', `No job named "${ref}" in ${ws.paths.jobs} (give the job file's path, or put it there)`);
+}
+
+export async function jobFiles(dir: string): Promise<string[]> {
+  try {
+    const names = await readdir(dir);
+    return names.filter((n) => JOB_EXTENSIONS.includes(extname(n).toLowerCase())).sort().map((n) => join(dir, n));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+}
+
+export function registerJobCommands(program: Command, io: CliIo, workspace: () => Workspace, outcome: CopyOutcome, signal: AbortSignal): void {
+  program
+    .command('run <job>')
+    .description('run a job once (a job file, or a job name from the jobs folder); an interrupted run of the job is finished first')
+    .option('--dry-run', 'show what would happen to each file, change nothing')
+    .option('--json', 'print the result as JSON')
+    .action(async (ref: string, opts: { dryRun?: boolean; json?: boolean }) => {
+      const ws = workspace();
+      const job = await findJob(ws, ref);
+      const services = await jobServices(ws, opts.json === true ? {} : { onEvent: (e) => showEvent(io, e, opts.dryRun === true) });
+      let result: JobRunResult;
+      try {
+        result = await runJob(services, { job, dryRun: opts.dryRun === true, signal });
+      } catch (e) {
+        if (e instanceof JobBusyError) throw new TransferError('exists', e.message);
+        throw e;
+      }
+      outcome.anyFailed = result.status !== 'succeeded';
+      if (opts.json === true) print(io, JSON.stringify(result, null, 2));
+      else showResult(io, result);
+    });
+
+  program
+    .command('validate <file>')
+    .description("check a local file against a job's validation rules, as a run would")
+    .requiredOption('--job <job>', 'the job whose rules apply')
+    .option('--json', 'print the verdict as JSON')
+    .action(async (file: string, opts: { job: string; json?: boolean }) => {
+      const ws = workspace();
+      const job = await findJob(ws, opts.job);
+      const path = resolve(file);
+      const { stat } = await import('node:fs/promises');
+      const info = await stat(path).catch(() => undefined);
+      if (info === undefined || !info.isFile()) throw new TransferError('notFound', `No such file: ${path}`);
+      const siblings = new Set(await readdir(dirname(path)));
+      const verdict = await new JobValidator(job.definition, job.baseDir).validate(
+        { name: basename(path), relativePath: basename(path), localPath: path, size: info.size, siblings },
+        signal,
+      );
+      if (verdict === undefined) throw new TransferError('config', `None of ${job.definition.name}'s validation rules apply to ${basename(path)}`);
+      outcome.anyFailed = !verdict.passed;
+      if (opts.json === true) {
+        print(io, JSON.stringify(verdict, null, 2));
+        return;
+      }
+      for (const r of verdict.results) print(io, `${r.passed ? 'pass' : 'FAIL'}  ${r.rule.padEnd(13)} ${r.message}`);
+      const captures = Object.entries(verdict.captures);
+      if (captures.length > 0) print(io, `captures: ${captures.map(([k, v]) => `${k}=${v}`).join(', ')}`);
+      print(io, verdict.passed ? `${basename(path)} passes ${job.definition.name}'s rules` : `${basename(path)} would be quarantined`);
+    });
+
+  program
+    .command('schema <kind>')
+    .description('print the JSON Schema of a Ferry file format ("job")')
+    .action((kind: string) => {
+      if (kind !== 'job') throw new TransferError('config', `Unknown schema "${kind}" (known: job)`);
+      print(io, JSON.stringify(jobJsonSchema(), null, 2));
+    });
+}
+
+function showEvent(io: CliIo, e: RunEvent, dryRun: boolean): void {
+  switch (e.kind) {
+    case 'started':
+      warn(io, `${dryRun ? 'Preview' : 'Run'} ${e.runId}${e.resumed ? ' (resuming the interrupted run)' : ''}`);
+      return;
+    case 'discovered':
+      warn(io, `${e.files} file${e.files === 1 ? '' : 's'} to handle${e.waiting > 0 ? `, ${e.waiting} not arrived yet` : ''}`);
+      return;
+    case 'waiting':
+      warn(io, `  waiting   ${e.path}: ${e.why}`);
+      return;
+    case 'item':
+      if (!dryRun) warn(io, `  ${e.status.padEnd(11)} ${e.path}${e.detail === '' ? '' : `: ${e.detail}`}`);
+      return;
+    case 'notice':
+      warn(io, `  note: ${e.message}`);
+      return;
+  }
+}
+
+function showResult(io: CliIo, r: JobRunResult): void {
+  if (r.dryRun) {
+    for (const f of r.files) {
+      const verdict = f.verdict === undefined ? 'no rules' : f.verdict.passed ? 'valid' : 'INVALID';
+      print(io, `${f.path} (${formatBytes(f.size)}): ${verdict}`);
+      for (const reason of f.verdict?.reasons ?? []) print(io, `    ${reason.rule}: ${reason.message}`);
+      if (f.outcome === 'quarantined') print(io, `    → quarantine${f.verdict === undefined ? `: ${f.reason ?? ''}` : ''}`);
+      for (const d of f.deliveries) {
+        const match = d.match === undefined ? '' : ` [record match: ${d.match}]`;
+        print(io, `    → ${d.route}: ${d.status === 'failed' ? 'FAILS' : d.name} → ${d.target || '?'} (${d.detail})${match}`);
+      }
+      if (f.outcome === 'failed' && f.reason !== undefined) print(io, `    FAILS: ${f.reason}`);
+    }
+  }
+  for (const f of r.refused) warn(io, `refused ${f.path}: ${f.why}`);
+  const count = (o: string): number => r.files.filter((f) => f.outcome === o).length;
+  const parts = r.dryRun
+    ? [`${count('planned')} would be delivered`, `${count('quarantined')} would be quarantined`, `${count('failed')} would fail`]
+    : [`${count('delivered')} delivered`, `${count('quarantined')} quarantined`, `${count('failed')} failed`];
+  if (r.waiting.length > 0) parts.push(`${r.waiting.length} not arrived yet`);
+  print(io, `${r.job}: ${r.dryRun ? 'preview' : `run ${r.runId}`} ${r.status} — ${parts.join(', ')}`);
+}

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { parse as parseYaml } from 'yaml';
+import { JobFileError, parseJob } from '../../src/jobs/definition/loadJob.js';
+import { jobJsonSchema } from '../../src/jobs/definition/jobSchema.js';
+
+const VALID = `version: 1
+name: partner-orders
+source:
+  location: partner-ftp:/outbox
+validate:
+  name: '^ORD-(?<partner>[A-Z]+)-(?<date>\\d{8})\\.csv$'
+  maxSize: 10MB
+routes:
+  - name: erp
+    to: erp-sftp:/inbound/{partner}/
+    rename: '{partner}_{date}{ext}'
+`;
+
+function problemsOf(text: string): JobFileError['problems'] {
+  try {
+    parseJob(text, '/jobs/orders.yaml');
+  } catch (e) {
+    if (e instanceof JobFileError) return e.problems;
+    throw e;
+  }
+  throw new Error('the job was accepted');
+}
+
+describe('job files', () => {
+  it('read with defaults filled in', () => {
+    const { definition, baseDir } = parseJob(VALID, '/jobs/orders.yaml');
+    expect(baseDir).toBe('/jobs');
+    expect(definition.routes[0]?.conflict).toBe('changed');
+    expect(definition.arrival.stableFor).toBe('5s');
+    expect(definition.arrival.ignore).toContain('*.part');
+    expect(definition.after.source).toBe('keep');
+    expect(definition.routing).toBe('first');
+  });
+
+  it('name the line, column and field of each problem', () => {
+    const problems = problemsOf(VALID.replace('maxSize: 10MB', 'maxSize: ten megabytes').replace('  - name: erp\n', '  - name: erp\n    colour: blue\n'));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ line: 7, field: 'validate.maxSize' }),
+        expect.objectContaining({ line: 10, field: 'routes[0].colour', message: 'unknown field' }),
+      ]),
+    );
+  });
+
+  it('point at the parent when a required field is missing', () => {
+    const problems = problemsOf(VALID.replace('  location: partner-ftp:/outbox\n', '  recursive: true\n'));
+    expect(problems).toEqual([expect.objectContaining({ line: 4, field: 'source.location' })]);
+  });
+
+  it('report YAML syntax errors with their position', () => {
+    const problems = problemsOf('version: 1\nname: [unclosed\n');
+    expect(problems[0]?.line).toBeGreaterThanOrEqual(2);
+    expect(problems[0]?.field).toBe('');
+  });
+
+  it('refuse a newer format version, saying which one this Ferry reads', () => {
+    const [problem, ...others] = problemsOf(VALID.replace('version: 1', 'version: 2'));
+    expect(others).toEqual([]);
+    expect(problem).toMatchObject({ line: 1, field: 'version' });
+    expect(problem?.message).toMatch(/reads job format version 1, not 2/);
+  });
+
+  it('refuse a template that uses a capture the name rule does not define', () => {
+    const problems = problemsOf(VALID.replace("rename: '{partner}_{date}{ext}'", "rename: '{customer}_{date}{ext}'"));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ field: 'routes[0].rename', line: 11 });
+    expect(problems[0]?.message).toMatch(/\{capture.customer\} is not captured.*partner, date/);
+  });
+
+  it('refuse two routes with one name and a route with neither "to" nor "http"', () => {
+    const twice = `${VALID}  - name: erp\n    to: ./copies/\n  - name: nowhere\n`;
+    const problems = problemsOf(twice);
+    expect(problems.map((p) => p.field)).toEqual(expect.arrayContaining(['routes[2]']));
+    const dup = problemsOf(`${VALID}  - name: erp\n    to: ./copies/\n`);
+    expect(dup).toEqual([expect.objectContaining({ field: 'routes[1].name', message: 'another route is already named "erp"' })]);
+  });
+
+  it('read JSON as well, with the same line numbers', () => {
+    const json = JSON.stringify(parseYaml(VALID), null, 2).replace('"10MB"', '"ten"');
+    const problems = problemsOf(json);
+    expect(problems).toEqual([expect.objectContaining({ field: 'validate.maxSize', line: json.split('\n').findIndex((l) => l.includes('"ten"')) + 1 })]);
+  });
+
+  it('publish a JSON Schema that accepts a valid job and rejects an unknown field', () => {
+    const ajv = new Ajv2020({ strict: false });
+    const validate = ajv.compile(jobJsonSchema());
+    expect(validate(parseYaml(VALID))).toBe(true);
+    expect(validate({ ...(parseYaml(VALID) as object), colour: 'blue' })).toBe(false);
+  });
+});
