@@ -9,6 +9,7 @@ import { registerHistoryCommand } from './commands/history.js';
 import { registerJobCommands } from './commands/jobs.js';
 import { registerDaemonCommand } from './commands/daemon.js';
 import { registerQuarantineCommands } from './commands/quarantine.js';
+import { registerSecretCommands } from './commands/secret.js';
 import { registerLsCommand } from './commands/ls.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
 import { askYesNo, isInteractive, warn, type CliIo } from './io.js';
@@ -47,6 +48,7 @@ export async function runCli(argv: ReadonlyArray<string>, io: CliIo, signal: Abo
   registerJobCommands(program, io, workspace, outcome, signal);
   registerQuarantineCommands(program, io, workspace, outcome, signal);
   registerDaemonCommand(program, io, workspace, signal);
+  registerSecretCommands(program, io, workspace);
   registerSandboxCommand(program, io, signal);
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -6,3 +6,8 @@ export type SecretKind = (typeof SECRET_KINDS)[number];
 export function secretKey(connection: string, what: SecretKind): string {
   return `connection/${connection}/${what}`;
 }
+
+/** The secret-store key of a named secret that jobs and notifications refer to (HTTP headers, SMTP passwords). */
+export function namedSecretKey(name: string): string {
+  return `named/${name}`;
+}

@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { loadSettings } from '../config/settings.js';
+import { namedSecretKey } from '../security/secretKeys.js';
 import { parseLocation } from '../cli/location.js';
 import type { JobServices, RunEvent } from '../jobs/JobServices.js';
 import { processOwner } from '../jobs/runJob.js';
@@ -17,7 +18,7 @@ export interface JobServiceOptions {
 /** What runs need, from the workspace: its connections, history, secrets, settings and folders. */
 export async function jobServices(ws: Workspace, options: JobServiceOptions = {}): Promise<JobServices> {
   const settings = await loadSettings(ws.paths.settings);
-  const secret = (name: string): Promise<string | undefined> => ws.secrets.get(`secret:${name}`);
+  const secret = (name: string): Promise<string | undefined> => ws.secrets.get(namedSecretKey(name));
   return {
     history: await ws.history(),
     open: async (text, baseDir) => {
