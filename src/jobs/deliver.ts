@@ -167,7 +167,8 @@ async function resolveRecordTargets(
   const byFolder = new Map<string, RoutedOutput[]>();
   for (const o of main) byFolder.set(o.folder, [...(byFolder.get(o.folder) ?? []), o]);
   for (const [folder, group] of byFolder) {
-    const resolved = await resolver(folder, rule, group.map((o) => o.name), signal);
+    // A rule with folders ('{AccountNumber}/{**}') reads the path below the source folder; any other rule, the delivered name.
+    const resolved = await resolver(folder, rule, group.map((o) => (rule.template.includes('/') ? o.sourcePath : o.name)), signal);
     group.forEach((o, i) => {
       const r = resolved[i];
       const target = r === undefined ? new TransferError('protocol', `No answer for ${o.name}`) : r instanceof TransferError ? r : r.folder;
@@ -231,7 +232,7 @@ export async function deliverToHttp(req: HttpDeliveryRequest): Promise<DeliveryO
     secretHeaders[header] = value;
   }
   return mapWithConcurrency(req.outputs, req.concurrency, async (output): Promise<DeliveryOutcome> => {
-    const url = renderTemplate(http.url, req.varsOf(output));
+    const url = renderUrl(http.url, req.varsOf(output));
     if (req.dryRun) return { output, status: 'planned', target: url, detail: `${http.method} ${http.as}` };
     const key = createHash('sha256').update(`${req.job}\0${output.route}\0${output.name}\0${output.sha256}`).digest('hex').slice(0, 40);
     req.journal?.planDelivery({ itemId: output.itemId, route: output.route, staged: output.staged, target: url, size: output.size, sha256: output.sha256, before: undefined });
@@ -265,6 +266,16 @@ export async function deliverToHttp(req: HttpDeliveryRequest): Promise<DeliveryO
       return { output, status: 'failed', target: url, detail: message };
     }
   });
+}
+
+/**
+ * Only the path of an endpoint URL is a template; values are percent-encoded by the URL parser, and the
+ * path rules that keep file names inside a folder keep them inside the endpoint's path too.
+ */
+function renderUrl(template: string, vars: TemplateVars): string {
+  const origin = /^https?:\/\/[^/]+/.exec(template)?.[0] ?? '';
+  const path = template.slice(origin.length).replace(/^\//, '');
+  return new URL(`${origin}/${path === '' ? '' : renderTemplate(path, vars)}`).href;
 }
 
 async function requestBody(http: HttpDelivery, local: string, output: RoutedOutput): Promise<NonNullable<RequestInit['body']>> {

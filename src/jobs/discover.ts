@@ -127,7 +127,8 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
       continue;
     }
     const before = opts.taken.get(f.relativePath);
-    if (before !== undefined && before.fingerprint === fingerprintOf(f.entry) && !opts.held.has(f.relativePath)) continue;
+    // Taken and settled: delivered or quarantined. A file still 'claimed' by a finished run failed there, and is tried again.
+    if (before !== undefined && before.state !== 'claimed' && before.fingerprint === fingerprintOf(f.entry) && !opts.held.has(f.relativePath)) continue;
     (opts.held.has(f.relativePath) ? kept : fresh).push(f);
   }
   const settled = await settle(opts, fresh, waiting);

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { parse as parseYaml } from 'yaml';
 import { TransferError } from '../connectors/errors.js';
-import { joinRelative, normalizeRelative } from '../connectors/paths.js';
+import { joinRelative, normalizeRelative, parentOf } from '../connectors/paths.js';
 import { convertFile, type Conversion } from '../mapping/convert.js';
 import { parseProfile } from '../mapping/profile.js';
 import { renderTemplate, type TemplateVars } from '../mapping/template.js';
@@ -19,6 +19,8 @@ export interface PreparedOutput {
   readonly name: string;
   /** The rendered destination folder, relative to the route's connection root. */
   readonly folder: string;
+  /** The source file's folders below the source folder and the delivered name: what a naming rule with folders reads. */
+  readonly sourcePath: string;
   readonly size: number;
   readonly sha256: string;
   /** For a companion file: the staged path of the file it describes (it goes to the same record). */
@@ -66,7 +68,7 @@ export interface PrepareRequest {
   readonly vars: TemplateVars;
   readonly stagingRoot: string;
   readonly conversions: ConversionCache;
-  /** Outputs an earlier attempt already delivered (by staged path): not prepared again. */
+  /** Outputs an earlier attempt already delivered, by `deliveryKey`: not prepared again. */
   readonly delivered: ReadonlySet<string>;
   readonly signal: AbortSignal;
 }
@@ -78,6 +80,7 @@ export interface PrepareRequest {
  */
 export async function prepareOutputs(req: PrepareRequest): Promise<PreparedOutput[]> {
   const outputs: PreparedOutput[] = [];
+  const sourceDir = parentOf(req.vars.relativePath ?? '');
   for (const route of req.routes) {
     req.signal.throwIfAborted();
     const name = normalizeRelative(renderTemplate(route.rename ?? req.job.rename ?? '{name}', req.vars));
@@ -89,7 +92,7 @@ export async function prepareOutputs(req: PrepareRequest): Promise<PreparedOutpu
       throw new TransferError('config', `Route ${route.name}: the companion file would have the same name as the file (${name})`);
     }
     const itemFolder = join(req.stagingRoot, 'out', route.name, String(req.itemId));
-    if (!req.delivered.has(staged)) {
+    if (!req.delivered.has(deliveryKey(staged))) {
       await rm(itemFolder, { recursive: true, force: true });
       const local = join(req.stagingRoot, ...staged.split('/'));
       await mkdir(dirname(local), { recursive: true });
@@ -98,19 +101,28 @@ export async function prepareOutputs(req: PrepareRequest): Promise<PreparedOutpu
       } else {
         await linkOrCopy(req.stagedInput, local);
       }
-      outputs.push({ route: route.name, staged, name, folder, ...(await sizeAndDigest(local)) });
+      outputs.push({ route: route.name, staged, name, folder, sourcePath: joinRelative(sourceDir, name), ...(await sizeAndDigest(local)) });
     }
     if (route.companion !== undefined && companionName !== undefined) {
       const companionStaged = joinRelative(`out/${route.name}/${req.itemId}`, companionName);
-      if (!req.delivered.has(companionStaged)) {
+      if (!req.delivered.has(deliveryKey(companionStaged))) {
         const local = join(req.stagingRoot, ...companionStaged.split('/'));
         await mkdir(dirname(local), { recursive: true });
         await writeFile(local, companionText(route.companion, { ...req.vars, name }));
-        outputs.push({ route: route.name, staged: companionStaged, name: companionName, folder, companionOf: staged, ...(await sizeAndDigest(local)) });
+        outputs.push({ route: route.name, staged: companionStaged, name: companionName, folder, sourcePath: joinRelative(sourceDir, companionName), companionOf: staged, ...(await sizeAndDigest(local)) });
       }
     }
   }
   return outputs;
+}
+
+/**
+ * What identifies an output across runs: its route and delivered name, without the item id in its
+ * staged path, so that a later run of the same file recognises what an earlier one delivered.
+ */
+export function deliveryKey(staged: string): string {
+  const [, route, , ...name] = staged.split('/');
+  return `${route ?? ''}/${name.join('/')}`;
 }
 
 function companionText(companion: Companion, vars: TemplateVars): string {

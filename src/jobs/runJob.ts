@@ -23,7 +23,7 @@ import { deliverToFs, deliverToHttp, type DeliveryOutcome, type RoutedOutput } f
 import { discover, type Candidate, type Discovery } from './discover.js';
 import type { JobServices, OpenedJobLocation } from './JobServices.js';
 import { disposeSource, removeIfPresent } from './postActions.js';
-import { ConversionCache, prepareOutputs } from './prepare.js';
+import { ConversionCache, deliveryKey, prepareOutputs } from './prepare.js';
 import { holdInQuarantine } from './quarantine.js';
 import { chooseRoutes, needsContentFields } from './routes.js';
 import { stageFile } from './stage.js';
@@ -284,7 +284,7 @@ export async function runJob(services: JobServices, request: RunRequest): Promis
           vars,
           stagingRoot,
           conversions,
-          delivered: new Set([...w.delivered.values()].filter((d) => d.state === 'delivered').map((d) => d.staged)),
+          delivered: new Set([...w.delivered.values()].filter((d) => d.state === 'delivered').map((d) => deliveryKey(d.staged))),
           signal: req.signal,
         });
         w.outputs = outputs.map((o) => ({ ...o, itemId: w.itemId }));

@@ -94,3 +94,11 @@ describe('job files', () => {
     expect(validate({ ...(parseYaml(VALID) as object), colour: 'blue' })).toBe(false);
   });
 });
+
+describe('the published job schema', () => {
+  it('in docs/ is the one this Ferry prints with "ferry schema job"', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const published = JSON.parse(await readFile(new URL('../../docs/job.schema.json', import.meta.url), 'utf8')) as unknown;
+    expect(published).toEqual(jobJsonSchema());
+  });
+});

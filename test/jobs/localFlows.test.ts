@@ -220,4 +220,53 @@ describe('a job over local folders', () => {
     expect(journal.quarantined().map((q) => q.id)).toEqual([]);
     expect(journal.quarantined({ state: 'returned' }).map((q) => q.file)).toEqual(['ORD-ACME-61.csv']);
   });
+
+  it('posts files to an HTTP endpoint with a header from the secret store and a stable idempotency key', async () => {
+    const stored = await world.ferry(['secret', 'set', 'dms-key'], 'k3y-Value\n');
+    expect(stored.code, stored.err).toBe(0);
+    await world.files({ 'drop/INV-ACME-70.pdf': PDF });
+    const job = await world.job(
+      inboundJob(`${hook.url}/hook`).replace(
+        '    to: ./erp/{partner}/\n',
+        `    http:\n      url: '${hook.url}/dms/{partner}/{name}'\n      secretHeaders: { X-Api-Key: dms-key }\n`,
+      ),
+    );
+    hook.status = 503;
+    const failed = await world.run(job);
+    expect(failed.files.map((f) => f.outcome)).toEqual(['failed']);
+    const attempts = hook.received.filter((r) => r.url.startsWith('/dms/'));
+    expect(attempts.length).toBeGreaterThan(1);
+    hook.status = 201;
+    const delivered = await world.run(job);
+    expect(delivered.files.map((f) => f.outcome)).toEqual(['delivered']);
+    const posts = hook.received.filter((r) => r.url === '/dms/ACME/ACME-70.pdf');
+    const last = posts.at(-1);
+    expect(last?.body.equals(PDF)).toBe(true);
+    expect(last?.headers['x-api-key']).toBe('k3y-Value');
+    expect(new Set(posts.map((p) => p.headers['idempotency-key'])).size).toBe(1);
+    expect(await readdir(join(world.work, 'drop'))).toEqual([]);
+  });
+
+  it('after a partial failure, sends a file again only where it did not arrive', async () => {
+    await world.files({ 'drop/INV-ACME-80.pdf': PDF });
+    const job = await world.job(
+      inboundJob(`${hook.url}/hook`).replace(
+        'routes:\n',
+        `routing: all\nroutes:\n  - name: dms\n    http: { url: '${hook.url}/dms/{name}' }\n`,
+      ),
+    );
+    hook.status = 500;
+    const first = await world.run(job);
+    expect(first.files.map((f) => f.outcome)).toEqual(['failed']);
+    expect(await readFile(join(world.work, 'erp/ACME/ACME-80.pdf'))).toEqual(PDF);
+    expect(await readdir(join(world.work, 'drop'))).toEqual(['INV-ACME-80.pdf']);
+    // Had the second run delivered to the folder again, this mark would be gone.
+    await world.files({ 'erp/ACME/ACME-80.pdf': 'already processed downstream' });
+    hook.status = 200;
+    const second = await world.run(job);
+    expect(second.files.map((f) => f.outcome)).toEqual(['delivered']);
+    expect(await readFile(join(world.work, 'erp/ACME/ACME-80.pdf'), 'utf8')).toBe('already processed downstream');
+    expect(hook.received.filter((r) => r.url === '/dms/INV-ACME-80.pdf' && r.body.equals(PDF)).length).toBeGreaterThan(1);
+    expect(await readdir(join(world.work, 'drop'))).toEqual([]);
+  });
 });
