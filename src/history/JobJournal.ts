@@ -82,6 +82,20 @@ export class JobBusyError extends Error {
   }
 }
 
+// The statements the app's screens and every run depend on, exported so that the query-plan tests
+// examine exactly the text that runs.
+
+/** The run of a job in progress, if any: served by the partial index of running runs. */
+export const RUNNING_RUN_OF_JOB_SQL = `SELECT id, owner, heartbeat_at FROM runs WHERE job = @job AND status = 'running' AND dry_run = 0 ORDER BY id LIMIT 1`;
+
+/** Everything a job took, by path: its primary key. */
+export const TAKEN_FILES_SQL = `SELECT source_path, fingerprint, state, run_id FROM job_files WHERE job = @job`;
+
+/** The quarantine screen: files in one state, newest first, optionally of one job. */
+export function quarantineListSql(byJob: boolean): string {
+  return `SELECT * FROM quarantine WHERE state = @state${byJob ? ' AND job = @job' : ''} ORDER BY at DESC, id DESC LIMIT @limit`;
+}
+
 interface QuarantineRow {
   readonly id: number;
   readonly job: string;
@@ -119,9 +133,7 @@ export class JobJournal {
 
   constructor(db: Database.Database) {
     this.#db = db;
-    const running = db.prepare<Params, { id: RunId; owner: string | null; heartbeat_at: number | null }>(
-      `SELECT id, owner, heartbeat_at FROM runs WHERE job = @job AND status = 'running' AND dry_run = 0 ORDER BY id LIMIT 1`,
-    );
+    const running = db.prepare<Params, { id: RunId; owner: string | null; heartbeat_at: number | null }>(RUNNING_RUN_OF_JOB_SQL);
     const own = db.prepare<Params>(`UPDATE runs SET owner = @owner, heartbeat_at = @now WHERE id = @runId`);
     this.#claimRun = db.transaction((job: string, owner: string, now: number, live: (owner: string, heartbeatAt: number) => boolean, newRun: () => RunId): RunClaim => {
       const current = running.get({ job });
@@ -181,10 +193,7 @@ export class JobJournal {
 
   /** Every file the job has taken, by source path. */
   takenFiles(job: string): Map<string, TakenFile> {
-    const rows = this.#sql<{ source_path: string; fingerprint: string; state: TakenState; run_id: RunId | null }>(
-        `SELECT source_path, fingerprint, state, run_id FROM job_files WHERE job = @job`,
-      )
-      .all({ job });
+    const rows = this.#sql<{ source_path: string; fingerprint: string; state: TakenState; run_id: RunId | null }>(TAKEN_FILES_SQL).all({ job });
     return new Map(rows.map((r) => [r.source_path, { fingerprint: r.fingerprint, state: r.state, runId: r.run_id ?? undefined }]));
   }
 
@@ -272,8 +281,7 @@ export class JobJournal {
 
   /** Quarantined files, newest first; by default only those still held. */
   quarantined(filter: { readonly state?: QuarantineState; readonly job?: string; readonly limit?: number } = {}): QuarantinedFile[] {
-    const conditions = ['state = @state', ...(filter.job === undefined ? [] : ['job = @job'])];
-    return this.#sql<QuarantineRow>(`SELECT * FROM quarantine WHERE ${conditions.join(' AND ')} ORDER BY at DESC, id DESC LIMIT @limit`)
+    return this.#sql<QuarantineRow>(quarantineListSql(filter.job !== undefined))
       .all({ state: filter.state ?? 'held', job: filter.job ?? null, limit: filter.limit ?? 1000 })
       .map(toQuarantined);
   }

@@ -13,6 +13,7 @@ import {
   SEARCH_NAMES_SQL,
   SEARCH_SHORT_NAMES_SQL,
 } from '../../src/history/queries.js';
+import { quarantineListSql, RUNNING_RUN_OF_JOB_SQL, TAKEN_FILES_SQL } from '../../src/history/JobJournal.js';
 import type { HistoryItemStatus, ItemsPageQuery, RunId, RunsPageQuery, RunStatus } from '../../src/history/records.js';
 import { newRun } from './fixtures.js';
 
@@ -38,6 +39,11 @@ beforeAll(() => {
       itemStatuses.map((status, i) => ({ sourcePath: `out/${r}/Invoice-${r}-${i}.pdf`, stage: 'done', status, bytes: 1_000 })),
     );
     if (r < RUNS - 3) store.finishRun(run, { status: outcomes[r % outcomes.length] ?? 'succeeded', files: 4, bytes: 4_000, failed: 1, skipped: 1 });
+    if (r % 20 === 0) {
+      const journal = store.journal();
+      journal.takeFiles(`job-${r % 20}`, [{ sourcePath: `in/${r}.csv`, fingerprint: '1:2' }], 'done', run);
+      journal.hold({ job: `job-${r % 7}`, file: `in/${r}.csv`, location: '/q', reasons: [{ rule: 'csv', message: 'bad' }] });
+    }
   }
   store.close();
   db = new Database(file, { readonly: true });
@@ -151,5 +157,24 @@ describe('retention', () => {
         expect(steps.join(' | ')).toMatch(new RegExp(`^SEARCH ${table} USING (COVERING )?INDEX \\w+ \\(${from}=\\?\\)`));
       }
     }
+  });
+});
+
+describe('what jobs read', () => {
+  it('finds the run of a job in progress through the partial index of running runs', () => {
+    const steps = plan(RUNNING_RUN_OF_JOB_SQL, { job: 'job-3' });
+    expectIndexed(steps);
+    expect(steps[0]).toContain('runs_in_progress');
+  });
+
+  it('reads the files a job took by its primary key', () => {
+    const steps = plan(TAKEN_FILES_SQL, { job: 'job-3' });
+    expect(steps).toEqual([expect.stringMatching(/^SEARCH job_files USING PRIMARY KEY \(job=\?\)/)]);
+  });
+
+  it.each([false, true])('lists the quarantine newest first through its index (one job: %s)', (byJob) => {
+    const steps = plan(quarantineListSql(byJob), { state: 'held', job: 'job-3', limit: 50 });
+    expect(steps[0]).toMatch(/^SEARCH quarantine USING INDEX quarantine_by_state \(state=\?\)/);
+    expect(steps.filter((s) => s.includes('TEMP B-TREE'))).toEqual([]);
   });
 });
