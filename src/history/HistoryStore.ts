@@ -113,7 +113,15 @@ export class HistoryStore {
     this.#recordItems = db.transaction((runId: RunId, items: ReadonlyArray<ItemUpdate>) =>
       items.map((item) => this.recordItem(runId, item)),
     );
+    const pruneSettled = [
+      // Files still held stay listed however old: they are still in the quarantine folder.
+      db.prepare<Params>(`DELETE FROM quarantine WHERE state <> 'held' AND updated_at < @cutoff`),
+      db.prepare<Params>(`DELETE FROM quarantine_events WHERE at < @cutoff`),
+      db.prepare<Params>(`DELETE FROM notifications WHERE run_id IS NULL AND at < @cutoff`),
+      db.prepare<Params>(`DELETE FROM audit_log WHERE at < @cutoff`),
+    ];
     this.#applyRetention = db.transaction((cutoff: number, keep: number | undefined) => {
+      for (const statement of pruneSettled) statement.run({ cutoff });
       const byAge = this.#deleteStartedBefore.run({ cutoff }).changes;
       return keep === undefined ? byAge : byAge + this.#deleteBeyondNewest.run({ keep }).changes;
     });
@@ -320,8 +328,9 @@ export class HistoryStore {
 
   /**
    * Deletes, with their items and everything recorded about them, the runs that started more than
-   * `keepDays` ago and, with `keepRuns`, those beyond the newest `keepRuns`. Runs still 'running' are
-   * kept. Returns how many runs were deleted.
+   * `keepDays` ago and, with `keepRuns`, those beyond the newest `keepRuns`, and quarantine records,
+   * notifications and audit entries older than `keepDays` (files still held in quarantine are kept).
+   * Runs still 'running' are kept. Returns how many runs were deleted.
    */
   applyRetention(policy: RetentionPolicy): number {
     if (!Number.isFinite(policy.keepDays) || policy.keepDays < 0) throw new RangeError(`keepDays must be 0 or more, not ${policy.keepDays}`);

@@ -380,6 +380,21 @@ describe('retention', () => {
     expect(history.applyRetention({ keepDays: 365, keepRuns: 2 })).toBe(0);
   });
 
+  it('forgets old settled quarantine records, events and audit entries, but never a file still held', () => {
+    const history = memoryStore();
+    const journal = history.journal();
+    const old = Date.now() - 40 * DAY;
+    const held = journal.hold({ job: 'j', file: 'held.csv', location: '/q/1', reasons: [] }, old);
+    const released = journal.hold({ job: 'j', file: 'released.csv', location: '/q/2', reasons: [] }, old);
+    journal.setQuarantineState(released, 'released', undefined, old);
+    history.recordQuarantine({ job: 'j', file: 'released.csv', location: '/q/2', reason: 'r', action: 'released', at: old });
+    history.audit({ actor: 'ops', action: 'quarantine.release', detail: '#2', at: old });
+    history.audit({ actor: 'ops', action: 'quarantine.release', detail: '#3' });
+    history.applyRetention({ keepDays: 30 });
+    expect(journal.quarantinedFile(held)?.state).toBe('held');
+    expect(journal.quarantinedFile(released)).toBeUndefined();
+  });
+
   it('refuses nonsense limits', () => {
     const history = memoryStore();
     expect(() => history.applyRetention({ keepDays: -1 })).toThrow(RangeError);
