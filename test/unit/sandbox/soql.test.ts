@@ -564,20 +564,16 @@ describe('scale', () => {
     big.add('Account', { Id, Name: `Account ${String(n).padStart(5, '0')}`, BillingCity: n % 3 === 0 ? null : `City ${n % 7}`, Type: 'Customer' });
   }
 
-  it('answers Id IN with hundreds of ids over 10,000 records quickly', () => {
+  it('answers Id IN with hundreds of ids over 10,000 records', () => {
     const wanted = accountIds.filter((_, i) => i % 20 === 0);
     const list = wanted.map((id, i) => `'${i % 2 === 0 ? id.slice(0, 15) : id}'`).join(', ');
-    const started = performance.now();
     const out = query(`SELECT Id, Name FROM Account WHERE Id IN (${list})`, big);
-    expect(performance.now() - started).toBeLessThan(500);
     expect(out.totalSize).toBe(500);
     expect(out.records.map((r) => r['Id'])).toEqual(wanted);
   });
 
-  it('filters and sorts 10,000 records quickly', () => {
-    const started = performance.now();
+  it('filters and sorts 10,000 records', () => {
     const out = query("SELECT Id, Name FROM Account WHERE Name LIKE 'account%' ORDER BY BillingCity DESC NULLS LAST, Name LIMIT 3", big);
-    expect(performance.now() - started).toBeLessThan(1000);
     expect(out.records.map((r) => r['Name'])).toEqual(['Account 00013', 'Account 00020', 'Account 00034']);
   });
 });
