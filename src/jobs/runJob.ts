@@ -102,7 +102,6 @@ export async function runJob(services: JobServices, request: RunRequest): Promis
     history.startRun({ job: job.name, kind: 'job', source: job.source.location, target: job.routes.map((r) => r.to ?? r.http?.url ?? '').join(', '), dryRun: req.dryRun, startedAt: now() });
   const claim = req.dryRun ? { runId: newRun(), resumed: false } : journal.claimRun(job.name, services.owner, (owner, beat) => ownerAlive(owner, beat, now()), newRun, now());
   const { runId, resumed } = claim;
-  services.onEvent?.({ kind: 'started', runId, resumed });
   const heartbeat = req.dryRun ? undefined : setInterval(() => journal.heartbeat(runId, services.owner, now()), HEARTBEAT_MS);
   heartbeat?.unref();
   const opened: OpenedJobLocation[] = [];
@@ -111,10 +110,13 @@ export async function runJob(services: JobServices, request: RunRequest): Promis
     opened.push(o);
     return o;
   };
-  const release = await services.budget?.acquire(connectionsOf(req.job), req.signal);
+  let release: (() => void) | undefined;
   const stagingRoot = join(services.stagingDir, job.name, `${req.dryRun ? 'preview-' : ''}${runId}`);
   const dryJournal = req.dryRun ? undefined : journal;
   try {
+    // Jobs sharing a server wait here for one of its slots (settings.json connectionLimits).
+    release = await services.budget?.acquire(connectionsOf(req.job), req.signal);
+    services.onEvent?.({ kind: 'started', runId, resumed });
     const runStart = new Date(history.run(runId)?.startedAt ?? now());
     const source = await open(job.source.location);
     const routeLocations = new Map<string, OpenedJobLocation>();

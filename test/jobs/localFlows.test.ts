@@ -269,4 +269,27 @@ describe('a job over local folders', () => {
     expect(hook.received.filter((r) => r.url === '/dms/INV-ACME-80.pdf' && r.body.equals(PDF)).length).toBeGreaterThan(1);
     expect(await readdir(join(world.work, 'drop'))).toEqual([]);
   });
+
+  it('lets two jobs that share a connection limited to one use it one after the other', async () => {
+    await world.files({ 'drop/a/ORD-ACME-90.csv': 'order,sku,qty\n90,ABC-123,1\n', 'drop/b/ORD-ACME-91.csv': 'order,sku,qty\n91,ABC-123,1\n' });
+    const added = await world.ferry(['connection', 'add', 'drop', `file://${world.work}/drop`]);
+    expect(added.code, added.err).toBe(0);
+    const { ConnectionBudget } = await import('../../src/schedule/ConnectionBudget.js');
+    const budget = new ConnectionBudget(new Map([['drop', 1]]));
+    const jobA = await world.job(inboundJob(`${hook.url}/hook`).replace('location: ./drop', 'location: drop:a').replace('name: inbound', 'name: job-a').replace('stableFor: 0s', 'stableFor: 1s'), 'a.yaml');
+    const jobB = await world.job(inboundJob(`${hook.url}/hook`).replace('location: ./drop', 'location: drop:b').replace('name: inbound', 'name: job-b'), 'b.yaml');
+    const events: string[] = [];
+    let openGate: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    const a = world.run(jobA, { services: { budget, sleep: () => gate, onEvent: (e) => e.kind === 'started' && events.push('a started') } });
+    await new Promise((r) => setTimeout(r, 200));
+    const b = world.run(jobB, { services: { budget, onEvent: (e) => e.kind === 'started' && events.push('b started') } });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(events).toEqual(['a started']);
+    expect(budget.inUse('drop')).toBe(1);
+    openGate();
+    expect((await a).files.map((f) => f.outcome)).toEqual(['delivered']);
+    expect((await b).files.map((f) => f.outcome)).toEqual(['delivered']);
+    expect(events).toEqual(['a started', 'b started']);
+  });
 });
