@@ -499,18 +499,20 @@ describe('SFTP concurrency and cancellation', () => {
     const fs = connect({ maxConnections: 1 });
     const abort = new AbortController();
     let sent = 0;
+    let readsAfterAbort = 0;
     const endless = new Readable({
       read() {
+        if (abort.signal.aborted) readsAfterAbort++;
         sent += 65_536;
         if (sent > 4 * 1024 * 1024) abort.abort();
         this.push(Buffer.alloc(65_536, 7));
       },
     });
-    const started = Date.now();
     const err = await failure(() => fs.write('cancelled.bin', endless, { signal: abort.signal }));
     expect(err.kind).toBe('cancelled');
-    expect(Date.now() - started).toBeLessThan(5_000);
+    // The endless source is dropped at the abort instead of being read on.
     expect(endless.destroyed).toBe(true);
+    expect(readsAfterAbort).toBe(0);
     expect(await fs.list('')).toBeDefined();
   });
 
@@ -631,12 +633,12 @@ describe('SFTP faults', () => {
     try {
       const fs = connect({ port: faulty.port, root: '/', hostKeys: acceptAll, timeoutMs: 1_000, maxConnections: 1 });
       const stream = await fs.read('stuck.bin');
-      const started = Date.now();
       const err = await failure(() => readAll(stream));
       expect(err.kind).toBe('timeout');
       expect(err.retryable).toBe(true);
       expect(err.message).toContain('/stuck.bin');
-      expect(Date.now() - started).toBeLessThan(3_000);
+      // The stall watchdog, set by the configured timeoutMs, is what ended the read.
+      expect(err.message).toContain('left requests unanswered for 1 s');
       expect((await fs.stat('other.bin'))?.size).toBe(1_000_000);
       expect(faulty.accepted()).toBe(2);
     } finally {
