@@ -135,8 +135,14 @@ function renderParsed(template: string, scope: TemplateScope): string {
       continue;
     }
     const value = renderPlaceholder(template, part, scope);
-    // `{dir}/{name}` for a file at the top of the source folder means just `{name}`.
+    // `{dir}/{name}` for a file at the top of the source folder means just `{name}`, and
+    // `processed/{dir}` means `processed`.
     skipSlash = part.key === 'dir' && value === '';
+    if (skipSlash && out.endsWith('/')) {
+      // One of the two slashes around an empty `{dir}` goes: this one, so the next is kept.
+      out = out.slice(0, -1);
+      skipSlash = false;
+    }
     out += value;
   }
   return out;

@@ -75,7 +75,10 @@ export function parseTemplate(template: string): Part[] {
   return parts;
 }
 
-/** A safe file name fragment: accents folded to ASCII, whitespace runs to '-', anything else outside [A-Za-z0-9._-] dropped. */
+/**
+ * A safe file name fragment: accents folded to ASCII, anything outside [A-Za-z0-9._-] dropped, and runs of
+ * whitespace and dashes made one '-' ("Fabrikam - Fleet" → "Fabrikam-Fleet").
+ */
 export function slug(value: string): string {
   return value
     .normalize('NFKD')
@@ -83,7 +86,7 @@ export function slug(value: string): string {
     // Dropping first keeps "A & B" from becoming "A--B".
     .replace(/[^A-Za-z0-9._\s-]/g, '')
     .trim()
-    .replace(/\s+/g, '-');
+    .replace(/[\s-]*\s[\s-]*|-{2,}/g, '-');
 }
 
 export function applyModifiers(value: string, modifiers: ReadonlyArray<Modifier>): string {

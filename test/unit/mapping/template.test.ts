@@ -36,6 +36,7 @@ describe('renderTemplate', () => {
     expect(renderTemplate('[{kind|trim}]', vars)).toBe('[Invoice Copy]');
     expect(renderTemplate('{kind|slug}', vars)).toBe('Invoice-Copy');
     expect(renderTemplate('{record.Owner|slug|lower}', vars)).toBe('muller-sohne');
+    expect(renderTemplate('{record.Deal|slug}', { ...vars, record: { Deal: 'Fabrikam Logistics - Fleet  Expansion -- 2' } })).toBe('Fabrikam-Logistics-Fleet-Expansion-2');
   });
 
   it('keeps {{ and }} as literal braces', () => {
@@ -50,6 +51,7 @@ describe('renderTemplate', () => {
     expect(renderTemplate('{stem}', { ...plain, name: '.profile' })).toBe('.profile');
     expect(renderTemplate('{dir}/{name}', { ...plain, relativePath: 'README' })).toBe('README');
     expect(renderTemplate('out/{dir}/{name}', { ...plain, relativePath: 'README' })).toBe('out/README');
+    expect(renderTemplate('processed/{dir}', { ...plain, relativePath: 'README' })).toBe('processed');
   });
 
   it('formats dates in the run time zone', () => {
