@@ -48,14 +48,14 @@ JOIN runs r ON r.id = i.run_id`;
 
 const SEARCH_PAGE = 'ORDER BY r.started_at DESC, r.id DESC, i.source_path LIMIT @limit';
 
-/** Binds `@phrase`: an FTS5 string literal, matched as a substring through the trigram index. */
-export const SEARCH_NAMES_SQL = `${SEARCH_SELECT} WHERE n.name MATCH @phrase ${SEARCH_PAGE}`;
+/** Binds `@phrase`: an FTS5 string literal, matched as a substring through the trigram index. Previews are not searched: they moved nothing. */
+export const SEARCH_NAMES_SQL = `${SEARCH_SELECT} WHERE n.name MATCH @phrase AND r.dry_run = 0 ${SEARCH_PAGE}`;
 
 /**
  * Binds `@pattern`, a LIKE pattern escaped with a backslash. Trigrams cannot find fewer than three
  * characters, so a fragment that short is looked for by reading every name.
  */
-export const SEARCH_SHORT_NAMES_SQL = `${SEARCH_SELECT} WHERE n.name LIKE @pattern ESCAPE '\\' ${SEARCH_PAGE}`;
+export const SEARCH_SHORT_NAMES_SQL = `${SEARCH_SELECT} WHERE n.name LIKE @pattern ESCAPE '\\' AND r.dry_run = 0 ${SEARCH_PAGE}`;
 
 /** Runs in progress are never deleted: their process still writes to them, or will resume them. */
 export const DELETE_RUNS_STARTED_BEFORE_SQL = `DELETE FROM runs WHERE started_at < @cutoff AND status <> 'running'`;

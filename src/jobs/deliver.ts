@@ -133,7 +133,8 @@ export async function deliverToFs(req: FsDeliveryRequest): Promise<DeliveryOutco
         settle(output, 'delivered', target, result.reason ?? 'already there');
         return;
       case 'failed':
-        settle(output, 'failed', target, result.reason ?? 'failed');
+        // A file that found no record never got a real target: name the folder it was meant for.
+        settle(output, 'failed', result.target === undefined || req.route.attachBy !== undefined ? targetText(joinRelative(output.folder, output.name)) : target, result.reason ?? 'failed');
         return;
     }
   }

@@ -84,7 +84,8 @@ export async function prepareOutputs(req: PrepareRequest): Promise<PreparedOutpu
   for (const route of req.routes) {
     req.signal.throwIfAborted();
     const name = normalizeRelative(renderTemplate(route.rename ?? req.job.rename ?? '{name}', req.vars));
-    const folderTemplate = req.routeFolders.get(route.name) ?? '';
+    // A folder is written "erp:/in/{type}/": its leading and trailing slashes are not path segments.
+    const folderTemplate = (req.routeFolders.get(route.name) ?? '').replace(/^\/+|\/+$/g, '');
     const folder = folderTemplate.includes('{') ? normalizeRelative(renderTemplate(folderTemplate, req.vars)) : normalizeRelative(folderTemplate);
     const staged = joinRelative(`out/${route.name}/${req.itemId}`, name);
     const companionName = route.companion === undefined ? undefined : normalizeRelative(renderTemplate(route.companion.name, { ...req.vars, name }));
@@ -97,7 +98,9 @@ export async function prepareOutputs(req: PrepareRequest): Promise<PreparedOutpu
       const local = join(req.stagingRoot, ...staged.split('/'));
       await mkdir(dirname(local), { recursive: true });
       if (route.convert !== undefined) {
-        await convertFile(req.stagedInput, local, await req.conversions.conversion(route.convert), { now: req.vars.now }, req.signal);
+        // Header, trailer and mapped {date} values read the run time in the schedule's zone, as names do.
+        const clock = { now: req.vars.now, ...(req.vars.timeZone === undefined ? {} : { timeZone: req.vars.timeZone }) };
+        await convertFile(req.stagedInput, local, await req.conversions.conversion(route.convert), clock, req.signal);
       } else {
         await linkOrCopy(req.stagedInput, local);
       }

@@ -23,7 +23,8 @@ import { deliverToFs, deliverToHttp, type DeliveryOutcome, type RoutedOutput } f
 import { discover, type Candidate, type Discovery } from './discover.js';
 import type { JobServices, OpenedJobLocation } from './JobServices.js';
 import { disposeSource, removeIfPresent } from './postActions.js';
-import { ConversionCache, deliveryKey, prepareOutputs } from './prepare.js';
+import { ConversionCache, deliveryKey, prepareOutputs, type PreparedOutput } from './prepare.js';
+import { FormatError, MappingError, TemplateError } from '../mapping/errors.js';
 import { holdInQuarantine } from './quarantine.js';
 import { chooseRoutes, needsContentFields } from './routes.js';
 import { stageFile } from './stage.js';
@@ -243,11 +244,11 @@ export async function runJob(services: JobServices, request: RunRequest): Promis
         w.vars = vars;
         const rejected = enforce && verdict?.passed === false;
         const routes = rejected ? [] : chooseRoutes(job, { name: candidate.entry.name, relativePath: candidate.relativePath, size: staged.size, captures: vars.captures ?? {}, fields });
-        if (rejected || routes.length === 0) {
-          const why = rejected ? reasons : [{ rule: 'route', message: `${candidate.relativePath}: no route of the job takes this file` }];
+        const setAside = async (why: ReadonlyArray<QuarantineReason>): Promise<void> => {
+          const reason = why.map((r) => r.message).join('; ');
           // A preview changes nothing, and a quarantined file checked again is already held.
           if (req.dryRun || req.quarantined !== undefined) {
-            w.report = { ...w.report, outcome: 'quarantined', verdict: verdictView ?? { passed: false, reasons: why }, reason: why.map((r) => r.message).join('; ') };
+            w.report = { ...w.report, outcome: 'quarantined', verdict: { passed: false, reasons: why }, reason };
             return;
           }
           const location = await holdInQuarantine({
@@ -271,24 +272,33 @@ export async function runJob(services: JobServices, request: RunRequest): Promis
           const disposed = await disposeSource(source.fs, job, candidate.entry.path, source.path, vars, req.signal);
           if (candidate.marker !== undefined && disposed !== 'kept') await removeIfPresent(source.fs, candidate.marker);
           journal.takeFile(job.name, candidate.relativePath, candidate.fingerprint, 'quarantined', runId, now());
-          history.recordItem(runId, { sourcePath: candidate.relativePath, stage: 'validated', status: 'quarantined', bytes: staged.size, errorKind: 'validation', reason: why.map((r) => r.message).join('; ') });
+          history.recordItem(runId, { sourcePath: candidate.relativePath, stage: 'validated', status: 'quarantined', bytes: staged.size, errorKind: 'validation', reason });
           notifications.push(quarantineNotice(job.name, runId, candidate.relativePath, location, why));
-          w.report = { ...w.report, outcome: 'quarantined', ...(verdictView === undefined ? {} : { verdict: verdictView }), reason: why.map((r) => r.message).join('; '), quarantinedAt: location, source: disposed };
-          services.onEvent?.({ kind: 'item', path: candidate.relativePath, status: 'quarantined', detail: why.map((r) => r.message).join('; ') });
-          return;
+          w.report = { ...w.report, outcome: 'quarantined', verdict: { passed: false, reasons: why }, reason, quarantinedAt: location, source: disposed };
+          services.onEvent?.({ kind: 'item', path: candidate.relativePath, status: 'quarantined', detail: reason });
+        };
+        if (rejected) return await setAside(reasons);
+        if (routes.length === 0) return await setAside([{ rule: 'route', message: `${candidate.relativePath}: no route of the job takes this file` }]);
+        let outputs: PreparedOutput[];
+        try {
+          outputs = await prepareOutputs({
+            job,
+            itemId: w.itemId,
+            stagedInput: staged.localPath,
+            routes,
+            routeFolders,
+            vars,
+            stagingRoot,
+            conversions,
+            delivered: new Set([...w.delivered.values()].filter((d) => d.state === 'delivered').map((d) => deliveryKey(d.staged))),
+            signal: req.signal,
+          });
+        } catch (e) {
+          // Content no mapping can take, or a name no template can render from it: only the partner can
+          // fix that, so the file is set aside rather than tried again every run.
+          if (e instanceof MappingError || e instanceof FormatError || e instanceof TemplateError) return await setAside([{ rule: 'mapping', message: `${candidate.relativePath}: ${e.message}` }]);
+          throw e;
         }
-        const outputs = await prepareOutputs({
-          job,
-          itemId: w.itemId,
-          stagedInput: staged.localPath,
-          routes,
-          routeFolders,
-          vars,
-          stagingRoot,
-          conversions,
-          delivered: new Set([...w.delivered.values()].filter((d) => d.state === 'delivered').map((d) => deliveryKey(d.staged))),
-          signal: req.signal,
-        });
         w.outputs = outputs.map((o) => ({ ...o, itemId: w.itemId }));
         w.report = { ...w.report, outcome: req.dryRun ? 'planned' : 'delivered', ...(verdictView === undefined ? {} : { verdict: verdictView }) };
         if (!req.dryRun) history.recordItem(runId, { sourcePath: candidate.relativePath, stage: 'validated', status: 'pending', bytes: staged.size });
@@ -329,7 +339,8 @@ export async function runJob(services: JobServices, request: RunRequest): Promis
         ...results.map((r) => ({ route: r.output.route, name: r.output.name, target: r.target, status: r.status, detail: r.detail, ...(r.match === undefined ? {} : { match: r.match }) })),
       ];
       if (req.dryRun) {
-        w.report = { ...w.report, deliveries };
+        const reason = failures.map((f) => `${f.output.route}: ${f.detail}`).join('; ');
+        w.report = { ...w.report, deliveries, ...(failures.length === 0 ? {} : { outcome: 'failed' as const, reason }) };
         return;
       }
       if (w.report.outcome === 'done-before') return;

@@ -14,7 +14,7 @@ validate:
 routes:
   - name: erp
     to: erp-sftp:/inbound/{partner}/
-    rename: '{partner}_{date}{ext}'
+    rename: '{partner}_{capture.date}{ext}'
 `;
 
 function problemsOf(text: string): JobFileError['problems'] {
@@ -67,7 +67,7 @@ describe('job files', () => {
   });
 
   it('refuse a template that uses a capture the name rule does not define', () => {
-    const problems = problemsOf(VALID.replace("rename: '{partner}_{date}{ext}'", "rename: '{customer}_{date}{ext}'"));
+    const problems = problemsOf(VALID.replace("rename: '{partner}_{capture.date}{ext}'", "rename: '{customer}_{capture.date}{ext}'"));
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ field: 'routes[0].rename', line: 11 });
     expect(problems[0]?.message).toMatch(/\{capture.customer\} is not captured.*partner, date/);
@@ -100,5 +100,13 @@ describe('the published job schema', () => {
     const { readFile } = await import('node:fs/promises');
     const published = JSON.parse(await readFile(new URL('../../docs/job.schema.json', import.meta.url), 'utf8')) as unknown;
     expect(published).toEqual(jobJsonSchema());
+  });
+});
+
+describe('a name rule', () => {
+  it('whose group has the name of a placeholder makes the bare placeholder ambiguous', () => {
+    const problems = problemsOf(VALID.replace("rename: '{partner}_{capture.date}{ext}'", "rename: '{partner}_{date}{ext}'"));
+    expect(problems).toEqual([expect.objectContaining({ field: 'routes[0].rename', line: 11 })]);
+    expect(problems[0]?.message).toMatch(/\{date\} is Ferry's own placeholder, not the group "date" of validate.name: write \{capture.date\}/);
   });
 });

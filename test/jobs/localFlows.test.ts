@@ -292,4 +292,14 @@ describe('a job over local folders', () => {
     expect((await b).files.map((f) => f.outcome)).toEqual(['delivered']);
     expect(events).toEqual(['a started', 'b started']);
   });
+
+  it('moves handled files aside without replacing an earlier file of the same name', async () => {
+    const job = await world.job(inboundJob(`${hook.url}/hook`).replace('  source: delete', "  source: { moveTo: 'processed' }"));
+    await world.files({ 'drop/ORD-ACME-95.csv': 'order,sku,qty\n95,ABC-123,1\n' });
+    await world.run(job);
+    await world.files({ 'drop/ORD-ACME-95.csv': 'order,sku,qty\n95,ABC-123,22\n' });
+    await world.run(job);
+    expect((await readdir(join(world.work, 'drop/processed'))).sort()).toEqual(['ORD-ACME-95 (1).csv', 'ORD-ACME-95.csv']);
+    expect(await readFile(join(world.work, 'drop/processed/ORD-ACME-95.csv'), 'utf8')).toBe('order,sku,qty\n95,ABC-123,1\n');
+  });
 });

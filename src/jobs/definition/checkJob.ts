@@ -22,6 +22,12 @@ export function checkJob(job: JobDefinition, _baseDir: string): SemanticProblem[
       return;
     }
     for (const variable of templateVariables(text)) {
+      const base = variable.split(/[:|]/)[0]?.trim() ?? '';
+      // `{date:yyyy}` is plainly the run date; a bare `{date}` could be meant for the group.
+      if (BUILT_IN.has(base) && captures.has(base) && new RegExp(`\\{${base}(\\|[^}]*)?\\}`).test(text)) {
+        problems.push({ path, message: `{${base}} is Ferry's own placeholder, not the group "${base}" of validate.name: write {capture.${base}} for the group` });
+        continue;
+      }
       const capture = captureOf(variable);
       if (capture !== undefined && !captures.has(capture)) {
         problems.push({
