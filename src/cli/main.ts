@@ -8,6 +8,7 @@ import { registerDemoCommand } from './commands/demo.js';
 import { registerHistoryCommand } from './commands/history.js';
 import { registerJobCommands } from './commands/jobs.js';
 import { registerDaemonCommand } from './commands/daemon.js';
+import { registerProfileCommands } from './commands/profile.js';
 import { registerQuarantineCommands } from './commands/quarantine.js';
 import { registerSecretCommands } from './commands/secret.js';
 import { registerLsCommand } from './commands/ls.js';
@@ -47,6 +48,7 @@ export async function runCli(argv: ReadonlyArray<string>, io: CliIo, signal: Abo
   registerHistoryCommand(program, io, workspace);
   registerJobCommands(program, io, workspace, outcome, signal);
   registerQuarantineCommands(program, io, workspace, outcome, signal);
+  registerProfileCommands(program, io, outcome);
   registerDaemonCommand(program, io, workspace, signal);
   registerSecretCommands(program, io, workspace);
   registerSandboxCommand(program, io, signal);
