@@ -110,3 +110,16 @@ describe('a name rule', () => {
     expect(problems[0]?.message).toMatch(/\{date\} is Ferry's own placeholder, not the group "date" of validate.name: write \{capture.date\}/);
   });
 });
+
+describe('the manual', () => {
+  it("has a first job that Ferry accepts as written", async () => {
+    const { readFile } = await import('node:fs/promises');
+    const manual = await readFile(new URL('../../docs/jobs.md', import.meta.url), 'utf8');
+    const block = /## Your first job[\s\S]*?```yaml\n([\s\S]*?)```/.exec(manual)?.[1];
+    expect(block).toBeDefined();
+    const text = (block ?? '').replace(/^ {3}/gm, '');
+    const { definition } = parseJob(text, '/work/orders.yaml');
+    expect(definition.name).toBe('partner-orders');
+    expect(definition.routes.map((r) => r.name)).toEqual(['erp']);
+  });
+});
