@@ -63,7 +63,8 @@ const columnSchema = z
     type: z
       .enum(['string', 'integer', 'decimal', 'date', 'boolean'])
       .optional()
-      .describe('What every non-empty value must be: string (default), integer, decimal (a dot as separator), date (see format) or boolean (true/false, yes/no, 1/0).'),
+      .describe('What every non-empty value must be: string (default), integer, decimal (see decimalSeparator), date (see format) or boolean (true/false, yes/no, 1/0).'),
+    decimalSeparator: z.enum(['.', ',']).optional().describe('For type decimal: the decimal separator partners use, "." (default) or "," (as in "1234,50").'),
     required: z.boolean().optional().describe('When true the column must be present and its value non-empty on every row. Columns without it may be absent from the header.'),
     pattern: regexString('The column pattern').optional().describe('A regular expression every non-empty value must match in full.'),
     enum: z.array(z.string()).min(1).optional().describe('The only values allowed (compared exactly); empty values are governed by required.'),
@@ -73,6 +74,7 @@ const columnSchema = z
   })
   .superRefine((column, ctx) => {
     const type = column.type ?? 'string';
+    if (column.decimalSeparator !== undefined && type !== 'decimal') issue(ctx, `column "${column.name}": decimalSeparator applies only to type decimal`, ['decimalSeparator']);
     if (column.format !== undefined) {
       if (type !== 'date') issue(ctx, `column "${column.name}": format applies only to type date`, ['format']);
       else {

@@ -12,6 +12,7 @@ export interface CompiledColumn {
 
 const INTEGER = /^[+-]?\d+$/;
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
+const DECIMAL_COMMA = /^[+-]?(?:\d+(?:,\d*)?|,\d+)$/;
 const BOOLEANS = new Set(['true', 'false', 'yes', 'no', '1', '0']);
 
 type ValueCheck = (value: string) => string | undefined;
@@ -20,8 +21,11 @@ function typeCheck(column: CsvColumnConfig): ValueCheck | undefined {
   switch (column.type ?? 'string') {
     case 'integer':
       return (value) => (INTEGER.test(value) ? undefined : `${quote(value)} is not an integer`);
-    case 'decimal':
-      return (value) => (DECIMAL.test(value) ? undefined : `${quote(value)} is not a decimal number (digits with a dot as separator)`);
+    case 'decimal': {
+      const comma = column.decimalSeparator === ',';
+      const shape = comma ? DECIMAL_COMMA : DECIMAL;
+      return (value) => (shape.test(value) ? undefined : `${quote(value)} is not a decimal number (digits with a ${comma ? 'comma' : 'dot'} as separator)`);
+    }
     case 'boolean':
       return (value) => (BOOLEANS.has(value.toLowerCase()) ? undefined : `${quote(value)} is not a boolean (true/false, yes/no, 1/0)`);
     case 'date': {
@@ -37,7 +41,7 @@ function rangeCheck(column: CsvColumnConfig): ValueCheck | undefined {
   const { min, max } = column;
   if (min === undefined && max === undefined) return undefined;
   return (value) => {
-    const number = Number(value);
+    const number = Number(column.decimalSeparator === ',' ? value.replace(',', '.') : value);
     if (min !== undefined && number < min) return `${value} is less than the minimum ${min}`;
     if (max !== undefined && number > max) return `${value} is more than the maximum ${max}`;
     return undefined;

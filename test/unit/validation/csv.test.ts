@@ -109,6 +109,15 @@ describe('csv rule', () => {
     ]);
   });
 
+  it('checks decimals written with a comma, as many partners write them', async () => {
+    const columns: CsvOptions['columns'] = [{ name: 'Preis', type: 'decimal', decimalSeparator: ',', min: 1 }];
+    const { csv } = await check('preise.csv', 'Preis\n1234,50\n12.50\n0,99\n', { delimiter: ';', columns });
+    expect(problems(csv)).toEqual([
+      'inbox/preise.csv line 3, column "Preis": "12.50" is not a decimal number (digits with a comma as separator)',
+      'inbox/preise.csv line 4, column "Preis": 0,99 is less than the minimum 1',
+    ]);
+  });
+
   it('enforces the minimum and maximum number of data rows', async () => {
     const content = 'id\n1\n2\n3\n';
     expect((await check('a.csv', content, { minRows: 4 })).csv.message).toBe('inbox/a.csv: 3 data rows, fewer than the minimum of 4');
