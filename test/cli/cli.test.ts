@@ -112,7 +112,16 @@ describe('ferry CLI', () => {
   it('sets up the demo workspace that the README starts with', async () => {
     expect((await ferry(['demo'])).code).toBe(0);
     const r = await ferry(['copy', 'demo-partner:', 'demo-archive:2026-11', '-r', '--json']);
-    expect(JSON.parse(r.out)).toMatchObject({ files: 5, failed: [] });
+    expect(JSON.parse(r.out)).toMatchObject({ files: 6, failed: [] });
+    const job = await ferry(['run', 'demo-invoices', '--json']);
+    expect(job.code, job.err).toBe(0);
+    const result = JSON.parse(job.out) as { files: Array<{ path: string; outcome: string }> };
+    expect(result.files.map((f) => [f.path, f.outcome]).sort()).toEqual([
+      ['INV-ACME-1001-2026-11-02.csv', 'delivered'],
+      ['INV-GLOBEX-1002-2026-11-03.csv', 'delivered'],
+      ['INV-INITECH-1003-2026-11-04.csv', 'quarantined'],
+    ]);
+    expect((await ferry(['ls', 'demo-archive:invoices/ACME'])).out).toMatch(/ACME_1001_2026-11-02\.csv/);
   });
 
   it('runs as the installed binary with the documented exit codes', async () => {

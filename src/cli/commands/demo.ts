@@ -12,7 +12,34 @@ const PARTNER_FILES: Readonly<Record<string, string>> = {
   'orders/ORD-2026-11-04.json': '{"orders":[{"number":"ORD-5001","account":"ACME-001","lines":3}]}\n',
   'orders/ORD-2026-11-05.json': '{"orders":[{"number":"ORD-5002","account":"INITECH-042","lines":1}]}\n',
   'delivery notes/Lieferschein Müller #17.txt': 'Delivery note 17 for Müller GmbH\n',
+  'invoices/INV-INITECH-1003-2026-11-04.csv': 'invoice,account,amount,currency\nINV-1003,INITECH-042,-75.00,CHF\n',
 };
+
+/**
+ * A job over the demo folders: invoices validated and sorted into folders by partner, a misnamed or
+ * malformed one quarantined, so that `ferry run demo-invoices --dry-run` shows a whole run.
+ */
+const DEMO_JOB = `version: 1
+name: demo-invoices
+description: Partner invoices checked and filed by partner and month.
+source:
+  location: demo-partner:invoices
+arrival:
+  stableFor: 0s
+validate:
+  name: '^INV-(?<partner>[A-Z]+)-(?<number>\\d+)-(?<day>\\d{4}-\\d{2}-\\d{2})\\.csv$'
+  maxSize: 1MB
+  csv:
+    columns:
+      - { name: invoice, required: true, pattern: 'INV-\\d+' }
+      - { name: account, required: true }
+      - { name: amount, type: decimal, min: 0 }
+      - { name: currency, enum: [EUR, USD, GBP] }
+routes:
+  - name: archive
+    to: demo-archive:invoices/{partner}/
+    rename: '{partner}_{number}_{day}.csv'
+`;
 
 export function registerDemoCommand(program: Command, io: CliIo): void {
   program
@@ -31,6 +58,8 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
       await mkdir(archive, { recursive: true });
       await ws.saveConnection({ name: 'demo-partner', kind: 'local', root: drop }, {});
       await ws.saveConnection({ name: 'demo-archive', kind: 'local', root: archive }, {});
+      await mkdir(paths.jobs, { recursive: true });
+      await writeFile(join(paths.jobs, 'demo-invoices.yaml'), DEMO_JOB);
       print(io, `Demo workspace ready in ${paths.home}`);
       print(io, '');
       print(io, 'Two connections were added: demo-partner (a partner drop folder) and demo-archive.');
@@ -40,5 +69,10 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
       print(io, '  npx ferry copy demo-partner: demo-archive:2026-11 --recursive --dry-run');
       print(io, '  npx ferry copy demo-partner: demo-archive:2026-11 --recursive');
       print(io, '  npx ferry move demo-partner:orders demo-archive:orders --recursive --json');
+      print(io, '');
+      print(io, `A job was added too (${join(paths.jobs, 'demo-invoices.yaml')}):`);
+      print(io, '  npx ferry run demo-invoices --dry-run   # what would happen to each invoice');
+      print(io, '  npx ferry run demo-invoices             # files them by partner; the bad one goes to quarantine');
+      print(io, '  npx ferry quarantine list');
     });
 }
