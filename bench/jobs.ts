@@ -68,7 +68,7 @@ function parseOptions(argv: ReadonlyArray<string>): Options {
   };
 }
 
-/** Other processes' load (in cores) above which a run counts as disturbed (see bench/run.ts). */
+/** On a shared machine other people's test runs come and go: wait for a gap before each run, but not forever (as bench/run.ts). */
 const QUIET_WAIT_PER_RUN_MS = 30_000;
 let quietWaitLeftMs = 0;
 
@@ -143,12 +143,12 @@ function checkJob(stdout: string, home: string, data: DataSet): Verdict {
   }
   const db = new Database(join(home, 'history.db'), { readonly: true });
   try {
-    const one = (sql: string): number => db.prepare<[], { n: number }>(sql).get()?.n ?? -1;
-    const runs = one(`SELECT count(*) AS n FROM runs WHERE job = '${JOB_NAME}' AND status = 'succeeded' AND files = ${data.smallCount}`);
+    const one = (sql: string): number => db.prepare<[{ job: string; files: number }], { n: number }>(sql).get({ job: JOB_NAME, files: data.smallCount })?.n ?? -1;
+    const runs = one("SELECT count(*) AS n FROM runs WHERE job = @job AND status = 'succeeded' AND files = @files");
     const done = one("SELECT count(*) AS n FROM items WHERE stage = 'done' AND status = 'copied'");
     const validated = one('SELECT count(*) AS n FROM validation_results WHERE passed = 1');
     const rejected = one('SELECT count(*) AS n FROM validation_results WHERE passed = 0');
-    const taken = one(`SELECT count(*) AS n FROM job_files WHERE job = '${JOB_NAME}' AND state = 'done'`);
+    const taken = one("SELECT count(*) AS n FROM job_files WHERE job = @job AND state = 'done'");
     if (runs !== 1 || done !== data.smallCount || validated !== data.smallCount || rejected !== 0 || taken !== data.smallCount) {
       return {
         ok: false,
