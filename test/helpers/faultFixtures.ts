@@ -24,6 +24,8 @@ export const FAST_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 50, maxDelayM
 export interface RetrySeen {
   readonly path: string;
   readonly kind: TransferErrorKind;
+  /** As the error was marked: a size check failing after a cut is retryable whatever its kind. */
+  readonly retryable: boolean;
   readonly attempt: number;
   readonly delayMs: number;
   readonly message: string;
@@ -35,7 +37,7 @@ export function retryLog(): { readonly seen: RetrySeen[]; readonly onRetry: NonN
   return {
     seen,
     onRetry: (path, error, attempt, delayMs) => {
-      seen.push({ path, kind: error.kind, attempt, delayMs, message: error.message });
+      seen.push({ path, kind: error.kind, retryable: error.retryable, attempt, delayMs, message: error.message });
     },
   };
 }
