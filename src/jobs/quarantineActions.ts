@@ -6,7 +6,7 @@ import type { QuarantinedFile } from '../history/JobJournal.js';
 import { renderTemplate } from '../mapping/template.js';
 import type { LoadedJob } from './definition/loadJob.js';
 import type { JobServices } from './JobServices.js';
-import { runJob } from './runJob.js';
+import type { JobRunner } from './JobRunner.js';
 
 export interface ReleaseResult {
   readonly file: QuarantinedFile;
@@ -21,13 +21,14 @@ export interface ReleaseResult {
  */
 export async function releaseQuarantined(
   services: JobServices,
+  runner: JobRunner,
   job: LoadedJob,
   files: ReadonlyArray<QuarantinedFile>,
   revalidate: boolean,
   signal: AbortSignal,
 ): Promise<ReleaseResult[]> {
   const journal = services.history.journal();
-  const result = await runJob(services, { job, dryRun: false, signal, quarantined: { files, revalidate } });
+  const result = await runner.run({ job, dryRun: false, signal, quarantined: { files, revalidate } });
   return files.map((file): ReleaseResult => {
     const report = result.files.find((f) => f.path === file.file);
     if (report?.outcome === 'delivered') {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import picomatch from 'picomatch';
 import { loadJobFile, type LoadedJob } from '../../jobs/definition/loadJob.js';
-import { runJob } from '../../jobs/runJob.js';
+import { InProcessJobRunner } from '../../jobs/JobRunner.js';
 import { systemClock } from '../../schedule/Clock.js';
 import { Scheduler } from '../../schedule/Scheduler.js';
 import { SlaWatch } from '../../schedule/SlaWatch.js';
@@ -39,6 +39,7 @@ export function registerDaemonCommand(program: Command, io: CliIo, workspace: ()
         },
       });
       const journal = services.history.journal();
+      const runner = new InProcessJobRunner(services);
       const scheduler = new Scheduler({
         clock: systemClock,
         state: { lastTick: (job) => journal.lastTick(job), setLastTick: (job, at) => journal.setLastTick(job, at) },
@@ -46,7 +47,7 @@ export function registerDaemonCommand(program: Command, io: CliIo, workspace: ()
           const job = jobs.get(name);
           if (job === undefined) return;
           log(`${name}: starting (${reason})`);
-          const result = await runJob(services, { job, dryRun: false, signal: runSignal });
+          const result = await runner.run({ job, dryRun: false, signal: runSignal });
           const count = (o: string): number => result.files.filter((f) => f.outcome === o).length;
           log(`${name}: run ${result.runId} ${result.status}: ${count('delivered')} delivered, ${count('quarantined')} quarantined, ${count('failed')} failed`);
         },

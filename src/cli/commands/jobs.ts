@@ -5,7 +5,8 @@ import { TransferError } from '../../connectors/errors.js';
 import { jobJsonSchema } from '../../jobs/definition/jobSchema.js';
 import { JobFileError, loadJobFile, type LoadedJob } from '../../jobs/definition/loadJob.js';
 import type { RunEvent } from '../../jobs/JobServices.js';
-import { runJob, type JobRunResult } from '../../jobs/runJob.js';
+import { InProcessJobRunner } from '../../jobs/JobRunner.js';
+import type { JobRunResult } from '../../jobs/runJob.js';
 import { JobBusyError } from '../../history/JobJournal.js';
 import { JobValidator } from '../../jobs/jobValidator.js';
 import { jobServices } from '../../workspace/jobServices.js';
@@ -57,7 +58,7 @@ export function registerJobCommands(program: Command, io: CliIo, workspace: () =
       const services = await jobServices(ws, opts.json === true ? {} : { onEvent: (e) => showEvent(io, e, opts.dryRun === true) });
       let result: JobRunResult;
       try {
-        result = await runJob(services, { job, dryRun: opts.dryRun === true, signal });
+        result = await new InProcessJobRunner(services).run({ job, dryRun: opts.dryRun === true, signal });
       } catch (e) {
         if (e instanceof JobBusyError) throw new TransferError('exists', e.message);
         throw e;

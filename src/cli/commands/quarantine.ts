@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { TransferError } from '../../connectors/errors.js';
 import type { QuarantinedFile, QuarantineState } from '../../history/JobJournal.js';
+import { InProcessJobRunner } from '../../jobs/JobRunner.js';
 import { releaseQuarantined, returnQuarantined } from '../../jobs/quarantineActions.js';
 import { jobServices } from '../../workspace/jobServices.js';
 import type { Workspace } from '../../workspace/Workspace.js';
@@ -56,7 +57,7 @@ export function registerQuarantineCommands(program: Command, io: CliIo, workspac
         for (const [jobName, group] of groupByJob(files)) {
           const job = await findJob(ws, opts.job ?? jobName);
           if (job.definition.name !== jobName) throw new TransferError('config', `${job.file} is the job ${job.definition.name}, not ${jobName}`);
-          const results = await releaseQuarantined(services, job, group, revalidate, signal);
+          const results = await releaseQuarantined(services, new InProcessJobRunner(services), job, group, revalidate, signal);
           for (const r of results) {
             print(io, `#${r.file.id} ${r.file.file}: ${r.outcome}${r.detail === '' ? '' : ` (${r.detail})`}`);
             if (r.outcome !== 'released') outcome.anyFailed = true;
