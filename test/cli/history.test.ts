@@ -49,6 +49,18 @@ describe('ferry history: every copy and move is remembered', () => {
 
     const text = (await runFerry(home, ['history', '--limit', '1'])).out;
     expect(text).toMatch(/^#\d+\s.*move\s+failed/);
+
+    const day = (offset: number): string => {
+      const d = new Date(Date.now() + offset * 86_400_000);
+      return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    };
+    const today = JSON.parse((await runFerry(home, ['history', '--since', day(0), '--json'])).out) as unknown[];
+    expect(today).toHaveLength(3);
+    const before = JSON.parse((await runFerry(home, ['history', '--until', day(0), '--json'])).out) as unknown[];
+    expect(before).toEqual([]);
+    const wrong = await runFerry(home, ['history', '--since', 'yesterday']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.err).toMatch(/--since takes a date such as 2026-11-01/);
   });
 
   it('refuses a history database from a newer Ferry, naming it, and leaves it alone', async () => {

@@ -12,6 +12,8 @@ interface HistoryOptions {
   readonly run?: string;
   readonly limit: string;
   readonly before?: string;
+  readonly since?: string;
+  readonly until?: string;
   readonly json?: boolean;
   readonly csv?: boolean;
 }
@@ -28,6 +30,8 @@ export function registerHistoryCommand(program: Command, io: CliIo, workspace: (
     .option('--run <id>', 'the files of one run')
     .option('--limit <n>', 'rows at most', '50')
     .option('--before <id>', 'the page of runs after this run id (for paging)')
+    .option('--since <date>', 'runs that started on or after this date or time (2026-11-01, 2026-11-01T08:00)')
+    .option('--until <date>', 'runs that started before this date or time')
     .option('--json', 'print JSON')
     .option('--csv', 'print CSV (runs, or the files of --run)')
     .action(async (opts: HistoryOptions) => {
@@ -54,7 +58,12 @@ export function registerHistoryCommand(program: Command, io: CliIo, workspace: (
       if (opts.status !== undefined && status === undefined) {
         throw new TransferError('config', `--status takes ${RUN_STATUSES.join(', ')}, not "${opts.status}"`);
       }
-      const filter = { ...(opts.job === undefined ? {} : { job: opts.job }), ...(status === undefined ? {} : { status }) };
+      const filter = {
+        ...(opts.job === undefined ? {} : { job: opts.job }),
+        ...(status === undefined ? {} : { status }),
+        ...(opts.since === undefined ? {} : { from: dateArgument(opts.since, '--since') }),
+        ...(opts.until === undefined ? {} : { to: dateArgument(opts.until, '--until') }),
+      };
       if (opts.csv === true) {
         await history.exportRunsCsv(filter, io.stdout);
         return;
@@ -71,6 +80,14 @@ export function registerHistoryCommand(program: Command, io: CliIo, workspace: (
 function describeRun(r: RunRecord): string {
   const counts = `${r.files} file${r.files === 1 ? '' : 's'} (${formatBytes(r.bytes)})${r.skipped > 0 ? `, ${r.skipped} skipped` : ''}${r.failed > 0 ? `, ${r.failed} failed` : ''}`;
   return `#${String(r.id).padEnd(5)} ${formatTime(r.startedAt)}  ${r.job.padEnd(8)} ${r.status.padEnd(9)} ${r.source} -> ${r.target}  ${counts}${r.dryRun ? '  [dry run]' : ''}${r.error === undefined ? '' : `  ${r.error}`}`;
+}
+
+/** A date or date-time in local time, as people type it; a bare date means its midnight. */
+function dateArgument(value: string, flag: string): number {
+  const local = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00` : value;
+  const at = Date.parse(local);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(at)) throw new TransferError('config', `${flag} takes a date such as 2026-11-01 or 2026-11-01T08:00, not "${value}"`);
+  return at;
 }
 
 function wholeNumber(value: string, flag: string): number {
