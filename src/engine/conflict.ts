@@ -1,3 +1,4 @@
+import { TransferError } from '../connectors/errors.js';
 import { assertNever } from '../shared/util/assertNever.js';
 import type { RemoteEntry } from '../connectors/types.js';
 
@@ -72,4 +73,13 @@ export function numberedName(path: string, n: number): string {
   const dot = name.lastIndexOf('.');
   const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
   return `${dir}${stem} (${n})${ext}`;
+}
+
+/** The first of `name (1).ext`, `name (2).ext`, … next to `path` that `taken` says is free. */
+export async function firstFreeName(path: string, taken: (candidate: string) => Promise<boolean>): Promise<string> {
+  for (let n = 1; n < 10_000; n++) {
+    const candidate = numberedName(path, n);
+    if (!(await taken(candidate))) return candidate;
+  }
+  throw new TransferError('exists', `No free name found next to ${path}`, { path });
 }

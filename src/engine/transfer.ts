@@ -4,7 +4,7 @@ import { baseName, joinRelative, normalizeRelative, parentOf } from '../connecto
 import type { HashKind, RemoteEntry, RemoteFs } from '../connectors/types.js';
 import { FATAL_KINDS, type TransferErrorKind } from '../shared/model/errorKinds.js';
 import { mapWithConcurrency } from './concurrency.js';
-import { decide, numberedName, type ConflictPolicy, type CopyDecision } from './conflict.js';
+import { decide, firstFreeName, type ConflictPolicy, type CopyDecision } from './conflict.js';
 import { copyFile, isPartialName, partialPathFor } from './copyFile.js';
 import type { ResumeJournal } from './ResumeJournal.js';
 import { DEFAULT_RETRY, toTransferError, withRetries, type RetryPolicy } from './retry.js';
@@ -376,7 +376,7 @@ async function transferOne(
       signal,
       ...(req.onRetry ? { onRetry: (e, attempt, delay) => req.onRetry?.(entry.path, e, attempt, delay) } : {}),
     });
-    if (req.move) await retrying(() => removeSource(req.source, entry.path));
+    if (req.move) await retrying(() => removeIfPresent(req.source, entry.path));
     meter.finish('done');
     return {
       source: entry.path,
@@ -392,8 +392,11 @@ async function transferOne(
   }
 }
 
-/** Removes a moved file's source; a retry that finds it gone means the first attempt's reply was lost. */
-async function removeSource(fs: RemoteFs, path: string): Promise<void> {
+/**
+ * Removes a file that may already be gone: a retry, or a resumed run, that finds it gone means an
+ * earlier attempt removed it and its reply was lost.
+ */
+export async function removeIfPresent(fs: RemoteFs, path: string): Promise<void> {
   try {
     await fs.remove(path);
   } catch (e) {
@@ -402,15 +405,10 @@ async function removeSource(fs: RemoteFs, path: string): Promise<void> {
 }
 
 async function freeName(fs: RemoteFs, path: string, known: Map<string, RemoteEntry>): Promise<string> {
-  for (let n = 1; n < 10_000; n++) {
-    const candidate = numberedName(path, n);
-    if (!known.has(candidate) && (await fs.stat(candidate)) === undefined) {
-      // Reserve it, so that two files renamed in the same batch do not pick the same name.
-      known.set(candidate, { name: baseName(candidate), path: candidate, kind: 'file', size: 0 });
-      return candidate;
-    }
-  }
-  throw new TransferError('exists', `No free name found next to ${path}`, { path });
+  const candidate = await firstFreeName(path, async (name) => known.has(name) || (await fs.stat(name)) !== undefined);
+  // Reserve it, so that two files renamed in the same batch do not pick the same name.
+  known.set(candidate, { name: baseName(candidate), path: candidate, kind: 'file', size: 0 });
+  return candidate;
 }
 
 async function removeEmptiedDirs(fs: RemoteFs, dirs: ReadonlyArray<string>, root: string): Promise<void> {

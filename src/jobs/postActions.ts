@@ -1,8 +1,9 @@
 import { TransferError } from '../connectors/errors.js';
 import { baseName, joinRelative, normalizeRelative, parentOf } from '../connectors/paths.js';
 import type { RemoteFs } from '../connectors/types.js';
-import { numberedName } from '../engine/conflict.js';
-import { withRetries, DEFAULT_RETRY, toTransferError } from '../engine/retry.js';
+import { firstFreeName } from '../engine/conflict.js';
+import { withRetries, DEFAULT_RETRY } from '../engine/retry.js';
+import { removeIfPresent } from '../engine/transfer.js';
 import { renderTemplate, type TemplateVars } from '../mapping/template.js';
 import type { JobDefinition } from './definition/jobSchema.js';
 
@@ -41,20 +42,8 @@ export async function disposeSource(
 
 /** A rename replaces what has the name; a file processed earlier under the same name keeps it and this one is numbered. */
 async function freeTarget(fs: RemoteFs, target: string, signal: AbortSignal): Promise<string> {
-  if ((await fs.stat(target, signal)) === undefined) return target;
-  for (let n = 1; n < 10_000; n++) {
-    const candidate = numberedName(target, n);
-    if ((await fs.stat(candidate, signal)) === undefined) return candidate;
-  }
-  throw new TransferError('exists', `No free name next to ${target}`, { path: target });
-}
-
-export async function removeIfPresent(fs: RemoteFs, path: string): Promise<void> {
-  try {
-    await fs.remove(path);
-  } catch (e) {
-    if (toTransferError(e).kind !== 'notFound') throw e;
-  }
+  const exists = async (path: string): Promise<boolean> => (await fs.stat(path, signal)) !== undefined;
+  return (await exists(target)) ? firstFreeName(target, exists) : target;
 }
 
 async function retrying<T>(op: () => Promise<T>, signal: AbortSignal): Promise<T> {

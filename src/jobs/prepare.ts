@@ -62,6 +62,8 @@ export interface PrepareRequest {
   readonly job: JobDefinition;
   readonly itemId: number;
   readonly stagedInput: string;
+  /** The staged file's size and digest, which an unconverted output shares. */
+  readonly stagedDigest: { readonly size: number; readonly sha256: string };
   readonly routes: ReadonlyArray<JobRoute>;
   /** Each route's destination path as written (a template), relative to its connection root. */
   readonly routeFolders: ReadonlyMap<string, string>;
@@ -104,7 +106,8 @@ export async function prepareOutputs(req: PrepareRequest): Promise<PreparedOutpu
       } else {
         await linkOrCopy(req.stagedInput, local);
       }
-      outputs.push({ route: route.name, staged, name, folder, sourcePath: joinRelative(sourceDir, name), ...(await sizeAndDigest(local)) });
+      const digest = route.convert === undefined ? req.stagedDigest : await sizeAndDigest(local);
+      outputs.push({ route: route.name, staged, name, folder, sourcePath: joinRelative(sourceDir, name), size: digest.size, sha256: digest.sha256 });
     }
     if (route.companion !== undefined && companionName !== undefined) {
       const companionStaged = joinRelative(`out/${route.name}/${req.itemId}`, companionName);
@@ -135,7 +138,7 @@ function companionText(companion: Companion, vars: TemplateVars): string {
 }
 
 /** A hard link costs nothing; where the staging folder spans devices, a copy. */
-async function linkOrCopy(from: string, to: string): Promise<void> {
+export async function linkOrCopy(from: string, to: string): Promise<void> {
   try {
     await link(from, to);
   } catch {

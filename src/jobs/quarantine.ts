@@ -1,10 +1,11 @@
-import { link, copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { LocalFs } from '../connectors/local/LocalFs.js';
 import { joinRelative } from '../connectors/paths.js';
 import { transfer } from '../engine/transfer.js';
 import type { QuarantineReason } from '../history/JobJournal.js';
 import { displayLocation, type OpenedJobLocation, type JobServices } from './JobServices.js';
+import { linkOrCopy } from './prepare.js';
 
 /** The machine-readable reason kept next to a quarantined file, as `<name>.reason.json`. */
 export interface QuarantineRecord {
@@ -49,11 +50,7 @@ export async function holdInQuarantine(req: HoldRequest): Promise<string> {
   const local = join(req.stagingRoot, 'quarantine', folderName);
   await rm(local, { recursive: true, force: true });
   await mkdir(local, { recursive: true });
-  try {
-    await link(req.stagedPath, join(local, name));
-  } catch {
-    await copyFile(req.stagedPath, join(local, name));
-  }
+  await linkOrCopy(req.stagedPath, join(local, name));
   const record: QuarantineRecord = {
     job: req.job,
     run: req.runId,

@@ -22,7 +22,8 @@ import type { LoadedJob } from './definition/loadJob.js';
 import { deliverToFs, deliverToHttp, type DeliveryOutcome, type RoutedOutput } from './deliver.js';
 import { discover, type Candidate, type Discovery } from './discover.js';
 import type { JobServices, OpenedJobLocation } from './JobServices.js';
-import { disposeSource, removeIfPresent } from './postActions.js';
+import { removeIfPresent } from '../engine/transfer.js';
+import { disposeSource } from './postActions.js';
 import { ConversionCache, deliveryKey, prepareOutputs, type PreparedOutput } from './prepare.js';
 import { FormatError, MappingError, TemplateError } from '../mapping/errors.js';
 import { holdInQuarantine } from './quarantine.js';
@@ -130,14 +131,18 @@ export async function runJob(services: JobServices, request: RunRequest): Promis
     }
 
     const earlier = new Map(journal.runItems(runId).map((i) => [i.sourcePath, i]));
+    // What the job took before this run claims anything: discovery skips it, and a file a finished run
+    // could not deliver everywhere keeps what did land.
+    const taken = journal.takenFiles(job.name);
+    const quarantined = req.quarantined === undefined ? undefined : await fromQuarantine(req.quarantined.files, open);
     const discovery: Discovery =
-      req.quarantined !== undefined
-        ? await fromQuarantine(req.quarantined.files, open)
+      quarantined !== undefined
+        ? quarantined.discovery
         : await discover({
             fs: source.fs,
             root: source.path,
             job,
-            taken: journal.takenFiles(job.name),
+            taken,
             held: new Set(earlier.keys()),
             now: runStart,
             sleep,
@@ -153,29 +158,27 @@ export async function runJob(services: JobServices, request: RunRequest): Promis
     );
     const ids = new Map(fresh.map((f, i) => [f.relativePath, freshIds[i] as ItemId]));
     for (const [path, item] of earlier) ids.set(path, item.id);
-    const taken = journal.takenFiles(job.name);
     if (!req.dryRun && req.quarantined === undefined) {
       journal.takeFiles(job.name, discovery.files.map((f) => ({ sourcePath: f.relativePath, fingerprint: f.fingerprint })), 'claimed', runId, now());
     }
-    const rank = [...ids.values()].sort((a, b) => a - b);
-    const quarantineSources = req.quarantined === undefined ? undefined : new Map(req.quarantined.files.map((q) => [q.file, q]));
+    // {counter} numbers a run's files in the order the run first recorded them, so a resumed run keeps the numbers.
+    const counters = new Map([...ids.values()].sort((a, b) => a - b).map((id, i) => [id, i + 1]));
     const work: Work[] = [];
     for (const candidate of discovery.files) {
       const itemId = ids.get(candidate.relativePath);
       if (itemId === undefined) continue;
       const delivered = new Map<string, DeliveryRecord>();
       for (const d of journal.deliveriesOf(itemId)) delivered.set(d.staged, d);
-      // A file a finished run took but could not deliver everywhere: what did land is not sent again.
       const before = taken.get(candidate.relativePath);
       if (before !== undefined && before.runId !== undefined && before.runId !== runId && before.state === 'claimed' && before.fingerprint === candidate.fingerprint) {
         const previous = journal.itemOf(before.runId, candidate.relativePath);
         for (const d of previous === undefined ? [] : journal.deliveriesOf(previous)) if (d.state === 'delivered') delivered.set(d.staged, d);
       }
-      const from = quarantineSources === undefined ? source : await quarantineLocation(quarantineSources.get(candidate.relativePath), open);
+      const from = quarantined?.locations.get(candidate.relativePath) ?? source;
       work.push({
         candidate,
         itemId,
-        counter: rank.indexOf(itemId) + 1,
+        counter: counters.get(itemId) ?? 0,
         report: { path: candidate.relativePath, outcome: 'failed', size: Math.max(0, candidate.entry.size), deliveries: [] },
         outputs: [],
         delivered,
@@ -285,6 +288,7 @@ export async function runJob(services: JobServices, request: RunRequest): Promis
             job,
             itemId: w.itemId,
             stagedInput: staged.localPath,
+            stagedDigest: staged,
             routes,
             routeFolders,
             vars,
@@ -312,6 +316,7 @@ export async function runJob(services: JobServices, request: RunRequest): Promis
     });
 
     // Deliver, route by route, each as one batch.
+    const workByItem = new Map(work.map((w) => [w.itemId, w]));
     const outcomes = new Map<ItemId, DeliveryOutcome[]>();
     for (const route of job.routes) {
       const outputs = work.flatMap((w) => w.outputs.filter((o) => o.route === route.name));
@@ -403,7 +408,7 @@ export async function runJob(services: JobServices, request: RunRequest): Promis
         return deliverToHttp({
           route: { ...route, http },
           outputs,
-          varsOf: (o) => ({ ...(work.find((w) => w.itemId === o.itemId)?.vars ?? { name: o.name, now: runStart }), name: o.name }),
+          varsOf: (o) => ({ ...(workByItem.get(o.itemId)?.vars ?? { name: o.name, now: runStart }), name: o.name }),
           job: job.name,
           stagingRoot,
           journal: dryJournal,
@@ -487,21 +492,22 @@ export function connectionsOf(job: LoadedJob): string[] {
   return [...new Set(names)].filter((n) => n !== 'local');
 }
 
-async function fromQuarantine(files: ReadonlyArray<QuarantinedFile>, open: (location: string) => Promise<OpenedJobLocation>): Promise<Discovery> {
+/** Quarantined files as a run's candidates, each with the quarantine folder it is read from. */
+async function fromQuarantine(
+  files: ReadonlyArray<QuarantinedFile>,
+  open: (location: string) => Promise<OpenedJobLocation>,
+): Promise<{ discovery: Discovery; locations: Map<string, OpenedJobLocation> }> {
   const candidates: Candidate[] = [];
+  const locations = new Map<string, OpenedJobLocation>();
   for (const q of files) {
     const location = await open(q.location);
+    locations.set(q.file, location);
     const name = q.file.split('/').pop() ?? q.file;
     const entry = await location.fs.stat(joinRelative(location.path, name));
     if (entry === undefined) throw new TransferError('notFound', `The quarantined file ${q.file} is no longer in ${q.location}`);
     candidates.push({ entry, relativePath: q.file, fingerprint: `quarantine:${q.id}`, siblings: new Set() });
   }
-  return { files: candidates, waiting: [], refused: [], controlFiles: [] };
-}
-
-async function quarantineLocation(q: QuarantinedFile | undefined, open: (location: string) => Promise<OpenedJobLocation>): Promise<OpenedJobLocation> {
-  if (q === undefined) throw new TransferError('config', 'A released file has no quarantine record');
-  return open(q.location);
+  return { discovery: { files: candidates, waiting: [], refused: [], controlFiles: [] }, locations };
 }
 
 async function markRecords(

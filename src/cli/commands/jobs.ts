@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { TransferError } from '../../connectors/errors.js';
@@ -77,7 +77,6 @@ export function registerJobCommands(program: Command, io: CliIo, workspace: () =
       const ws = workspace();
       const job = await findJob(ws, opts.job);
       const path = resolve(file);
-      const { stat } = await import('node:fs/promises');
       const info = await stat(path).catch(() => undefined);
       if (info === undefined || !info.isFile()) throw new TransferError('notFound', `No such file: ${path}`);
       const siblings = new Set(await readdir(dirname(path)));
