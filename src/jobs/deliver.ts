@@ -153,23 +153,19 @@ async function resolveRecordTargets(
   signal: AbortSignal,
 ): Promise<Array<string | TransferError>> {
   const fs = req.location.fs;
-  if (!('resolveRecordFolders' in fs) || typeof fs.resolveRecordFolders !== 'function') {
+  // Loaded only for Salesforce routes: jsforce stays out of jobs that never touch Salesforce.
+  const { SalesforceFilesFs } = await import('../connectors/salesforce/SalesforceFilesFs.js');
+  if (!(fs instanceof SalesforceFilesFs)) {
     throw new TransferError('config', `Route ${req.route.name}: attachBy needs a Salesforce Files destination, not ${fs.description}`);
   }
   const rule = parseNamingRule(req.route.attachBy ?? '');
   const main = outputs.filter((o): o is RoutedOutput => o !== undefined && o.companionOf === undefined);
-  const resolver = fs.resolveRecordFolders.bind(fs) as (
-    dir: string,
-    rule: ReturnType<typeof parseNamingRule>,
-    paths: ReadonlyArray<string>,
-    signal?: AbortSignal,
-  ) => Promise<Array<{ folder: string } | TransferError>>;
   const found = new Map<string, string | TransferError>();
   const byFolder = new Map<string, RoutedOutput[]>();
   for (const o of main) byFolder.set(o.folder, [...(byFolder.get(o.folder) ?? []), o]);
   for (const [folder, group] of byFolder) {
     // A rule with folders ('{AccountNumber}/{**}') reads the path below the source folder; any other rule, the delivered name.
-    const resolved = await resolver(folder, rule, group.map((o) => (rule.template.includes('/') ? o.sourcePath : o.name)), signal);
+    const resolved = await fs.resolveRecordFolders(folder, rule, group.map((o) => (rule.template.includes('/') ? o.sourcePath : o.name)), signal);
     group.forEach((o, i) => {
       const r = resolved[i];
       const target = r === undefined ? new TransferError('protocol', `No answer for ${o.name}`) : r instanceof TransferError ? r : r.folder;
