@@ -1,6 +1,6 @@
 import picomatch from 'picomatch';
 import { baseName, joinRelative, normalizeRelative, parentOf } from '../connectors/paths.js';
-import { isRecordStore, type RemoteEntry, type RemoteFs, type SelectedRecord } from '../connectors/types.js';
+import { isRecordStore, type ListOptions, type RemoteEntry, type RemoteFs, type SelectedRecord } from '../connectors/types.js';
 import { TransferError } from '../connectors/errors.js';
 import { isPartialName } from '../engine/copyFile.js';
 import { mapWithConcurrency } from '../engine/concurrency.js';
@@ -31,7 +31,7 @@ export interface Discovery {
   readonly files: ReadonlyArray<Candidate>;
   /** Files seen but not taken yet, and why (still growing, no done-file, manifest incomplete). */
   readonly waiting: ReadonlyArray<{ readonly path: string; readonly why: string }>;
-  /** Names that cannot be taken safely (`..`, separators): reported, never used. */
+  /** Names that cannot be taken safely (`..`, separators), below the source folder: never used, and failed by the run. */
   readonly refused: ReadonlyArray<{ readonly path: string; readonly why: string }>;
   /** Control files to remove once the run has taken everything they released. */
   readonly controlFiles: ReadonlyArray<string>;
@@ -66,7 +66,8 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
   const { job } = opts;
   const root = normalizeRelative(opts.root);
   const refused: Array<{ path: string; why: string }> = [];
-  const listed = job.source.records !== undefined ? await listRecordFiles(opts, root) : await walk(opts.fs, root, job.source.recursive, refused, opts.signal);
+  const onUnsafeName = refusalsBelow(root, refused);
+  const listed = job.source.records !== undefined ? await listRecordFiles(opts, root, onUnsafeName) : await walk(opts.fs, root, job.source.recursive, onUnsafeName, opts.signal);
   const include = picomatch(job.source.include, { dot: true });
   const exclude = job.source.exclude.length === 0 ? () => false : picomatch(job.source.exclude, { dot: true });
   const ignored = picomatch(job.arrival.ignore, { dot: true });
@@ -190,12 +191,20 @@ async function settle(opts: DiscoverOptions, files: ReadonlyArray<Listed>, waiti
   });
 }
 
-async function walk(fs: RemoteFs, root: string, recursive: boolean, refused: Array<{ path: string; why: string }>, signal: AbortSignal): Promise<Listed[]> {
+/** Receives the names a listing of `dir` refused, recorded below the source folder as the run's other files are. */
+type OnUnsafeName = (dir: string) => NonNullable<ListOptions['onUnsafeName']>;
+
+function refusalsBelow(root: string, refused: Array<{ path: string; why: string }>): OnUnsafeName {
+  const below = (dir: string): string => (dir === root ? '' : root === '' ? dir : dir.slice(root.length + 1));
+  return (dir) => (name, why) => refused.push({ path: joinRelative(below(dir), JSON.stringify(name)), why });
+}
+
+async function walk(fs: RemoteFs, root: string, recursive: boolean, onUnsafeName: OnUnsafeName, signal: AbortSignal): Promise<Listed[]> {
   const files: Listed[] = [];
   let level = [root];
   while (level.length > 0) {
     const listings = await mapWithConcurrency(level, Math.max(1, Math.min(4, fs.capabilities.maxConcurrency)), (dir) =>
-      fs.list(dir, { signal, onUnsafeName: (name, why) => refused.push({ path: joinRelative(dir, JSON.stringify(name)), why }) }),
+      fs.list(dir, { signal, onUnsafeName: onUnsafeName(dir) }),
     );
     const next: string[] = [];
     for (const entries of listings) {
@@ -211,7 +220,7 @@ async function walk(fs: RemoteFs, root: string, recursive: boolean, refused: Arr
 }
 
 /** A Salesforce source: the files of the records that meet the job's condition. */
-async function listRecordFiles(opts: DiscoverOptions, root: string): Promise<Listed[]> {
+async function listRecordFiles(opts: DiscoverOptions, root: string, onUnsafeName: OnUnsafeName): Promise<Listed[]> {
   const { fs } = opts;
   const query = opts.job.source.records;
   if (!isRecordStore(fs) || query === undefined) {
@@ -221,8 +230,9 @@ async function listRecordFiles(opts: DiscoverOptions, root: string): Promise<Lis
   const byPath = new Map(records.map((r) => [r.path, r]));
   const listings =
     fs.listMany !== undefined
-      ? await fs.listMany(records.map((r) => r.path), { signal: opts.signal })
-      : new Map(await mapWithConcurrency(records, 4, async (r) => [r.path, await fs.list(r.path, { signal: opts.signal })] as const));
+      ? // One listing for many records does not say whose file a refused name was: it is shown at the source folder.
+        await fs.listMany(records.map((r) => r.path), { signal: opts.signal, onUnsafeName: onUnsafeName(root) })
+      : new Map(await mapWithConcurrency(records, 4, async (r) => [r.path, await fs.list(r.path, { signal: opts.signal, onUnsafeName: onUnsafeName(r.path) })] as const));
   const files: Listed[] = [];
   for (const [folder, entries] of listings) {
     const record = byPath.get(folder);

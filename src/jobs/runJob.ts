@@ -382,7 +382,13 @@ export async function runJob(services: JobServices, request: RunRequest): Promis
     if (!req.dryRun && job.after.markRecords !== undefined && doneByRecord.size > 0) {
       await markRecords(source, [...doneByRecord.values()].filter((r) => r.allDone), job.after.markRecords, req.signal, services);
     }
-    const files = work.map((w) => w.report);
+    // A name the source refused cannot be staged, quarantined or moved: the file is failed, and recorded
+    // and reported as every other failure is, until the partner renames or removes it.
+    const refused = discovery.refused.map((r): FileReport => ({ path: r.path, outcome: 'failed', size: 0, deliveries: [], reason: `refused name: ${r.why}` }));
+    if (!req.dryRun) {
+      for (const r of refused) history.recordItem(runId, { sourcePath: r.path, stage: 'discovered', status: 'failed', bytes: 0, errorKind: 'unsafeName', reason: r.reason ?? '' });
+    }
+    const files = [...work.map((w) => w.report), ...refused];
     const failed = files.filter((f) => f.outcome === 'failed');
     if (!req.dryRun && job.after.source !== 'keep' && failed.length === 0 && discovery.waiting.length === 0) {
       for (const control of discovery.controlFiles) await removeIfPresent(source.fs, control);

@@ -2,6 +2,7 @@ import { appendFile, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JobBusyError } from '../../src/history/JobJournal.js';
+import type { RunId } from '../../src/history/records.js';
 import { jobWorld, notificationsIn, startEndpoint, type Endpoint, type JobWorld } from './harness.js';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
@@ -106,6 +107,49 @@ describe('a job over local folders', () => {
         ['ORD-ACME-2.csv', 'quarantined'],
       ]),
     );
+  });
+
+  it('fails a file whose name it must refuse: the preview says so, the run records and reports it, and the file stays', async () => {
+    const hostile = 'a\\..\\..\\b.csv';
+    await world.files({ 'drop/ORD-ACME-9.csv': 'order,sku,qty\n9,ABC-123,2\n', [`drop/${hostile}`]: 'order,sku,qty\n10,ABC-123,2\n' });
+    const job = await world.job(inboundJob(`${hook.url}/hook`));
+    const shown = JSON.stringify(hostile);
+
+    const preview = await world.run(job, { dryRun: true });
+    expect(preview.status).toBe('partial');
+    expect(preview.files.map((f) => [f.path, f.outcome])).toEqual([
+      ['ORD-ACME-9.csv', 'planned'],
+      [shown, 'failed'],
+    ]);
+    expect(hook.received).toEqual([]);
+
+    const result = await world.run(job);
+    expect(result.status).toBe('partial');
+    expect(result.files.map((f) => [f.path, f.outcome])).toEqual([
+      ['ORD-ACME-9.csv', 'delivered'],
+      [shown, 'failed'],
+    ]);
+    expect(result.files[1]?.reason).toMatch(/refused name: .*path separator/);
+    expect(await readdir(join(world.work, 'drop'))).toEqual([hostile]);
+
+    const history = await world.workspace.history();
+    const run = history.run(result.runId as RunId);
+    expect(run).toMatchObject({ status: 'partial', failed: 1 });
+    const items = history.runItems(result.runId as RunId, { limit: 10 });
+    const item = items.find((i) => i.sourcePath === shown);
+    expect(item).toMatchObject({ status: 'failed', errorKind: 'unsafeName' });
+    expect(item?.reason).toMatch(/refused name/);
+
+    const failures = notificationsIn(hook).filter((n) => n.event === 'failure');
+    expect(failures).toHaveLength(1);
+    expect(failures[0]?.facts).toMatchObject({ failed: 1, first: shown });
+  });
+
+  it('fails the run when the only file has a name it must refuse', async () => {
+    await world.files({ 'drop/a\\..\\b.csv': 'order,sku,qty\n11,ABC-123,2\n' });
+    const result = await world.run(await world.job(inboundJob(`${hook.url}/hook`)));
+    expect(result.status).toBe('failed');
+    expect(notificationsIn(hook).map((n) => n.event)).toEqual(['failure']);
   });
 
   it('does not take a file that is still being written', async () => {
