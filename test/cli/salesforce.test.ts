@@ -54,7 +54,10 @@ describe('a new user with the README: the Salesforce sandbox, a connection, invo
     const search = await ferry(['ls', 'sandbox:Account/', '--search', 'Contoso']);
     expect(search.out.trim().split('\n').map((l) => l.trim().replace(/^.*\s{2}/, ''))).toEqual(['Contoso Manufacturing/', 'Contoso Manufacturing de México/']);
 
-    const copy = await ferry(['copy', `${join(work, 'invoices')}/`, 'sandbox:Account/', '--recursive', '--attach-by', 'INV-{AccountNumber}-{date}.pdf']);
+    // The rule the sandbox suggests: account numbers like ACC-10001 hold its '-', so the split decides.
+    const rule = /--attach-by '([^']+)'/.exec(printed)?.[1];
+    expect(rule).toBe('INV-{AccountNumber}-{*}');
+    const copy = await ferry(['copy', `${join(work, 'invoices')}/`, 'sandbox:Account/', '--recursive', '--attach-by', rule ?? '']);
     expect(copy.code).toBe(1);
     expect(copy.out).toMatch(/Copied 2 files/);
     expect(copy.err).toMatch(new RegExp(`FAILED .*/INV-${DEMO_DUPLICATE_ACCOUNT_NUMBER}-2026-11-03.pdf: 2 Account records have AccountNumber = '${DEMO_DUPLICATE_ACCOUNT_NUMBER}'`));

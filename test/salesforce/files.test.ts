@@ -124,6 +124,62 @@ describe('Salesforce Files connector against the sandbox', () => {
     expect((resolved[0] as TransferError).message).toMatch(/2 Account records have AccountNumber = 'TWIN'/);
   });
 
+  it('attaches by the split of a name that names a real Account, and sends none where two splits or none do', async () => {
+    const [northwind, amb, amb7] = await Promise.all(
+      [
+        { Name: 'Northwind Traders', AccountNumber: 'ACC-10001' },
+        { Name: 'Amb Holding', AccountNumber: 'AMB' },
+        { Name: 'Amb Seven', AccountNumber: 'AMB-7' },
+      ].map(async (a) => ((await conn.sobject('Account').create(a)) as { id: string }).id),
+    );
+    const dir = join(scratch, 'split');
+    await mkdir(dir);
+    await writeFile(join(dir, 'INV-ACC-10001-2026-11-02.pdf'), 'invoice for Northwind');
+    await writeFile(join(dir, 'INV-AMB-7-2026-11-02.pdf'), 'whose invoice?');
+    await writeFile(join(dir, 'INV-NOPE-1-2026.pdf'), 'nobody');
+    const fs = org.files();
+    const rule = parseNamingRule('INV-{AccountNumber}-{*}');
+    const summary = await transfer({
+      source: new LocalFs(scratch), sourcePath: 'split', target: fs, targetPath: 'Account', recursive: true,
+      policy: 'changed', move: false, dryRun: false, journal: new MemoryResumeJournal(),
+      resolveTargets: async (files, signal) => {
+        const folders = await fs.resolveRecordFolders('Account', rule, files.map((f) => f.relativePath), signal);
+        return folders.map((f, i) => (f instanceof TransferError ? f : joinRelative(f.folder, files[i]?.source.name ?? '')));
+      },
+    });
+    expect(summary.files).toBe(1);
+    const failed = [...summary.failed].sort((a, b) => a.path.localeCompare(b.path));
+    expect(failed.map((f) => f.path.split('/').pop())).toEqual(['INV-AMB-7-2026-11-02.pdf', 'INV-NOPE-1-2026.pdf']);
+    expect(failed.map((f) => f.reason)).toEqual([
+      `2 Account records have AccountNumber = 'AMB' or AccountNumber = 'AMB-7', so INV-AMB-7-2026-11-02.pdf is not attached: ${amb} (AccountNumber = 'AMB'), ${amb7} (AccountNumber = 'AMB-7')`,
+      "No Account has AccountNumber = 'NOPE' or AccountNumber = 'NOPE-1' (file INV-NOPE-1-2026.pdf)",
+    ]);
+    expect((await versionsOn(northwind ?? '')).map((v) => v.Title)).toEqual(['INV-ACC-10001-2026-11-02']);
+    expect(await versionsOn(amb ?? '')).toEqual([]);
+    expect(await versionsOn(amb7 ?? '')).toEqual([]);
+  });
+
+  it('looks up every split of a batch in the queries a rule that reads each name one way makes', async () => {
+    const numbers = Array.from({ length: 40 }, (_, i) => `K-${2000 + i}`);
+    const accounts = numbers.map((n) => ({ attributes: { type: 'Account' }, Name: `Keel ${n}`, AccountNumber: n }));
+    const created = await conn.requestPost<Array<{ id: string }>>(`/services/data/v64.0/composite/sobjects`, { allOrNone: true, records: accounts });
+    const names = numbers.map((n) => `INV-${n}-2026-11-02.pdf`);
+    const fs = org.files();
+    const resolve = async (template: string): Promise<{ found: string[]; calls: number }> => {
+      const before = (await org.admin.state()).apiCalls;
+      const resolved = await fs.resolveRecordFolders('Account', parseNamingRule(template), names);
+      const calls = (await org.admin.state()).apiCalls - before;
+      return { found: resolved.map((r) => (r instanceof TransferError ? r.message : r.record.recordId)), calls };
+    };
+    const dated = await resolve('INV-{AccountNumber}-{date}.pdf');
+    const split = await resolve('INV-{AccountNumber}-{*}');
+    expect(split.found).toEqual(created.map((c) => c.id));
+    expect(dated.found).toEqual(split.found);
+    // One describe and one query, as docs/salesforce.md promises, whichever way the names read.
+    expect(dated.calls).toBe(2);
+    expect(split.calls).toBe(dated.calls);
+  });
+
   it('leaves exactly one ContentVersion when the answer to an upload is lost and the copy retries', async () => {
     const local = join(scratch, 'ambiguous');
     await mkdir(local);

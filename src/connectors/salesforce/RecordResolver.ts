@@ -1,5 +1,5 @@
 import { TransferError } from '../errors.js';
-import type { NamingRule } from './namingRule.js';
+import type { NamingRule, NamingRuleReading } from './namingRule.js';
 import type { FileBearingObject } from './objects.js';
 import type { SalesforceSession } from './SalesforceSession.js';
 import { chunkForInClause, soqlString } from './soqlText.js';
@@ -17,10 +17,18 @@ interface Row {
   readonly [field: string]: unknown;
 }
 
+/** A file's reading that names a record, with the field values in the object's spelling and order. */
+interface Match {
+  readonly values: ReadonlyArray<string>;
+  readonly row: Row;
+}
+
 /**
- * Finds the record each file belongs to from its name or folder, by a naming rule. The values of a
- * whole batch are looked up with one `IN (…)` query per few hundred values, never one query per file,
- * and every value is escaped. A file whose name does not fit the rule, finds no record or finds
+ * Finds the record each file belongs to from its name or folder, by a naming rule. A name can often be
+ * read several ways (`INV-ACC-10001-x.pdf` against `INV-{AccountNumber}-{*}`); every reading of every
+ * file of the batch is looked up in the same `IN (…)` queries, one per few hundred values, never one
+ * per file, and every value is escaped. The records that exist decide: a file with exactly one record
+ * among its readings goes there. A file whose name does not fit the rule, finds no record or finds
  * several is reported on its own; nothing is guessed.
  */
 export async function resolveRecords(
@@ -31,15 +39,49 @@ export async function resolveRecords(
   signal?: AbortSignal,
 ): Promise<Array<ResolvedRecord | TransferError>> {
   const fields = await checkFields(session, object, rule, signal);
-  const captures = relativePaths.map((p) => rule.match(p));
+  const valuesOf = (reading: NamingRuleReading): string[] => fields.map((f) => reading[fieldKey(rule, f)] ?? '');
+  const files = relativePaths.map((path) => {
+    const readings = rule.readings(path);
+    return { path, readings: readings instanceof TransferError ? readings : distinctIgnoringCase(readings.map(valuesOf)) };
+  });
+  const wanted = files.flatMap((f) => (f.readings instanceof TransferError ? [] : f.readings));
+  const byKey = new Map<string, Row[]>();
+  for (const row of await findRows(session, object, rule, fields, wanted, signal)) {
+    const key = keyOf(fields.map((f) => row[f]));
+    byKey.set(key, [...(byKey.get(key) ?? []), row]);
+  }
+  return files.map(({ path, readings }) => {
+    if (readings instanceof TransferError) return readings;
+    const matches = readings.flatMap((values) => (byKey.get(keyOf(values)) ?? []).map((row): Match => ({ values, row })));
+    const [only, second] = matches;
+    if (only === undefined) {
+      return new TransferError('notFound', `No ${object.name} has ${conditions(fields, readings)} (file ${path})`, { path });
+    }
+    if (second !== undefined) return ambiguity(object, fields, path, matches);
+    const matchedOn = Object.fromEntries(fields.map((f, j) => [f, only.values[j] ?? '']));
+    return { recordId: only.row.Id, recordName: textOf(only.row[object.nameField] ?? only.row.Id), matchedOn };
+  });
+}
+
+/**
+ * The records whose fields hold one of the wanted value sets: the lead field's values in chunks, the
+ * other fields' values in each query, and the exact combinations checked by the caller.
+ */
+async function findRows(
+  session: SalesforceSession,
+  object: FileBearingObject,
+  rule: NamingRule,
+  fields: ReadonlyArray<string>,
+  wanted: ReadonlyArray<ReadonlyArray<string>>,
+  signal?: AbortSignal,
+): Promise<Row[]> {
   const [lead, ...others] = fields;
   if (lead === undefined) throw new TransferError('config', `${rule.describe()} captures no field of ${object.name}`);
-  const distinct = (field: string): string[] => [...new Set(captures.flatMap((c) => (c?.[fieldKey(rule, field)] === undefined ? [] : [c[fieldKey(rule, field)] ?? ''])))];
-  const rows: Row[] = [];
-  const leadValues = distinct(lead);
-  const extra = others.map((f) => ` AND ${f} IN (${distinct(f).map(soqlString).join(',')})`).join('');
+  const column = (j: number): string[] => [...new Set(wanted.map((values) => values[j] ?? ''))];
+  const extra = others.map((f, j) => ` AND ${f} IN (${column(j + 1).map(soqlString).join(',')})`).join('');
   const selected = [...new Set(['Id', object.nameField, ...fields])].join(', ');
-  for (const chunk of chunkForInClause(leadValues)) {
+  const rows: Row[] = [];
+  for (const chunk of chunkForInClause(column(0))) {
     rows.push(
       ...(await session.query<Row>(
         `SELECT ${selected} FROM ${object.name} WHERE ${lead} IN (${chunk.map(soqlString).join(',')})${extra}`,
@@ -48,32 +90,39 @@ export async function resolveRecords(
       )),
     );
   }
-  const byKey = new Map<string, Row[]>();
-  const keyOf = (values: ReadonlyArray<unknown>): string => JSON.stringify(values.map((v) => textOf(v).toLowerCase()));
-  for (const row of rows) {
-    const key = keyOf(fields.map((f) => row[f]));
-    byKey.set(key, [...(byKey.get(key) ?? []), row]);
+  return rows;
+}
+
+/** A file that names several records, by one reading or by several, listed so that someone can fix the name or the data. */
+function ambiguity(object: FileBearingObject, fields: ReadonlyArray<string>, path: string, matches: ReadonlyArray<Match>): TransferError {
+  const meant = distinctIgnoringCase(matches.map((m) => m.values));
+  const listed = matches.map((m) => (meant.length > 1 ? `${m.row.Id} (${conditions(fields, [m.values])})` : m.row.Id));
+  return new TransferError(
+    'validation',
+    `${matches.length} ${object.name} records have ${conditions(fields, meant)}, so ${path} is not attached: ${listed.join(', ')}`,
+    { path },
+  );
+}
+
+/** `AccountNumber = 'A' or AccountNumber = 'A-1'`; several fields of one reading are joined by `and`, in parentheses among others. */
+function conditions(fields: ReadonlyArray<string>, readings: ReadonlyArray<ReadonlyArray<string>>): string {
+  const each = readings.map((values) => fields.map((f, j) => `${f} = '${values[j] ?? ''}'`).join(' and '));
+  return fields.length > 1 && each.length > 1 ? each.map((c) => `(${c})`).join(' or ') : each.join(' or ');
+}
+
+/** SOQL compares text regardless of case, so readings that differ only in case name the same records. */
+function keyOf(values: ReadonlyArray<unknown>): string {
+  return JSON.stringify(values.map((v) => textOf(v).toLowerCase()));
+}
+
+/** The readings in their order, each once regardless of case, in its first spelling. */
+function distinctIgnoringCase(readings: ReadonlyArray<ReadonlyArray<string>>): Array<ReadonlyArray<string>> {
+  const byKey = new Map<string, ReadonlyArray<string>>();
+  for (const values of readings) {
+    const key = keyOf(values);
+    if (!byKey.has(key)) byKey.set(key, values);
   }
-  return relativePaths.map((path, i) => {
-    const values = captures[i];
-    if (values === undefined) {
-      return new TransferError('validation', `${path} does not match ${rule.describe()}`, { path });
-    }
-    const wanted = fields.map((f) => values[fieldKey(rule, f)] ?? '');
-    const shown = fields.map((f, j) => `${f} = '${wanted[j] ?? ''}'`).join(' and ');
-    const found = byKey.get(keyOf(wanted)) ?? [];
-    const [only, second] = found;
-    if (only === undefined) return new TransferError('notFound', `No ${object.name} has ${shown} (file ${path})`, { path });
-    if (second !== undefined) {
-      return new TransferError(
-        'validation',
-        `${found.length} ${object.name} records have ${shown}, so ${path} is not attached: ${found.map((r) => r.Id).join(', ')}`,
-        { path },
-      );
-    }
-    const matchedOn = Object.fromEntries(fields.map((f, j) => [f, wanted[j] ?? '']));
-    return { recordId: only.Id, recordName: textOf(only[object.nameField] ?? only.Id), matchedOn };
-  });
+  return [...byKey.values()];
 }
 
 /** The rule's capture name for a field, as written in the template. */

@@ -9,12 +9,22 @@ export interface NamingRule {
   /** Fields of the target object the template captures, in template order, each once. */
   readonly fields: string[];
   /**
-   * The captured field values when `relativePath` (POSIX, relative to the copied folder) matches the
-   * whole template, otherwise undefined.
+   * Every distinct set of captured field values with which `relativePath` (POSIX, relative to the copied
+   * folder) matches the whole template, shortest captures first; or why the path cannot be looked up: it
+   * matches no way, or more ways than are worth a query.
    */
-  match(relativePath: string): Record<string, string> | undefined;
+  readings(relativePath: string): NamingRuleReading[] | TransferError;
   describe(): string;
 }
+
+/** The value each field of a rule captures in one reading of a path. */
+export type NamingRuleReading = Readonly<Record<string, string>>;
+
+/**
+ * More readings than this and a path is refused: every reading is a value sent in the batch's query, and
+ * a partner's name like `a-a-a-…` against several fields can be read in millions of ways.
+ */
+const MAX_READINGS = 32;
 
 type BuiltIn = 'date' | 'number' | 'segmentText' | 'pathText';
 type Token =
@@ -37,9 +47,9 @@ const BUILT_INS: ReadonlyMap<string, BuiltIn> = new Map([
  * - `{*}`: any text within one path segment, possibly empty.
  * - `{**}`: any text across segments; as a whole segment (`a/{**}/b`), zero or more folders.
  *
- * Every placeholder takes the shortest text that lets the rest of the template match, from left to right,
- * so `INV-{AccountNumber}-{date}.pdf` reads `INV-ACC-10001-2026-11-02.pdf` as AccountNumber `ACC-10001`.
- * A field used twice must capture the same value both times.
+ * A field's value may hold the text that follows it in the template (account numbers like `ACC-10001`
+ * against `INV-{AccountNumber}-{*}`), so a path can be read several ways; each is offered, and the
+ * records that exist decide which one is meant. A field used twice must capture the same value both times.
  *
  * Literal text, extensions included, matches regardless of case: partners on Windows, where `a.PDF` and
  * `a.pdf` are one file, send either, and SOQL compares the captured values regardless of case too. Template
@@ -47,15 +57,23 @@ const BUILT_INS: ReadonlyMap<string, BuiltIn> = new Map([
  */
 export function parseNamingRule(template: string): NamingRule {
   const { steps, fields } = compile(tokenize(template));
+  const describe = (): string => `the naming rule "${template}"`;
   return {
     template,
     fields,
-    match(relativePath) {
-      const captures = matchSteps(steps, fields.length, relativePath.normalize('NFC'));
-      if (captures === undefined) return undefined;
-      return Object.fromEntries(fields.map((field, i) => [field, captures[i] ?? '']));
+    readings(relativePath) {
+      const found = matchAll(steps, fields.length, relativePath.normalize('NFC'), MAX_READINGS + 1);
+      if (found.length === 0) return new TransferError('validation', `${relativePath} does not match ${describe()}`, { path: relativePath });
+      if (found.length > MAX_READINGS) {
+        return new TransferError(
+          'validation',
+          `${relativePath} fits ${describe()} in more than ${MAX_READINGS} ways, too many to look up; put fixed text, {date} or {number} between its fields`,
+          { path: relativePath },
+        );
+      }
+      return found.map((captures) => Object.fromEntries(fields.map((field, i) => [field, captures[i] ?? ''])));
     },
-    describe: () => `the naming rule "${template}"`,
+    describe,
   };
 }
 
@@ -156,28 +174,45 @@ function sticky(source: string): RegExp {
 }
 
 /**
- * The captures of the first match in the order a lazy regular expression would find it: each step tries
- * its shortest candidate first. A step that failed at a position fails there again unless a repeated
- * field it depends on differs, so failures are remembered and the work stays polynomial.
+ * Every distinct set of captures with which `text` matches the whole of `steps`, at most `limit` of them,
+ * in the order a lazy regular expression would find them: each step tries its shortest candidate first.
+ * A state (step, position, captures so far) is explored once, and once the last capture is made one way
+ * to finish is enough. A step that failed at a position fails there again unless a repeated field it
+ * depends on differs, so failures are remembered and the work stays polynomial.
  */
-function matchSteps(steps: ReadonlyArray<Step>, groups: number, text: string): string[] | undefined {
+function matchAll(steps: ReadonlyArray<Step>, groups: number, text: string, limit: number): string[][] {
   const captures: string[] = new Array<string>(groups).fill('');
   const repeated = [...new Set(steps.flatMap((s) => (s.kind === 'same' ? [s.group] : [])))];
+  const capturedBefore = steps.map((_, i) => steps.slice(0, i).flatMap((s) => (s.kind === 'span' && s.group !== undefined ? [s.group] : [])));
+  const lastCapture = steps.findLastIndex((s) => s.kind === 'same' || (s.kind === 'span' && s.group !== undefined));
+  const found = new Map<string, string[]>();
   const failed = new Set<string>();
+  const explored = new Set<string>();
+  const enough = (): boolean => found.size >= limit;
 
   const solve = (i: number, pos: number): boolean => {
     const step = steps[i];
-    if (step === undefined) return pos === text.length;
-    const key = `${i}:${pos}:${repeated.map((g) => captures[g]).join('/')}`;
-    if (failed.has(key)) return false;
+    if (step === undefined) {
+      if (pos !== text.length) return false;
+      found.set(JSON.stringify(captures), [...captures]);
+      return true;
+    }
+    const failKey = `${i}:${pos}:${repeated.map((g) => captures[g]).join('/')}`;
+    if (failed.has(failKey)) return false;
+    const stateKey = `${i}:${pos}:${JSON.stringify(capturedBefore[i]?.map((g) => captures[g]))}`;
+    if (explored.has(stateKey)) return true;
+    let fits = false;
     for (const end of candidates(step, text, pos, captures)) {
       if (step.kind === 'span' && step.group !== undefined) captures[step.group] = text.slice(pos, end);
-      if (solve(i + 1, end)) return true;
+      if (solve(i + 1, end)) fits = true;
+      if (enough() || (fits && i > lastCapture)) break;
     }
-    failed.add(key);
-    return false;
+    if (fits) explored.add(stateKey);
+    else failed.add(failKey);
+    return fits;
   };
-  return solve(0, 0) ? captures : undefined;
+  solve(0, 0);
+  return [...found.values()];
 }
 
 /** Where `step` can end when it starts at `pos`, shortest first. */
