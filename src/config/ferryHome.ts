@@ -9,6 +9,8 @@ export interface FerryPaths {
   readonly secretKey: string;
   readonly knownHosts: string;
   readonly partials: string;
+  /** What Ferry wrote to each target, to recognise its own copies on servers that keep no times. */
+  readonly written: string;
   /** Every run and file, in SQLite. */
   readonly history: string;
   /** Job files the daemon runs, and `ferry run <name>` finds by name. */
@@ -34,6 +36,7 @@ export function ferryPaths(env: NodeJS.ProcessEnv = process.env, platform = proc
     secretKey: join(home, 'secret.key'),
     knownHosts: join(home, 'known_hosts'),
     partials: join(home, 'state', 'partials'),
+    written: join(home, 'state', 'written.db'),
     history: join(home, 'history.db'),
     jobs: join(home, 'jobs'),
     staging: join(home, 'state', 'staging'),

@@ -4,7 +4,8 @@ export type ConnectorKind = 'local' | 'ftp' | 'sftp' | 'salesforce';
 
 /** The RemoteFs operations, as connectors name them when they explain a failure. */
 export type FsOperation = 'list' | 'stat' | 'read' | 'write' | 'mkdir' | 'remove' | 'rmdir' | 'rename' | 'setModifiedTime';
-export type HashKind = 'md5' | 'sha1' | 'sha256';
+export const HASH_KINDS = ['md5', 'sha1', 'sha256'] as const;
+export type HashKind = (typeof HASH_KINDS)[number];
 
 /**
  * One listing row.
@@ -20,6 +21,8 @@ export interface RemoteEntry {
   readonly modifiedAt?: number;
   /** What the service says beyond the basics, shown in listings: a Salesforce file's version and MD5. */
   readonly details?: Readonly<Record<string, string>>;
+  /** Content hashes the listing carried at no extra cost (Salesforce's MD5), lower-case hex. */
+  readonly hashes?: Readonly<Partial<Record<HashKind, string>>>;
 }
 
 /** What a connector can do natively; the engine degrades gracefully where a flag is false. */
@@ -70,6 +73,17 @@ export interface RemoteFs {
   readonly capabilities: Capabilities;
   /** Human-readable location without secrets, e.g. `sftp://alice@host:22/data`. */
   readonly description: string;
+  /**
+   * Equal for every connection that reaches the same storage — this machine's disks, one server
+   * (whatever the user or root folder), one Salesforce org — so that only those pairs need `fileKey`.
+   */
+  readonly storageKey: string;
+  /**
+   * A key equal for two paths of the same storage exactly when they name the same file, however they
+   * are spelled: links, `~`, `.` and case are resolved as far as the storage allows (local disks: the
+   * device and inode). Undefined when nothing is at `path`.
+   */
+  fileKey(path: string, signal?: AbortSignal): Promise<string | undefined>;
   /** Lists one directory, not recursively. Throws kind 'notFound' when it is absent. */
   list(dir: string, opts?: ListOptions): Promise<ReadonlyArray<RemoteEntry>>;
   /**

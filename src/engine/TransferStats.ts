@@ -63,6 +63,12 @@ export class TransferStats {
     else this.#filesFailed++;
   }
 
+  /** Takes back a failure: the file will be attempted again in this transfer. */
+  requeue(plannedBytes: number): void {
+    this.#filesFailed--;
+    this.#bytesTotal += Math.max(0, plannedBytes);
+  }
+
   start(path: string, size: number): ItemMeter {
     const id = this.#nextId++;
     const item = { path, bytes: 0, size };

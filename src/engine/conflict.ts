@@ -1,68 +1,72 @@
 import { TransferError } from '../connectors/errors.js';
 import { assertNever } from '../shared/util/assertNever.js';
-import type { RemoteEntry } from '../connectors/types.js';
+import type { RemoteEntry, RemoteFs } from '../connectors/types.js';
+import { sameFile, type FileSide, type SameFileOptions } from './sameFile.js';
 
 export const CONFLICT_POLICIES = ['changed', 'overwrite', 'skip', 'rename', 'newer', 'resume'] as const;
 export type ConflictPolicy = (typeof CONFLICT_POLICIES)[number];
 
 export type CopyDecision =
-  | { readonly kind: 'copy'; readonly targetPath: string; readonly mode: 'new' | 'replace' }
-  | { readonly kind: 'append'; readonly targetPath: string; readonly offset: number }
+  | { readonly kind: 'copy'; readonly targetPath: string; readonly mode: 'new' | 'replace'; readonly reason: string }
+  | { readonly kind: 'append'; readonly targetPath: string; readonly offset: number; readonly reason: string }
   | { readonly kind: 'skip'; readonly reason: string };
 
 export interface ConflictInput {
-  readonly source: RemoteEntry;
+  readonly source: FileSide;
+  readonly target: RemoteFs;
   readonly targetPath: string;
   readonly existing: RemoteEntry | undefined;
-  /** Coarsest modification-time precision of the two sides, in ms (FTP and SFTP: whole seconds). */
-  readonly mtimeToleranceMs: number;
+  /** How "the target is already this file" is judged (`sameFile`). */
+  readonly compare: SameFileOptions;
   /** Finds a free name next to the target for the 'rename' policy. */
   readonly freeName: (targetPath: string) => Promise<string>;
 }
 
 /**
  * Decides what to do with one file whose target may exist (Cyberduck's transfer filters, rclone's
- * "changed" default). Pure apart from `freeName`.
+ * "changed" default), and says why. Every policy that asks whether the target already is the source
+ * asks `sameFile`, so copy, move and jobs share one answer.
  */
 export async function decide(policy: ConflictPolicy, input: ConflictInput): Promise<CopyDecision> {
   const { source, targetPath, existing } = input;
-  if (existing === undefined) return { kind: 'copy', targetPath, mode: 'new' };
+  if (existing === undefined) return { kind: 'copy', targetPath, mode: 'new', reason: 'new file' };
   if (existing.kind === 'dir') return { kind: 'skip', reason: 'a folder with that name exists on the target' };
+  const replace = (reason: string): CopyDecision => ({ kind: 'copy', targetPath, mode: 'replace', reason });
   switch (policy) {
     case 'overwrite':
-      return { kind: 'copy', targetPath, mode: 'replace' };
+      return replace('overwrite: the target is replaced');
     case 'skip':
       return { kind: 'skip', reason: 'the target exists' };
-    case 'changed':
-      return sameSizeAndTime(source, existing, input.mtimeToleranceMs)
-        ? { kind: 'skip', reason: 'the target has the same size and modification time' }
-        : { kind: 'copy', targetPath, mode: 'replace' };
-    case 'newer':
-      if (source.modifiedAt === undefined || existing.modifiedAt === undefined) {
+    case 'changed': {
+      const same = await sameFile(source, { fs: input.target, entry: existing }, input.compare);
+      return same.same ? { kind: 'skip', reason: `unchanged: ${same.reason}` } : replace(`changed: ${same.reason}`);
+    }
+    case 'newer': {
+      const at = source.entry.modifiedAt;
+      if (at === undefined || existing.modifiedAt === undefined) {
         return { kind: 'skip', reason: 'modification times are unknown, so "newer" cannot be judged' };
       }
-      return source.modifiedAt > existing.modifiedAt + input.mtimeToleranceMs
-        ? { kind: 'copy', targetPath, mode: 'replace' }
+      return at > existing.modifiedAt + input.compare.toleranceMs
+        ? replace('newer: the source is newer than the target')
         : { kind: 'skip', reason: 'the target is not older than the source' };
+    }
     case 'rename':
-      return { kind: 'copy', targetPath: await input.freeName(targetPath), mode: 'new' };
-    case 'resume':
-      if (source.size >= 0 && existing.size === source.size) {
-        return { kind: 'skip', reason: 'the target is already complete (same size)' };
+      return { kind: 'copy', targetPath: await input.freeName(targetPath), mode: 'new', reason: 'the target exists: sent under a new name' };
+    case 'resume': {
+      const size = source.entry.size;
+      if (size >= 0 && existing.size >= 0 && existing.size < size) {
+        return { kind: 'append', targetPath, offset: existing.size, reason: `resume after byte ${existing.size}` };
       }
-      if (source.size >= 0 && existing.size < source.size && existing.size >= 0) {
-        return { kind: 'append', targetPath, offset: existing.size };
-      }
-      return { kind: 'copy', targetPath, mode: 'replace' };
+      const same = await sameFile(source, { fs: input.target, entry: existing }, input.compare);
+      if (same.same) return { kind: 'skip', reason: `already complete: ${same.reason}` };
+      // Not an interrupted copy of this source: resuming would damage it, and replacing it is not what was asked.
+      throw new TransferError('exists', `${targetPath} is not an interrupted copy of ${source.entry.path} (${same.reason}): it was left as it is; use overwrite or rename to replace it or keep both`, {
+        path: source.entry.path,
+      });
+    }
     default:
       return assertNever(policy, 'conflict policy');
   }
-}
-
-function sameSizeAndTime(a: RemoteEntry, b: RemoteEntry, toleranceMs: number): boolean {
-  if (a.size !== b.size) return false;
-  if (a.modifiedAt === undefined || b.modifiedAt === undefined) return true;
-  return Math.abs(a.modifiedAt - b.modifiedAt) <= toleranceMs;
 }
 
 /** `report.pdf` → `report (1).pdf`, `report (2).pdf`, … as desktop file managers do. */

@@ -23,18 +23,30 @@ export interface CopyFileRequest {
   readonly onRetry?: (error: TransferError, attempt: number, delayMs: number) => void;
 }
 
+/**
+ * How a copy was checked: `size`; a hash kind where both sides can compute one; `boundary` for a resumed
+ * file whose bytes on both sides of the resume point were read back and compared where no hash exists.
+ */
+export type Verification = 'size' | HashKind | 'boundary';
+
 export interface CopyFileResult {
   readonly targetPath: string;
   readonly bytes: number;
-  /** How the copy was checked: always the size, plus a hash where the sides allow it. */
-  readonly verifiedBy: ReadonlyArray<'size' | HashKind>;
+  readonly verifiedBy: ReadonlyArray<Verification>;
   /** Bytes that were already on the target and not sent again. */
   readonly resumedFrom: number;
+  /**
+   * The target's size and time as its server reports them after the write, when it could not take the
+   * source's time: what Ferry remembers to recognise its own copy later.
+   */
+  readonly written?: { readonly size: number; readonly modifiedAt: number };
 }
 
 const PARTIAL_SUFFIX = '.ferrypart';
 /** Files from this size on are journaled so that a later run can resume them after a crash. */
 export const RESUME_JOURNAL_MIN_BYTES = 1024 * 1024;
+/** Bytes compared on each side of a resume point, and at the start of the kept bytes. */
+const BOUNDARY_BYTES = 64 * 1024;
 /** Most servers and local file systems cap one name at 255 bytes. */
 const MAX_NAME_BYTES = 255;
 
@@ -74,7 +86,8 @@ function truncateUtf8(s: string, maxBytes: number): string {
  */
 export async function copyFile(req: CopyFileRequest): Promise<CopyFileResult> {
   const { source, entry, target, decision, meter, journal, signal } = req;
-  const usePartial = decision.kind === 'copy' && target.capabilities.rename && target.rename !== undefined;
+  // Resuming never writes into the user's file: the interrupted copy is first moved to the partial name.
+  const usePartial = target.capabilities.rename && target.rename !== undefined;
   const writePath = usePartial ? partialPathFor(decision.targetPath) : decision.targetPath;
   const canResume = source.capabilities.resume && target.capabilities.resume;
   const journalKey = `${target.description}\0${writePath}`;
@@ -85,16 +98,31 @@ export async function copyFile(req: CopyFileRequest): Promise<CopyFileResult> {
   // publishing must not fail a file that was completely sent and verified.
   const again = <T>(op: (attempt: number) => Promise<T>): Promise<T> => withRetries(req.retry, op, hooks);
 
-  let offset = decision.kind === 'append' ? decision.offset : 0;
-  if (usePartial && req.noPartialOnTarget !== true) {
+  let offset = 0;
+  if (decision.kind === 'append') {
+    const mismatch = await again(() => checkPrefix(req, decision.targetPath, decision.offset));
+    if (mismatch !== undefined) {
+      throw new TransferError(
+        'exists',
+        `${decision.targetPath} is not the beginning of ${entry.path} (${mismatch}): it was left as it is; use overwrite or rename to replace it or keep both`,
+        { path: entry.path },
+      );
+    }
+    if (usePartial) await again(() => adopt(target, decision.targetPath, writePath));
+    offset = decision.offset;
+  } else if (usePartial && req.noPartialOnTarget !== true) {
     offset = await again(() => reusablePartialBytes(req, writePath, journalKey, identity, canResume));
   }
+  // The user's interrupted copy, once moved to the partial name, is kept whatever happens next.
+  const adopted = decision.kind === 'append' && usePartial;
   // Small files restart faster than a journal entry costs; only files worth resuming are recorded.
-  const journaled = usePartial && canResume && (entry.size < 0 || entry.size >= RESUME_JOURNAL_MIN_BYTES);
+  const journaled = usePartial && canResume && (adopted || entry.size < 0 || entry.size >= RESUME_JOURNAL_MIN_BYTES);
   if (journaled) await journal.put(journalKey, identity);
   const startedAt = offset;
   let restartFromZero = false;
   let streamedHash: { kind: HashKind; hex: string } | undefined;
+  let resumeCheck: Verification | undefined;
+  let written: RemoteEntry | undefined;
 
   try {
     await withRetries(
@@ -120,7 +148,7 @@ export async function copyFile(req: CopyFileRequest): Promise<CopyFileResult> {
           if (!input.readableEnded) input.destroy();
         }
         streamedHash = counter.digest();
-        const written = await target.stat(writePath, signal);
+        written = await target.stat(writePath, signal);
         if (written === undefined) {
           throw new TransferError('integrity', `The upload of ${entry.path} vanished from the target`, {
             path: entry.path,
@@ -135,27 +163,115 @@ export async function copyFile(req: CopyFileRequest): Promise<CopyFileResult> {
             { path: entry.path, retryable: true },
           );
         }
+        resumeCheck = offset > 0 ? await verifyResumed(req, writePath, offset, () => (restartFromZero = true)) : undefined;
       },
       hooks,
     );
-    const verifiedBy = await again(() => verifyHash(req, writePath, streamedHash));
+    const verifiedBy: ReadonlyArray<Verification> = resumeCheck !== undefined ? ['size', resumeCheck] : await again(() => verifyHash(req, writePath, streamedHash));
     if (usePartial) await again((attempt) => publish(target, writePath, decision.targetPath, entry.size, attempt));
     if (journaled) await journal.delete(journalKey);
     const setTime = target.setModifiedTime?.bind(target);
-    if (req.preserveModifiedTime && entry.modifiedAt !== undefined && setTime !== undefined) {
+    const keepsTime = req.preserveModifiedTime && entry.modifiedAt !== undefined && setTime !== undefined;
+    if (keepsTime) {
       const at = entry.modifiedAt;
       await again(() => setTime(decision.targetPath, at));
     }
-    return { targetPath: decision.targetPath, bytes: entry.size, verifiedBy, resumedFrom: startedAt };
+    const shown: RemoteEntry | undefined = written;
+    return {
+      targetPath: decision.targetPath,
+      bytes: entry.size,
+      verifiedBy,
+      resumedFrom: startedAt,
+      ...(!keepsTime && shown?.modifiedAt !== undefined ? { written: { size: shown.size, modifiedAt: shown.modifiedAt } } : {}),
+    };
   } catch (e) {
     const error = toTransferError(e);
-    const keepForResume = error.retryable && canResume && usePartial && error.kind !== 'integrity';
+    const keepForResume = adopted || (error.retryable && canResume && usePartial && error.kind !== 'integrity');
     if (!keepForResume) {
       if (usePartial) await removeQuietly(target, writePath);
       if (journaled) await journal.delete(journalKey);
     }
     throw error;
   }
+}
+
+/**
+ * Compares the bytes the target already holds with the source's at the start and just before
+ * `offset`; a description of the first difference, or undefined when both windows match.
+ */
+function checkPrefix(req: CopyFileRequest, targetPath: string, offset: number): Promise<string | undefined> {
+  return compareWindows(req, targetPath, [
+    { at: 0, end: Math.min(BOUNDARY_BYTES, offset) },
+    { at: Math.max(0, offset - BOUNDARY_BYTES), end: offset },
+  ]);
+}
+
+/**
+ * Checks a resumed file as far as the target allows: by a hash both sides compute, else by reading back
+ * its first bytes and those on both sides of the resume point (where an append that landed in the wrong
+ * place, or a tampered partial, shows). A mismatch restarts the copy from the first byte.
+ */
+async function verifyResumed(req: CopyFileRequest, writePath: string, offset: number, restart: () => void): Promise<Verification> {
+  const kind = commonHash(req.source, req.target);
+  let mismatch: string | undefined;
+  let by: Verification;
+  if (kind !== undefined && req.source.hash !== undefined && req.target.hash !== undefined) {
+    const [ours, theirs] = await Promise.all([req.source.hash(req.entry.path, kind, req.signal), req.target.hash(writePath, kind, req.signal)]);
+    if (ours.toLowerCase() !== theirs.toLowerCase()) mismatch = `${kind.toUpperCase()} differs after resuming`;
+    by = kind;
+  } else {
+    const size = req.entry.size < 0 ? offset + BOUNDARY_BYTES : req.entry.size;
+    mismatch = await compareWindows(req, writePath, [
+      { at: 0, end: Math.min(BOUNDARY_BYTES, size) },
+      { at: Math.max(0, offset - BOUNDARY_BYTES), end: Math.min(size, offset + BOUNDARY_BYTES) },
+    ]);
+    by = 'boundary';
+  }
+  if (mismatch !== undefined) {
+    restart();
+    throw new TransferError('integrity', `Resumed copy of ${req.entry.path} failed its check (${mismatch}): sending it again from the start`, {
+      path: req.entry.path,
+      retryable: true,
+    });
+  }
+  return by;
+}
+
+/** Reads the same byte ranges of the source and of `targetPath`; the first that differs, in words. */
+async function compareWindows(req: CopyFileRequest, targetPath: string, windows: ReadonlyArray<{ at: number; end: number }>): Promise<string | undefined> {
+  for (const w of windows) {
+    const length = w.end - w.at;
+    if (length <= 0) continue;
+    const [ours, theirs] = await Promise.all([readRange(req.source, req.entry.path, w.at, length, req.signal), readRange(req.target, targetPath, w.at, length, req.signal)]);
+    if (!ours.equals(theirs)) return `bytes ${w.at} to ${w.end} differ`;
+  }
+  return undefined;
+}
+
+/** Moves the user's interrupted copy to the partial name, replacing a stale partial of Ferry's own. */
+async function adopt(target: RemoteFs, from: string, partial: string): Promise<void> {
+  const rename = target.rename?.bind(target);
+  if (rename === undefined) throw new TransferError('unsupported', `${target.description} cannot rename`);
+  if ((await target.stat(from)) === undefined && (await target.stat(partial)) !== undefined) return; // moved by an attempt whose reply was lost
+  await removeQuietly(target, partial);
+  await rename(from, partial);
+}
+
+async function readRange(fs: RemoteFs, path: string, at: number, length: number, signal?: AbortSignal): Promise<Buffer> {
+  const stream = await fs.read(path, { offset: at, ...(signal ? { signal } : {}) });
+  const chunks: Buffer[] = [];
+  let got = 0;
+  try {
+    for await (const chunk of stream) {
+      const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+      chunks.push(b);
+      got += b.length;
+      if (got >= length) break;
+    }
+  } finally {
+    stream.destroy();
+  }
+  return Buffer.concat(chunks).subarray(0, length);
 }
 
 /** Bytes of a partial file left by an earlier run of the same copy that can be kept; 0 otherwise. */
@@ -171,7 +287,8 @@ async function reusablePartialBytes(
   const recorded = await req.journal.get(journalKey);
   const sameSource = recorded === identity;
   if (canResume && sameSource && existing.size >= 0 && (req.entry.size < 0 || existing.size <= req.entry.size)) {
-    return existing.size;
+    // The journal says whose bytes these are; reading them back says whether they are still intact.
+    if ((await checkPrefix(req, writePath, existing.size)) === undefined) return existing.size;
   }
   await req.target.remove(writePath);
   return 0;
@@ -204,7 +321,7 @@ async function verifyHash(
   req: CopyFileRequest,
   writePath: string,
   streamed: { kind: HashKind; hex: string } | undefined,
-): Promise<ReadonlyArray<'size' | HashKind>> {
+): Promise<ReadonlyArray<Verification>> {
   const { source, target, entry, signal } = req;
   const kind = commonHash(source, target);
   const sourceHash = source.hash?.bind(source);

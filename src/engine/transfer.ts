@@ -1,14 +1,16 @@
 import { setMaxListeners } from 'node:events';
 import { TransferError } from '../connectors/errors.js';
 import { baseName, joinRelative, normalizeRelative, parentOf } from '../connectors/paths.js';
-import type { HashKind, RemoteEntry, RemoteFs } from '../connectors/types.js';
+import type { RemoteEntry, RemoteFs } from '../connectors/types.js';
 import { FATAL_KINDS, type TransferErrorKind } from '../shared/model/errorKinds.js';
 import { mapWithConcurrency } from './concurrency.js';
 import { decide, firstFreeName, type ConflictPolicy, type CopyDecision } from './conflict.js';
-import { copyFile, isPartialName, partialPathFor } from './copyFile.js';
+import { copyFile, isPartialName, partialPathFor, type Verification } from './copyFile.js';
 import type { ResumeJournal } from './ResumeJournal.js';
 import { DEFAULT_RETRY, toTransferError, withRetries, type RetryPolicy } from './retry.js';
 import { TransferStats } from './TransferStats.js';
+import { sourceKey, writtenKey } from './sameFile.js';
+import type { WrittenFiles } from './WrittenFiles.js';
 
 export interface TransferRequest {
   readonly source: RemoteFs;
@@ -27,6 +29,10 @@ export interface TransferRequest {
   /** Decide everything, change nothing. */
   readonly dryRun: boolean;
   readonly journal: ResumeJournal;
+  /** What Ferry wrote where: lets the 'changed' policy recognise its own earlier copies on servers that keep no times. */
+  readonly written?: WrittenFiles;
+  /** Judge "unchanged" by size alone, as the user asked (`--size-only`). */
+  readonly sizeOnly?: boolean;
   readonly concurrency?: number;
   readonly retry?: RetryPolicy;
   readonly preserveModifiedTime?: boolean;
@@ -71,9 +77,12 @@ export interface ItemResult {
   readonly target?: string;
   readonly status: ItemStatus;
   readonly bytes: number;
+  /** Why the file was sent, skipped or refused, in words. */
   readonly reason?: string;
+  /** The file goes (or went) over an existing one: a new version on Salesforce. */
+  readonly replaces?: boolean;
   readonly errorKind?: TransferErrorKind;
-  readonly verifiedBy?: ReadonlyArray<'size' | HashKind>;
+  readonly verifiedBy?: ReadonlyArray<Verification>;
   readonly resumedFrom?: number;
 }
 
@@ -151,24 +160,44 @@ export async function transfer(req: TransferRequest): Promise<TransferSummary> {
       Math.min(req.concurrency ?? DEFAULT_CONCURRENCY, req.source.capabilities.maxConcurrency, req.target.capabilities.maxConcurrency),
     );
     let fatal: TransferError | undefined;
-    const itemResults = await mapWithConcurrency(files, limit, async (file) => {
-      if (fatal !== undefined) {
-        stats.settle('failed', Math.max(0, file.entry.size));
-        return failed(file, fatal, `not attempted: ${fatal.message}`);
-      }
-      const dirFailure = dirFailures.get(parentOf(file.targetPath));
-      if (dirFailure !== undefined) {
-        stats.settle('failed', Math.max(0, file.entry.size));
-        return failed(file, dirFailure, `cannot create the target folder: ${dirFailure.message}`);
-      }
-      const result = await transferOne(req, file, existing, stats, abort.signal, retrying);
-      req.onItemDone?.(result);
-      if (result.status === 'failed' && result.errorKind !== undefined && isFatalKind(result.errorKind) && !fatal) {
-        fatal = new TransferError(result.errorKind, result.reason ?? 'fatal error');
-        abort.abort(fatal);
-      }
-      return result;
+    const sendAll = (batch: ReadonlyArray<PlannedFile>, width: number, settled: (result: ItemResult) => boolean): Promise<ItemResult[]> =>
+      mapWithConcurrency(batch, width, async (file) => {
+        if (fatal !== undefined) {
+          stats.settle('failed', Math.max(0, file.entry.size));
+          return failed(file, fatal, `not attempted: ${fatal.message}`);
+        }
+        const dirFailure = dirFailures.get(parentOf(file.targetPath));
+        if (dirFailure !== undefined) {
+          stats.settle('failed', Math.max(0, file.entry.size));
+          return failed(file, dirFailure, `cannot create the target folder: ${dirFailure.message}`);
+        }
+        const result = await transferOne(req, file, existing, stats, abort.signal, retrying);
+        if (settled(result)) req.onItemDone?.(result);
+        if (result.status === 'failed' && result.errorKind !== undefined && isFatalKind(result.errorKind) && !fatal) {
+          fatal = new TransferError(result.errorKind, result.reason ?? 'fatal error');
+          abort.abort(fatal);
+        }
+        return result;
+      });
+    // Files sent side by side can fill a disk together that would hold them one after another: those
+    // refused for want of space are sent again one at a time once the others are done (their partial
+    // files are gone by then, and with them the space they took).
+    const outOfSpace = (r: ItemResult): boolean => limit > 1 && r.status === 'failed' && r.errorKind === 'quota';
+    const itemResults = await sendAll(files, limit, (r) => !outOfSpace(r));
+    const again = files.filter((_, i) => {
+      const r = itemResults[i];
+      return r !== undefined && outOfSpace(r);
     });
+    if (again.length > 0) {
+      for (const f of again) stats.requeue(f.entry.size);
+      const retried = new Map(again.map((f, i) => [f, i]));
+      const second = await sendAll(again, 1, () => true);
+      files.forEach((f, i) => {
+        const j = retried.get(f);
+        const r = j === undefined ? undefined : second[j];
+        if (r !== undefined) itemResults[i] = r;
+      });
+    }
     results.push(...itemResults);
     if (req.move && !req.dryRun && root.kind === 'dir') await removeEmptiedDirs(req.source, sourceDirs, sourcePath);
   } finally {
@@ -213,8 +242,8 @@ async function walk(
         return fs.list(dir, {
           signal,
           onUnsafeName: (name, reason) => {
-            const shown = `${dir === '' ? '' : `${dir}/`}${JSON.stringify(name)}`;
-            refused.push({ source: shown, status: 'failed', bytes: 0, errorKind: 'unsafeName', reason: `refused name: ${reason}` });
+            // The raw name: whoever shows it escapes it for their medium (a terminal, JSON, a grid cell).
+            refused.push({ source: joinRelative(dir, name), status: 'failed', bytes: 0, errorKind: 'unsafeName', reason: `refused name: ${reason}` });
           },
         });
       });
@@ -328,11 +357,22 @@ async function transferOne(
   const { entry } = file;
   let decision: CopyDecision;
   try {
+    const itself = await sameFileOnBothSides(req, entry.path, file.targetPath, signal, retrying);
+    if (itself !== undefined) {
+      stats.settle('failed', Math.max(0, entry.size));
+      return failed(file, itself);
+    }
     decision = await decide(req.policy, {
-      source: entry,
+      source: { fs: req.source, entry },
+      target: req.target,
       targetPath: file.targetPath,
       existing: existing.get(file.targetPath),
-      mtimeToleranceMs: Math.max(1000, req.source.capabilities.mtimePrecisionMs, req.target.capabilities.mtimePrecisionMs),
+      compare: {
+        toleranceMs: Math.max(1000, req.source.capabilities.mtimePrecisionMs, req.target.capabilities.mtimePrecisionMs),
+        ...(req.written === undefined ? {} : { written: req.written }),
+        ...(req.sizeOnly === true ? { sizeOnly: true } : {}),
+        signal,
+      },
       freeName: (p) => freeName(req.target, p, existing),
     });
   } catch (e) {
@@ -358,8 +398,7 @@ async function transferOne(
   }
   if (req.dryRun) {
     stats.settle('skipped', Math.max(0, entry.size));
-    const reason = decision.kind === 'append' ? `resume from byte ${decision.offset}` : decision.mode === 'new' ? 'new file' : 'replace';
-    return { source: entry.path, target: decision.targetPath, status: 'planned', bytes: Math.max(0, entry.size), reason };
+    return { source: entry.path, target: decision.targetPath, status: 'planned', bytes: Math.max(0, entry.size), reason: decision.reason, ...replacing(decision) };
   }
   const meter = stats.start(entry.path, entry.size);
   try {
@@ -376,6 +415,7 @@ async function transferOne(
       signal,
       ...(req.onRetry ? { onRetry: (e, attempt, delay) => req.onRetry?.(entry.path, e, attempt, delay) } : {}),
     });
+    await remember(req, entry, copied.targetPath, copied.written);
     if (req.move) await retrying(() => removeIfPresent(req.source, entry.path));
     meter.finish('done');
     return {
@@ -383,6 +423,8 @@ async function transferOne(
       target: copied.targetPath,
       status: req.move ? 'moved' : 'copied',
       bytes: copied.bytes,
+      reason: decision.reason,
+      ...replacing(decision),
       verifiedBy: copied.verifiedBy,
       resumedFrom: copied.resumedFrom,
     };
@@ -390,6 +432,45 @@ async function transferOne(
     meter.finish('failed');
     return failed(file, toTransferError(e));
   }
+}
+
+/**
+ * Refuses a copy whose source and target are one file, however the two paths are spelled (`./a` and
+ * `a`, a symlink, `~`, another connection to the same server): replacing a file with itself and then
+ * removing the source would lose it.
+ */
+async function sameFileOnBothSides(
+  req: TransferRequest,
+  sourcePath: string,
+  targetPath: string,
+  signal: AbortSignal,
+  retrying: Retrying,
+): Promise<TransferError | undefined> {
+  if (req.source.storageKey !== req.target.storageKey) return undefined;
+  const targetKey = await retrying(() => req.target.fileKey(targetPath, signal));
+  if (targetKey === undefined) return undefined;
+  const ownKey = await retrying(() => req.source.fileKey(sourcePath, signal));
+  if (ownKey !== targetKey) return undefined;
+  return new TransferError(
+    'validation',
+    `${sourcePath} and ${targetPath} are the same file: a file cannot be ${req.move ? 'moved' : 'copied'} onto itself`,
+    { path: sourcePath },
+  );
+}
+
+function replacing(decision: Exclude<CopyDecision, { kind: 'skip' }>): { replaces?: true } {
+  return decision.kind === 'append' || decision.mode === 'replace' ? { replaces: true } : {};
+}
+
+/** Remembers what was written, for targets whose own times and hashes cannot show it later. */
+async function remember(req: TransferRequest, source: RemoteEntry, targetPath: string, written: { size: number; modifiedAt: number } | undefined): Promise<void> {
+  if (req.written === undefined || written === undefined || source.modifiedAt === undefined) return;
+  await req.written.put(writtenKey(req.target, targetPath), {
+    source: sourceKey(req.source, source.path),
+    sourceSize: source.size,
+    sourceModifiedAt: source.modifiedAt,
+    ...written,
+  });
 }
 
 /**

@@ -6,9 +6,14 @@ import type { TransferErrorKind } from '../shared/model/errorKinds.js';
 export type RunId = number & { readonly __brand: 'RunId' };
 export type ItemId = number & { readonly __brand: 'ItemId' };
 
-/** 'running' until `finishRun`; a run still 'running' when no process owns it was interrupted by a crash. */
-export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'cancelled';
-export type FinishedRunStatus = Exclude<RunStatus, 'running'>;
+/**
+ * 'running' until `finishRun`. A run whose process ended before it could say how the run ended is
+ * marked 'interrupted' when the history is next read or opened; a job's run stays 'running' instead,
+ * for the job's next start to take over and finish.
+ */
+export type RunStatus = 'running' | FinishedRunStatus | 'interrupted';
+/** How a process that saw its run through says it ended. */
+export type FinishedRunStatus = 'succeeded' | 'partial' | 'failed' | 'cancelled';
 
 /** The engine's outcomes, plus the states an item has before it has one or after validation rejects it. */
 export type HistoryItemStatus = ItemStatus | 'pending' | 'quarantined';
@@ -16,12 +21,12 @@ export type HistoryItemStatus = ItemStatus | 'pending' | 'quarantined';
 /** The last pipeline stage an item reached. */
 export type ItemStage = 'discovered' | 'validated' | 'transferred' | 'verified' | 'done';
 
-export type Verification = 'size' | HashKind;
+export type Verification = 'size' | HashKind | 'boundary';
 
 export interface NewRun {
   /** The job's name, or the command ('copy', 'move') for an ad-hoc CLI run. */
   readonly job: string;
-  /** What the run does, e.g. 'copy' or 'move'. */
+  /** What the run does: 'copy' or 'move', or 'job' for a job's run, which the job's next start takes over. */
   readonly kind: string;
   /** Human-readable locations (connection name and path): never URLs with credentials. */
   readonly source: string;
@@ -29,6 +34,11 @@ export interface NewRun {
   readonly dryRun: boolean;
   /** Epoch ms; defaults to now. Runs are listed by this time. */
   readonly startedAt?: number;
+  /**
+   * The process running it (`processOwner()`), which then beats for it (`JobJournal.heartbeat`). A run
+   * without one is never marked interrupted: no one could tell whether it is still in progress.
+   */
+  readonly owner?: string;
 }
 
 export interface RunOutcome {

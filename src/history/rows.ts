@@ -94,7 +94,7 @@ export function formatVerifications(verifiedBy: ReadonlyArray<Verification> | un
   return verifiedBy === undefined || verifiedBy.length === 0 ? null : verifiedBy.join(',');
 }
 
-const VERIFICATIONS: Readonly<Record<Verification, true>> = { size: true, md5: true, sha1: true, sha256: true };
+const VERIFICATIONS: Readonly<Record<Verification, true>> = { size: true, md5: true, sha1: true, sha256: true, boundary: true };
 
 function parseVerifications(column: string | null): ReadonlyArray<Verification> {
   if (column === null) return [];

@@ -141,8 +141,8 @@ export async function deliverToFs(req: FsDeliveryRequest): Promise<DeliveryOutco
 }
 
 function plannedDetail(req: FsDeliveryRequest, result: ItemResult): string {
-  if (req.location.fs.kind === 'salesforce') return result.reason === 'replace' ? 'new version of the existing file' : 'new file on the record';
-  return result.reason === 'replace' ? 'replaces the existing file' : (result.reason ?? 'new file');
+  if (req.location.fs.kind === 'salesforce') return result.replaces === true ? 'new version of the existing file' : 'new file on the record';
+  return result.replaces === true ? `replaces the existing file (${result.reason ?? 'changed'})` : (result.reason ?? 'new file');
 }
 
 async function resolveRecordTargets(

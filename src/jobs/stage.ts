@@ -48,7 +48,7 @@ export async function stageFile(req: StageRequest): Promise<StagedFile> {
       source: req.source,
       entry: req.entry,
       target: req.staging,
-      decision: { kind: 'copy', targetPath: req.stagedPath, mode: 'replace' },
+      decision: { kind: 'copy', targetPath: req.stagedPath, mode: 'replace', reason: 'staged for the run' },
       meter,
       journal: req.journal,
       retry: DEFAULT_RETRY,

@@ -6,6 +6,7 @@ import { LocalFs } from '../connectors/local/LocalFs.js';
 import type { RemoteFs } from '../connectors/types.js';
 import { openConnection } from '../connectors/openConnection.js';
 import { FileResumeJournal, type ResumeJournal } from '../engine/ResumeJournal.js';
+import type { SqliteWrittenFiles, WrittenFiles } from '../engine/WrittenFiles.js';
 import { EncryptedFileSecretStore, type SecretStore } from '../security/SecretStore.js';
 import { SECRET_KINDS, secretKey, type SecretKind } from '../security/secretKeys.js';
 import type { ApiBudgetOptions } from '../connectors/salesforce/ApiBudget.js';
@@ -34,6 +35,7 @@ export class Workspace {
   /** Told when a Salesforce connection pauses for its daily API allocation, and when it resumes. */
   salesforceBudget: Partial<ApiBudgetOptions> = {};
   #history: HistoryStore | undefined;
+  #written: SqliteWrittenFiles | undefined;
 
   constructor(
     paths: FerryPaths,
@@ -67,9 +69,20 @@ export class Workspace {
     return this.#history;
   }
 
+  /** What Ferry wrote where; opened on first use, like the history. */
+  async written(): Promise<WrittenFiles> {
+    if (this.#written === undefined) {
+      const { SqliteWrittenFiles: Store } = await import('../engine/WrittenFiles.js');
+      this.#written = new Store(this.paths.written);
+    }
+    return this.#written;
+  }
+
   close(): void {
     this.#history?.close();
     this.#history = undefined;
+    this.#written?.close();
+    this.#written = undefined;
   }
 
   async config(name: string): Promise<ConnectionConfig> {

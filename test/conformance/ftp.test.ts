@@ -38,5 +38,5 @@ for (const [id, label] of SERVERS) {
         await scratch.remove();
       },
     };
-  });
+  }, { folders: true, resume: true, rename: true, resolvesLinks: false });
 }

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile, chmod, chown } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, utimes, writeFile, chmod, chown } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createWriteStream } from 'node:fs';
@@ -10,7 +10,9 @@ import type { RemoteFs } from '../../src/connectors/types.js';
 import { joinRelative } from '../../src/connectors/paths.js';
 import { LocalFs } from '../../src/connectors/local/LocalFs.js';
 import { MemoryResumeJournal } from '../../src/engine/ResumeJournal.js';
-import { transfer } from '../../src/engine/transfer.js';
+import { transfer, type TransferRequest, type TransferSummary } from '../../src/engine/transfer.js';
+import { MemoryWrittenFiles } from '../../src/engine/WrittenFiles.js';
+import { FaultyFs } from '../helpers/FaultyFs.js';
 import { TransferStats } from '../../src/engine/TransferStats.js';
 import { peakRssGrowth, randomBytesOf, randomStream, readAll, sha256Of, sha256OfFile } from '../helpers/data.js';
 
@@ -50,9 +52,11 @@ export interface ConformanceFeatures {
   readonly folders: boolean;
   readonly resume: boolean;
   readonly rename: boolean;
+  /** The server can say where a link leads (not FTP, whose paths are all a client can compare). */
+  readonly resolvesLinks: boolean;
 }
 
-const FILE_SERVER: ConformanceFeatures = { folders: true, resume: true, rename: true };
+const FILE_SERVER: ConformanceFeatures = { folders: true, resume: true, rename: true, resolvesLinks: true };
 
 /**
  * The behaviour every connector must show, run against real servers (rclone's fstests idea). Each
@@ -252,6 +256,93 @@ export function describeRemoteFs(name: string, setup: () => Promise<ConformanceF
       });
       expect({ files: again.files, skipped: again.skipped }).toEqual({ files: 0, skipped: 5 });
       expect((await readdir(onDisk())).some((n) => n.endsWith('.ferrypart'))).toBe(false);
+    });
+
+    const copyOnce = (over: Partial<TransferRequest>): Promise<TransferSummary> =>
+      transfer({ source: fs, sourcePath: '', target: fs, targetPath: '', recursive: false, policy: 'overwrite', move: false, dryRun: false, journal: new MemoryResumeJournal(), ...over });
+
+    it('refuses to copy or move a file onto itself, however the target is spelled, and keeps it', async () => {
+      await put('self.txt', 'the only copy');
+      const spellings: Array<[string, string]> = [['self.txt', 'self.txt'], ['self.txt', '/'], ['self.txt', '']];
+      for (const [sourcePath, targetPath] of spellings) {
+        for (const move of [false, true]) {
+          const s = await copyOnce({ sourcePath, targetPath, move });
+          expect(s.failed.map((f) => [f.kind, f.reason])).toEqual([['validation', `self.txt and self.txt are the same file: a file cannot be ${move ? 'moved' : 'copied'} onto itself`]]);
+        }
+      }
+      expect((await get('self.txt')).toString()).toBe('the only copy');
+      if (features.resolvesLinks && fx.localPath !== undefined) {
+        await symlink('.', join(fx.localPath, 'alias'));
+        const s = await copyOnce({ sourcePath: 'self.txt', targetPath: 'alias/self.txt', move: true });
+        expect(s.failed.map((f) => f.kind)).toEqual(['validation']);
+        expect((await get('self.txt')).toString()).toBe('the only copy');
+        await rm(join(fx.localPath, 'alias'));
+      }
+    });
+
+    it('tells a changed file of the same size from an unchanged one, and skips only the unchanged', async () => {
+      const local = new LocalFs(scratch);
+      const written = new MemoryWrittenFiles();
+      const send = (): Promise<TransferSummary> =>
+        transfer({ source: local, sourcePath: 'orders.csv', target: fs, targetPath: 'orders.csv', recursive: false, policy: 'changed', move: false, dryRun: false, journal: new MemoryResumeJournal(), written });
+      await writeFile(join(scratch, 'orders.csv'), 'id,total\n1,100\n');
+      const old = new Date(Date.UTC(2025, 0, 1));
+      await utimes(join(scratch, 'orders.csv'), old, old);
+      expect((await send()).files).toBe(1);
+      const again = await send();
+      expect(again.items.map((i) => i.status)).toEqual(['skipped']);
+      expect(again.items[0]?.reason).toMatch(/^unchanged: /);
+      const listed = (await fs.list('')).find((e) => e.name === 'orders.csv');
+      if (listed?.details?.['version'] !== undefined) expect(listed.details['version']).toBe('1');
+      // The partner regenerates the file: same size, new content, a later time.
+      await writeFile(join(scratch, 'orders.csv'), 'id,total\n1,900\n');
+      const later = new Date(Date.UTC(2025, 0, 2));
+      await utimes(join(scratch, 'orders.csv'), later, later);
+      const changed = await send();
+      expect(changed.items.map((i) => [i.status, i.reason?.startsWith('changed: ')])).toEqual([['copied', true]]);
+      expect((await get('orders.csv')).toString()).toBe('id,total\n1,900\n');
+    });
+
+    if (features.resume) it('resumes only onto the beginning of the same file, through a partial, never into the user\'s file', async () => {
+      const data = randomBytesOf(400_000, 'resume-me');
+      await writeFile(join(scratch, 'resume.bin'), data);
+      const resume = (targetPath: string): Promise<TransferSummary> =>
+        transfer({ source: new LocalFs(scratch), sourcePath: 'resume.bin', target: fs, targetPath, recursive: false, policy: 'resume', move: false, dryRun: false, journal: new MemoryResumeJournal() });
+
+      await put('other.bin', randomBytesOf(150_000, 'someone else'));
+      const refused = await resume('other.bin');
+      expect(refused.failed.map((f) => f.kind)).toEqual(['exists']);
+      expect(refused.failed[0]?.reason).toMatch(/other\.bin is not the beginning of resume\.bin .*left as it is/);
+      expect((await get('other.bin')).equals(randomBytesOf(150_000, 'someone else'))).toBe(true);
+
+      await put('half.bin', data.subarray(0, 150_000));
+      const resumed = await resume('half.bin');
+      expect(resumed.failed).toEqual([]);
+      expect(resumed.items[0]).toMatchObject({ status: 'copied', resumedFrom: 150_000 });
+      expect(resumed.items[0]?.verifiedBy?.length).toBe(2);
+      expect((await get('half.bin')).equals(data)).toBe(true);
+      expect((await fs.list('')).filter((e) => e.name.endsWith('.ferrypart'))).toEqual([]);
+    });
+
+    if (features.resume && features.rename) it('never publishes a partial file that was tampered with before it was resumed', async () => {
+      const size = 3 * MB;
+      const data = randomBytesOf(size, 'tamper');
+      await writeFile(join(scratch, 'tamper.bin'), data);
+      const journal = new MemoryResumeJournal();
+      const source = new FaultyFs(new LocalFs(scratch), { cutReadsAfter: { bytes: MB + 4321, times: 1 } });
+      const request = { source, sourcePath: 'tamper.bin', target: fs, targetPath: 'tamper.bin', recursive: false, policy: 'overwrite' as const, move: false, dryRun: false, journal };
+      const cut = await transfer({ ...request, retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
+      expect(cut.failed.map((f) => f.kind)).toEqual(['network']);
+      const partial = (await fs.list('')).find((e) => e.name.startsWith('tamper.bin') && e.name.endsWith('.ferrypart'));
+      expect(partial?.size).toBeGreaterThan(0);
+      const kept = await get(partial?.path ?? '');
+      kept[kept.length - 100] = (kept[kept.length - 100] ?? 0) ^ 0xff;
+      await fs.write(partial?.path ?? '', Readable.from([kept]));
+
+      const done = await transfer(request);
+      expect(done.failed).toEqual([]);
+      expect(done.items[0]?.resumedFrom).toBe(0);
+      expect(await sha256Of(await fs.read('tamper.bin'))).toBe(await sha256Of(Readable.from([data])));
     });
 
     it('moves 200 MB up and down with flat memory and identical bytes', async () => {

@@ -19,5 +19,5 @@ describeRemoteFs(
       close: () => org.close(),
     };
   },
-  { folders: false, resume: false, rename: false },
+  { folders: false, resume: false, rename: false, resolvesLinks: true },
 );

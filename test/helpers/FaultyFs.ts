@@ -18,6 +18,7 @@ export class FaultyFs implements RemoteFs {
   readonly kind: RemoteFs['kind'];
   readonly capabilities: RemoteFs['capabilities'];
   readonly description: string;
+  readonly storageKey: string;
   readonly readOffsets: number[] = [];
   removed: string[] = [];
   readonly #inner: RemoteFs;
@@ -30,6 +31,11 @@ export class FaultyFs implements RemoteFs {
     this.capabilities = inner.capabilities;
     // It stands for the same server, so it must describe itself the same way (the resume journal keys on it).
     this.description = inner.description;
+    this.storageKey = inner.storageKey;
+  }
+
+  fileKey(path: string): Promise<string | undefined> {
+    return this.#inner.fileKey(path);
   }
 
   async list(dir: string, opts?: ListOptions): Promise<ReadonlyArray<RemoteEntry>> {

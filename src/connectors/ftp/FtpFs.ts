@@ -86,6 +86,7 @@ interface Refusal {
 export class FtpFs implements RemoteFs {
   readonly kind = 'ftp' as const;
   readonly description: string;
+  readonly storageKey: string;
 
   readonly #settings: Settings;
   readonly #maxConnections: number;
@@ -100,6 +101,8 @@ export class FtpFs implements RemoteFs {
     const scheme = settings.security === 'implicit' ? 'ftps' : settings.security === 'explicit' ? 'ftpes' : 'ftp';
     const shownRoot = displayRoot(settings.root);
     this.description = `${scheme}://${encodeURIComponent(settings.username)}@${settings.server}${shownRoot.replace(/\/$/, '') || '/'}`;
+    // FTP and FTPS on one server reach the same files, whatever the user.
+    this.storageKey = `ftp://${settings.server.toLowerCase()}`;
     this.#pool = new ClientPool<FtpClient>({
       maxClients: this.#maxConnections,
       leasesPerClient: 1,
@@ -176,6 +179,15 @@ export class FtpFs implements RemoteFs {
     const found = await this.#run('stat', rel, signal, (client) => this.#lookup(client, rel, this.#abs(rel)));
     if (found === undefined) return undefined;
     return toEntry(rel, found);
+  }
+
+  /** FTP cannot resolve links: the absolute path, resolved against the login folder, is the key. */
+  async fileKey(path: string, signal?: AbortSignal): Promise<string | undefined> {
+    const rel = this.#relative(path, 'stat');
+    return this.#run('stat', rel, signal, async (client) => {
+      const abs = this.#abs(rel);
+      return (await this.#lookup(client, rel, abs)) === undefined ? undefined : abs;
+    });
   }
 
   async read(path: string, opts: ReadOptions = {}): Promise<Readable> {

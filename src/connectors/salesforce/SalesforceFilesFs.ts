@@ -94,6 +94,7 @@ export class SalesforceFilesFs implements RemoteFs, RecordStore {
   readonly kind = 'salesforce';
   readonly capabilities: Capabilities;
   readonly description: string;
+  readonly storageKey = 'salesforce-files';
   readonly #session: SalesforceSession;
   readonly #root: string;
   readonly #inlineMax: number;
@@ -183,6 +184,7 @@ export class SalesforceFilesFs implements RemoteFs, RecordStore {
         md5: info.checksum ?? '?',
         contentDocumentId: info.documentId,
       },
+      ...(info.checksum === undefined ? {} : { hashes: { md5: info.checksum.toLowerCase() } }),
     };
   }
 
@@ -288,6 +290,13 @@ export class SalesforceFilesFs implements RemoteFs, RecordStore {
       this.#records.remember(where.object, r.recordId, r.recordId);
       return { folder: joinRelative(rel, r.recordId), record: r };
     });
+  }
+
+  /** The org and the ContentDocument: one file, whichever record name or Id led to it. */
+  async fileKey(path: string, signal?: AbortSignal): Promise<string | undefined> {
+    const entry = await this.stat(path, signal);
+    if (entry === undefined) return undefined;
+    return `${this.#session.instanceUrl}/${entry.details?.['contentDocumentId'] ?? normalizeRelative(path)}`;
   }
 
   async stat(path: string, signal?: AbortSignal): Promise<RemoteEntry | undefined> {

@@ -89,6 +89,7 @@ export class SftpFs implements RemoteFs {
   readonly kind = 'sftp' as const;
   readonly capabilities: Capabilities;
   readonly description: string;
+  readonly storageKey: string;
   /** Absolute once known: a root relative to the login folder is resolved on first use. */
   #root: string;
   #rootResolved: Promise<void> | undefined;
@@ -112,6 +113,7 @@ export class SftpFs implements RemoteFs {
     this.#root = normalizeRoot(opts.root);
     const shownRoot = displayRoot(this.#root);
     this.description = `sftp://${opts.username}@${hostPort(opts.host, opts.port)}${shownRoot}`;
+    this.storageKey = `sftp://${hostPort(opts.host.toLowerCase(), opts.port)}`;
     this.capabilities = {
       rename: true,
       resume: true,
@@ -199,6 +201,11 @@ export class SftpFs implements RemoteFs {
       if (attrs === undefined) return undefined;
       return toEntry(baseName(rel), rel, typeOf(attrs) === 'dir' ? 'dir' : 'file', attrs);
     });
+  }
+
+  /** The server's canonical path (links and `~` resolved by the server itself). */
+  async fileKey(path: string, signal?: AbortSignal): Promise<string | undefined> {
+    return this.#run('stat', path, signal, async (s, abs) => ((await statOrUndefined(s, abs)) === undefined ? undefined : s.realpath(abs)));
   }
 
   async read(path: string, opts: ReadOptions = {}): Promise<Readable> {

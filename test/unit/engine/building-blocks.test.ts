@@ -7,6 +7,7 @@ import { partialPathFor } from '../../../src/engine/copyFile.js';
 import { backoffDelay, withRetries } from '../../../src/engine/retry.js';
 import { TransferStats } from '../../../src/engine/TransferStats.js';
 import { renderProgressLine } from '../../../src/cli/progress.js';
+import { fakeFs } from '../../helpers/fakeFs.js';
 
 describe('file-name hygiene', () => {
   it.each([
@@ -35,22 +36,28 @@ describe('file-name hygiene', () => {
 
 describe('conflict policies', () => {
   const source = { name: 'f', path: 'f', kind: 'file' as const, size: 10, modifiedAt: 2_000_000 };
-  const base = { source, targetPath: 'f', mtimeToleranceMs: 1000, freeName: async () => 'f (1)' };
+  const base = {
+    source: { fs: fakeFs(), entry: source },
+    target: fakeFs(),
+    targetPath: 'f',
+    compare: { toleranceMs: 1000 },
+    freeName: async () => 'f (1)',
+  };
 
-  it('copies when nothing is there, whatever the policy', async () => {
-    expect(await decide('skip', { ...base, existing: undefined })).toEqual({ kind: 'copy', targetPath: 'f', mode: 'new' });
+  it('copies when nothing is there, whatever the policy, and says why', async () => {
+    expect(await decide('skip', { ...base, existing: undefined })).toEqual({ kind: 'copy', targetPath: 'f', mode: 'new', reason: 'new file' });
   });
 
   it('"changed" skips the same size and time within the precision, replaces otherwise', async () => {
-    expect((await decide('changed', { ...base, existing: { ...source, modifiedAt: 2_000_900 } })).kind).toBe('skip');
-    expect((await decide('changed', { ...base, existing: { ...source, size: 11 } })).kind).toBe('copy');
-    expect((await decide('changed', { ...base, existing: { ...source, modifiedAt: 9_000_000 } })).kind).toBe('copy');
+    expect(await decide('changed', { ...base, existing: { ...source, modifiedAt: 2_000_900 } })).toEqual({ kind: 'skip', reason: 'unchanged: same size and modification time' });
+    expect(await decide('changed', { ...base, existing: { ...source, size: 11 } })).toMatchObject({ kind: 'copy', reason: 'changed: sizes differ (10 and 11 bytes)' });
+    expect(await decide('changed', { ...base, existing: { ...source, modifiedAt: 9_000_000 } })).toMatchObject({ kind: 'copy', reason: 'changed: modification times differ' });
   });
 
-  it('"resume" appends from the target size, skips complete files, replaces larger ones', async () => {
-    expect(await decide('resume', { ...base, existing: { ...source, size: 4 } })).toEqual({ kind: 'append', targetPath: 'f', offset: 4 });
+  it('"resume" appends from the target size, skips complete files, refuses to touch a different one', async () => {
+    expect(await decide('resume', { ...base, existing: { ...source, size: 4 } })).toEqual({ kind: 'append', targetPath: 'f', offset: 4, reason: 'resume after byte 4' });
     expect((await decide('resume', { ...base, existing: source })).kind).toBe('skip');
-    expect((await decide('resume', { ...base, existing: { ...source, size: 99 } })).kind).toBe('copy');
+    await expect(decide('resume', { ...base, existing: { ...source, size: 99 } })).rejects.toThrow(/not an interrupted copy of f \(sizes differ \(10 and 99 bytes\)\): it was left as it is/);
   });
 
   it('never overwrites a folder with a file', async () => {

@@ -147,7 +147,7 @@ describe('transfer', () => {
     const s = await transfer(request({ dryRun: true }));
     expect(s.items.map((i) => [i.source, i.status, i.reason])).toEqual([
       ['new.txt', 'planned', 'new file'],
-      ['same.txt', 'skipped', 'the target has the same size and modification time'],
+      ['same.txt', 'skipped', 'unchanged: same size and modification time'],
     ]);
     expect(await readdir(join(dir, 'dst'))).toEqual(['same.txt']);
   });

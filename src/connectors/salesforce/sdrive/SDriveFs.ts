@@ -72,6 +72,7 @@ export class SDriveFs implements RemoteFs {
   readonly kind = 'salesforce';
   readonly capabilities: Capabilities;
   readonly description: string;
+  readonly storageKey = 's-drive';
   readonly #session: SalesforceSession;
   readonly #objects: ReadonlyArray<SDriveObjectConfig>;
   readonly #uploadUrl: string | undefined;
@@ -228,6 +229,20 @@ export class SDriveFs implements RemoteFs {
       }
       const node = nodeAt((await this.#drive(where, signal)).root, where.parts);
       return node === undefined ? undefined : { ...entryOf(rel, node), name: baseName(rel) };
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
+  }
+
+  /** The org and the S-Drive file record: one file, whichever record name or folder path led to it. */
+  async fileKey(path: string, signal?: AbortSignal): Promise<string | undefined> {
+    const rel = normalizeRelative(path);
+    try {
+      const where = this.#locate(rel);
+      if (where.level !== 'record' || where.parts.length === 0) return (await this.stat(rel, signal)) === undefined ? undefined : `${this.#session.instanceUrl}/${rel}`;
+      const node = nodeAt((await this.#drive(where, signal)).root, where.parts);
+      return node === undefined ? undefined : `${this.#session.instanceUrl}/${node.id}`;
     } catch (e) {
       if (isNotFound(e)) return undefined;
       throw e;
