@@ -1,8 +1,12 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse as parseYaml } from 'yaml';
-import { JobFileError, parseJob } from '../../src/jobs/definition/loadJob.js';
+import { JobFileError, loadJobFile, parseJob } from '../../src/jobs/definition/loadJob.js';
 import { jobJsonSchema } from '../../src/jobs/definition/jobSchema.js';
+import { runFerry } from '../helpers/runFerry.js';
 
 const VALID = `version: 1
 name: partner-orders
@@ -92,6 +96,52 @@ describe('job files', () => {
     const validate = ajv.compile(jobJsonSchema());
     expect(validate(parseYaml(VALID))).toBe(true);
     expect(validate({ ...(parseYaml(VALID) as object), colour: 'blue' })).toBe(false);
+  });
+});
+
+describe('a job file that would exhaust memory', () => {
+  it('with aliases that expand beyond reason (billion laughs) is refused where the aliases start', () => {
+    const lol = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+    for (const [i, name] of ['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'].entries()) {
+      const previous = String.fromCharCode('a'.charCodeAt(0) + i);
+      lol.push(`${name}: &${name} [${Array.from({ length: 9 }, () => `*${previous}`).join(', ')}]`);
+    }
+    const problems = problemsOf(`${VALID}laughs:\n${lol.map((l) => `  ${l}`).join('\n')}\n`);
+    expect(problems).toEqual([expect.objectContaining({ line: 14, column: 10, field: '' })]);
+    expect(problems[0]?.message).toMatch(/alias.*more than 100/);
+  });
+
+  it('is a job file error on the command line too: exit 2, file:line:column', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ferry-jobfile-'));
+    try {
+      const file = join(dir, 'laughs.yaml');
+      await writeFile(file, `${VALID}laughs:\n  a: &a [lol, lol]\n  b: [${Array.from({ length: 101 }, () => '*a').join(', ')}]\n`);
+      const run = await runFerry(join(dir, 'home'), ['run', file, '--dry-run']);
+      expect(run.code).toBe(2);
+      expect(run.err).toContain(`${file}:14:7 its aliases stand for more than 100 values`);
+      expect(run.err).not.toMatch(/ReferenceError|\n\s+at /);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('larger than 1 MiB is refused unread, naming the limit', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ferry-jobfile-'));
+    try {
+      const file = join(dir, 'huge.yaml');
+      await writeFile(file, `${VALID}description: '${'x'.repeat(1024 * 1024)}'\n`);
+      const error = await loadJobFile(file).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(JobFileError);
+      const problems = (error as JobFileError).problems;
+      expect(problems).toEqual([expect.objectContaining({ line: 1, column: 1, field: '' })]);
+      expect(problems[0]?.message).toBe('is larger than 1 MiB, the most a job file may be');
+      expect((error as JobFileError).message).toContain(`${file}:1:1 is larger than 1 MiB`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

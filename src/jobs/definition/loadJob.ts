@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import { isNode, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
+import { readUserFile, UserFileError } from '../../config/readUserFile.js';
 import { jobSchema, JOB_FORMAT_VERSION, type JobDefinition } from './jobSchema.js';
 import { checkJob } from './checkJob.js';
 
@@ -37,14 +37,23 @@ export interface LoadedJob {
   readonly baseDir: string;
 }
 
+/** A job file is a few kilobytes; one far larger is a mistake, and parsing it would cost seconds and gigabytes. */
+const MAX_JOB_FILE_BYTES = 1024 * 1024;
+
+/**
+ * How many values YAML aliases may stand for in one file, aliases within aliases multiplied out (the
+ * `yaml` package's count): enough for any job that reuses a list, far too few for a "billion laughs".
+ */
+const MAX_ALIAS_USES = 100;
+
 export async function loadJobFile(file: string): Promise<LoadedJob> {
   const path = resolve(file);
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = (await readUserFile(path, 'job file', { maxBytes: MAX_JOB_FILE_BYTES })).toString('utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new JobFileError(path, [{ line: 1, column: 1, field: '', message: code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? String(e)})` }]);
+    if (e instanceof UserFileError) throw new JobFileError(path, [{ line: 1, column: 1, field: '', message: e.reason }]);
+    throw e;
   }
   return parseJob(text, path);
 }
@@ -62,7 +71,7 @@ export function parseJob(text: string, file: string): LoadedJob {
       doc.errors.map((e) => ({ line: e.linePos?.[0].line ?? 1, column: e.linePos?.[0].col ?? 1, field: '', message: e.message.split('\n')[0] ?? e.message })),
     );
   }
-  const value: unknown = doc.toJS();
+  const value = toValue(doc, lines, file);
   const where = locator(doc, lines);
   if (typeof value === 'object' && value !== null && 'version' in value && value.version !== JOB_FORMAT_VERSION) {
     throw new JobFileError(file, [
@@ -80,6 +89,27 @@ export function parseJob(text: string, file: string): LoadedJob {
     );
   }
   return { definition: parsed.data, file, baseDir };
+}
+
+/** The document as plain data; aliases that multiply beyond `MAX_ALIAS_USES` make it a job file error, not a crash. */
+function toValue(doc: Document, lines: LineCounter, file: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_USES });
+  } catch (e) {
+    if (!(e instanceof ReferenceError)) throw e;
+    // The package does not say which alias went over; the first one shows where the repetition begins.
+    let first: number | undefined;
+    visit(doc, {
+      Alias: (_key, node) => {
+        first = node.range?.[0];
+        return visit.BREAK;
+      },
+    });
+    const pos = first === undefined ? { line: 1, col: 1 } : lines.linePos(first);
+    throw new JobFileError(file, [
+      { line: pos.line, column: pos.col, field: '', message: `its aliases stand for more than ${MAX_ALIAS_USES} values (aliases within aliases multiply): write the values out` },
+    ]);
+  }
 }
 
 type Locate = (path: ReadonlyArray<PropertyKey>) => { line: number; column: number };
