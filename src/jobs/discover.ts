@@ -119,6 +119,7 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
     controlFiles.push(first.entry.path);
   }
 
+  payload = await withExactTimes(opts, payload);
   const fresh: Listed[] = [];
   const kept: Listed[] = [];
   for (const f of payload) {
@@ -129,7 +130,7 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
     }
     const before = opts.taken.get(f.relativePath);
     // Taken and settled: delivered or quarantined. A file still 'claimed' by a finished run failed there, and is tried again.
-    if (before !== undefined && before.state !== 'claimed' && before.fingerprint === fingerprintOf(f.entry) && !opts.held.has(f.relativePath)) continue;
+    if (before !== undefined && before.state !== 'claimed' && unchangedSince(before, f.entry) && !opts.held.has(f.relativePath)) continue;
     (opts.held.has(f.relativePath) ? kept : fresh).push(f);
   }
   const settled = await settle(opts, fresh, waiting);
@@ -155,6 +156,27 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
     refused,
     controlFiles,
   };
+}
+
+/**
+ * Whether a file the job took is still the file it took: the same size, exact modification time and
+ * version details. A file whose time nobody can tell is taken as changed — a size alone never proves
+ * that a partner did not send new content of the same length.
+ */
+function unchangedSince(before: TakenFile, entry: RemoteEntry): boolean {
+  return entry.modifiedAt !== undefined && before.fingerprint === fingerprintOf(entry);
+}
+
+/**
+ * Asks the server for the exact time of each file its listing gave none for (FTP without MLSD: one
+ * MDTM per file), so that a file re-sent with the same size is told apart from the one taken before.
+ */
+async function withExactTimes(opts: DiscoverOptions, files: ReadonlyArray<Listed>): Promise<Listed[]> {
+  return mapWithConcurrency(files, Math.max(1, Math.min(4, opts.fs.capabilities.maxConcurrency)), async (f) => {
+    if (f.entry.modifiedAt !== undefined) return f;
+    const modifiedAt = (await opts.fs.stat(f.entry.path, opts.signal))?.modifiedAt;
+    return modifiedAt === undefined ? f : { ...f, entry: { ...f.entry, modifiedAt } };
+  });
 }
 
 export function fingerprintOf(entry: RemoteEntry): string {
@@ -185,7 +207,8 @@ async function settle(opts: DiscoverOptions, files: ReadonlyArray<Listed>, waiti
   });
   return files.filter((f) => {
     const again = now.get(f.entry.path);
-    const stable = again !== undefined && again.size === f.entry.size && again.modifiedAt === f.entry.modifiedAt;
+    // A listing without times (FTP LIST) shows growth by size alone; the exact time was asked for separately.
+    const stable = again !== undefined && again.size === f.entry.size && (again.modifiedAt === undefined || again.modifiedAt === f.entry.modifiedAt);
     if (!stable) waiting.push({ path: f.relativePath, why: again === undefined ? 'disappeared while settling' : `still changing (not stable for ${opts.job.arrival.stableFor})` });
     return stable;
   });
