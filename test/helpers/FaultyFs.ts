@@ -5,6 +5,8 @@ import type { HashKind, ListOptions, ReadOptions, RemoteEntry, RemoteFs, WriteOp
 export interface Faults {
   /** Cut each read after this many bytes with a retryable network error, for the next `times` reads. */
   cutReadsAfter?: { bytes: number; times: number };
+  /** A disk of `capacity` bytes shared by every write: writes past it fail with 'quota'. */
+  disk?: SmallDisk;
   /** Names the listing of a folder "contains" that are unsafe, reported through onUnsafeName. */
   hostileNames?: ReadonlyArray<string>;
   /** Drop the last byte of every write, so the size check must catch it. */
@@ -69,6 +71,11 @@ export class FaultyFs implements RemoteFs {
       data.destroy();
       throw this.faults.failWrites;
     }
+    const disk = this.faults.disk;
+    if (disk !== undefined) {
+      if (opts?.append !== true) disk.files.delete(path);
+      return this.#inner.write(path, data.pipe(fillingDisk(disk, path)), opts);
+    }
     if (this.faults.truncateWrites !== true) return this.#inner.write(path, data, opts);
     let held: Buffer | undefined;
     const dropLast = new Transform({
@@ -88,14 +95,20 @@ export class FaultyFs implements RemoteFs {
   }
   async remove(path: string): Promise<void> {
     this.removed.push(path);
-    return this.#inner.remove(path);
+    await this.#inner.remove(path);
+    this.faults.disk?.files.delete(path);
   }
   rmdir(path: string): Promise<void> {
     return this.#inner.rmdir(path);
   }
-  rename(from: string, to: string): Promise<void> {
+  async rename(from: string, to: string): Promise<void> {
     if (this.#inner.rename === undefined) throw new TransferError('unsupported', 'no rename');
-    return this.#inner.rename(from, to);
+    await this.#inner.rename(from, to);
+    const files = this.faults.disk?.files;
+    if (files !== undefined) {
+      files.set(to, files.get(from) ?? 0);
+      files.delete(from);
+    }
   }
   hash(path: string, kind: HashKind): Promise<string> {
     if (this.#inner.hash === undefined) throw new TransferError('unsupported', 'no hash');
@@ -108,4 +121,35 @@ export class FaultyFs implements RemoteFs {
   close(): Promise<void> {
     return this.#inner.close();
   }
+}
+
+/** Bytes each file takes on a pretend disk, by path. */
+export interface SmallDisk {
+  readonly capacity: number;
+  readonly files: Map<string, number>;
+}
+
+/**
+ * Counts bytes against a small disk, a few KiB at a time with a turn of the event loop between, so that
+ * files written side by side fill it together as they do on a real disk; past the capacity, the write
+ * fails as a full disk does.
+ */
+function fillingDisk(disk: SmallDisk, path: string): Transform {
+  const PIECE = 8 * 1024;
+  const used = (): number => [...disk.files.values()].reduce((a, b) => a + b, 0);
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      const pieces: Buffer[] = [];
+      for (let at = 0; at < chunk.length; at += PIECE) pieces.push(chunk.subarray(at, at + PIECE));
+      const next = (): void => {
+        const piece = pieces.shift();
+        if (piece === undefined) return done();
+        if (used() + piece.length > disk.capacity) return done(new TransferError('quota', 'No space left (test disk)'));
+        disk.files.set(path, (disk.files.get(path) ?? 0) + piece.length);
+        this.push(piece);
+        setImmediate(next);
+      };
+      next();
+    },
+  });
 }

@@ -8,7 +8,7 @@ import type { ServerReport } from '../../connectors/types.js';
 import { formatPin, loadTlsTrust, parseFingerprints } from '../../security/tlsTrust.js';
 import { assertNever } from '../../shared/util/assertNever.js';
 import type { Workspace } from '../../workspace/Workspace.js';
-import { print, readSecretFromStdin, type CliIo } from '../io.js';
+import { print, printJson, readSecretFromStdin, type CliIo } from '../io.js';
 import { registerSalesforceConnectionCommand } from './salesforce.js';
 
 interface AddOptions {
@@ -64,7 +64,7 @@ export function registerConnectionCommands(program: Command, io: CliIo, workspac
     .action(async (opts: { json?: boolean }) => {
       const all = await workspace().connections.list();
       if (opts.json === true) {
-        print(io, JSON.stringify(all.map(publicView), null, 2));
+        printJson(io, all.map(publicView));
         return;
       }
       if (all.length === 0) print(io, 'No connections yet: add one with "ferry connection add <name> <url>".');
@@ -87,7 +87,7 @@ export function registerConnectionCommands(program: Command, io: CliIo, workspac
     .option('--json', 'print JSON')
     .action(async (name: string, opts: { json?: boolean }) => {
       const report = await testConnection(workspace(), name);
-      if (opts.json === true) print(io, JSON.stringify(report, null, 2));
+      if (opts.json === true) printJson(io, report);
       else printReport(io, report);
     });
 }

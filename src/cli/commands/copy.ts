@@ -8,8 +8,8 @@ import { toTransferError } from '../../engine/retry.js';
 import type { HistoryStore } from '../../history/HistoryStore.js';
 import type { RunId } from '../../history/records.js';
 import type { OpenedLocation, Workspace } from '../../workspace/Workspace.js';
-import { formatBytes, formatDuration } from '../format.js';
-import { print, warn, type CliIo } from '../io.js';
+import { formatBytes, formatDuration, visibleName } from '../format.js';
+import { print, printJson, warn, type CliIo } from '../io.js';
 import { parseLocation } from '../location.js';
 import { startProgress } from '../progress.js';
 
@@ -83,14 +83,14 @@ export function registerCopyCommands(
                   ? {}
                   : {
                       onRetry: (path, e, attempt, delay) =>
-                        warn(io, `\nretrying ${path} in ${Math.round(delay / 100) / 10} s (attempt ${attempt} failed: ${e.message})`),
+                        warn(io, `\nretrying ${visibleName(path)} in ${Math.round(delay / 100) / 10} s (attempt ${attempt} failed: ${e.message})`),
                     }),
               });
             } catch (e) {
               const error = toTransferError(e);
               history.finishRun(runId, { status: error.kind === 'cancelled' ? 'cancelled' : 'failed', files: 0, bytes: 0, failed: 0, skipped: 0, error: error.message });
               // A script reading --json output must get JSON even when nothing could start.
-              if (opts.json === true) print(io, JSON.stringify({ error: errorView(e) }, null, 2));
+              if (opts.json === true) printJson(io, { error: errorView(e) });
               throw e;
             } finally {
               progress?.stop();
@@ -168,16 +168,16 @@ function parseConcurrency(value: string | undefined): number | undefined {
 
 function report(io: CliIo, s: TransferSummary, move: boolean, json: boolean): void {
   if (json) {
-    print(io, JSON.stringify(s, null, 2));
+    printJson(io, s);
     return;
   }
   if (s.dryRun) {
     for (const item of s.items) {
       const what = item.status === 'planned' ? `would ${move ? 'move' : 'copy'}` : item.status;
-      print(io, `${what.padEnd(12)} ${item.source} -> ${item.target ?? '?'}${item.reason === undefined ? '' : ` (${item.reason})`}`);
+      print(io, `${what.padEnd(12)} ${visibleName(item.source)} -> ${item.target === undefined ? '?' : visibleName(item.target)}${item.reason === undefined ? '' : ` (${item.reason})`}`);
     }
   }
-  for (const f of s.failed) warn(io, `FAILED ${f.path}: ${f.reason}`);
+  for (const f of s.failed) warn(io, `FAILED ${visibleName(f.path)}: ${f.reason}`);
   const verb = s.dryRun ? 'Would transfer' : move ? 'Moved' : 'Copied';
   const parts = [`${verb} ${s.files} file${s.files === 1 ? '' : 's'} (${formatBytes(s.bytes)}) in ${formatDuration(s.durationMs / 1000)}`];
   if (s.skipped > 0) parts.push(`${s.skipped} skipped`);

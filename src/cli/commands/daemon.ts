@@ -7,6 +7,7 @@ import { Scheduler } from '../../schedule/Scheduler.js';
 import { SlaWatch } from '../../schedule/SlaWatch.js';
 import { jobServices } from '../../workspace/jobServices.js';
 import type { Workspace } from '../../workspace/Workspace.js';
+import { visibleName } from '../format.js';
 import { warn, type CliIo } from '../io.js';
 import { jobFiles } from './jobs.js';
 
@@ -34,7 +35,7 @@ export function registerDaemonCommand(program: Command, io: CliIo, workspace: ()
       }
       const services = await jobServices(ws, {
         onEvent: (e) => {
-          if (e.kind === 'item' && e.status !== 'delivered') log(`  ${e.status} ${e.path}: ${e.detail}`);
+          if (e.kind === 'item' && e.status !== 'delivered') log(`  ${e.status} ${visibleName(e.path)}: ${e.detail}`);
           else if (e.kind === 'notice') log(`  ${e.message}`);
         },
       });

@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { TransferError } from '../../connectors/errors.js';
 import type { RunId, RunRecord, RunStatus } from '../../history/records.js';
 import type { Workspace } from '../../workspace/Workspace.js';
-import { formatBytes, formatTime } from '../format.js';
-import { print, type CliIo } from '../io.js';
+import { formatBytes, formatTime, visibleName } from '../format.js';
+import { print, printJson, type CliIo } from '../io.js';
 
 interface HistoryOptions {
   readonly job?: string;
@@ -39,8 +39,8 @@ export function registerHistoryCommand(program: Command, io: CliIo, workspace: (
       const history = await workspace().history();
       if (opts.search !== undefined) {
         const hits = history.searchItems(opts.search, { limit });
-        if (opts.json === true) print(io, JSON.stringify(hits, null, 2));
-        else for (const h of hits) print(io, `#${h.runId}  ${formatTime(h.runStartedAt)}  ${h.job.padEnd(8)} ${h.status.padEnd(8)} ${h.sourcePath} -> ${h.targetPath ?? '?'}`);
+        if (opts.json === true) printJson(io, hits);
+        else for (const h of hits) print(io, `#${h.runId}  ${formatTime(h.runStartedAt)}  ${h.job.padEnd(8)} ${h.status.padEnd(8)} ${visibleName(h.sourcePath)} -> ${shownTarget(h.targetPath)}`);
         return;
       }
       if (opts.run !== undefined) {
@@ -50,8 +50,8 @@ export function registerHistoryCommand(program: Command, io: CliIo, workspace: (
           return;
         }
         const items = history.runItems(runId, { limit });
-        if (opts.json === true) print(io, JSON.stringify(items, null, 2));
-        else for (const i of items) print(io, `${i.status.padEnd(8)} ${formatBytes(i.bytes).padStart(10)}  ${i.sourcePath} -> ${i.targetPath ?? '?'}${i.reason === undefined ? '' : `  (${i.reason})`}`);
+        if (opts.json === true) printJson(io, items);
+        else for (const i of items) print(io, `${i.status.padEnd(8)} ${formatBytes(i.bytes).padStart(10)}  ${visibleName(i.sourcePath)} -> ${shownTarget(i.targetPath)}${i.reason === undefined ? '' : `  (${i.reason})`}`);
         return;
       }
       const status = opts.status === undefined ? undefined : RUN_STATUSES.find((s) => s === opts.status);
@@ -69,7 +69,7 @@ export function registerHistoryCommand(program: Command, io: CliIo, workspace: (
         return;
       }
       const runs = history.listRuns({ ...filter, limit, ...(opts.before === undefined ? {} : { before: wholeNumber(opts.before, '--before') as RunId }) });
-      if (opts.json === true) print(io, JSON.stringify(runs, null, 2));
+      if (opts.json === true) printJson(io, runs);
       else {
         if (runs.length === 0) print(io, 'No runs recorded yet.');
         for (const r of runs) print(io, describeRun(r));
@@ -79,7 +79,11 @@ export function registerHistoryCommand(program: Command, io: CliIo, workspace: (
 
 function describeRun(r: RunRecord): string {
   const counts = `${r.files} file${r.files === 1 ? '' : 's'} (${formatBytes(r.bytes)})${r.skipped > 0 ? `, ${r.skipped} skipped` : ''}${r.failed > 0 ? `, ${r.failed} failed` : ''}`;
-  return `#${String(r.id).padEnd(5)} ${formatTime(r.startedAt)}  ${r.job.padEnd(8)} ${r.status.padEnd(9)} ${r.source} -> ${r.target}  ${counts}${r.dryRun ? '  [dry run]' : ''}${r.error === undefined ? '' : `  ${r.error}`}`;
+  return `#${String(r.id).padEnd(5)} ${formatTime(r.startedAt)}  ${r.job.padEnd(8)} ${r.status.padEnd(9)} ${visibleName(r.source)} -> ${visibleName(r.target)}  ${counts}${r.dryRun ? '  [dry run]' : ''}${r.error === undefined ? '' : `  ${r.error}`}`;
+}
+
+function shownTarget(path: string | undefined): string {
+  return path === undefined ? '?' : visibleName(path);
 }
 
 /** A date or date-time in local time, as people type it; a bare date means its midnight. */

@@ -11,8 +11,8 @@ import { JobBusyError } from '../../history/JobJournal.js';
 import { JobValidator } from '../../jobs/jobValidator.js';
 import { jobServices } from '../../workspace/jobServices.js';
 import type { Workspace } from '../../workspace/Workspace.js';
-import { formatBytes } from '../format.js';
-import { print, warn, type CliIo } from '../io.js';
+import { formatBytes, visibleName } from '../format.js';
+import { print, printJson, warn, type CliIo } from '../io.js';
 import type { CopyOutcome } from './copy.js';
 
 const JOB_EXTENSIONS = ['.yaml', '.yml', '.json'];
@@ -64,7 +64,7 @@ export function registerJobCommands(program: Command, io: CliIo, workspace: () =
         throw e;
       }
       outcome.anyFailed = result.status !== 'succeeded';
-      if (opts.json === true) print(io, JSON.stringify(result, null, 2));
+      if (opts.json === true) printJson(io, result);
       else showResult(io, result);
     });
 
@@ -87,13 +87,13 @@ export function registerJobCommands(program: Command, io: CliIo, workspace: () =
       if (verdict === undefined) throw new TransferError('config', `None of ${job.definition.name}'s validation rules apply to ${basename(path)}`);
       outcome.anyFailed = !verdict.passed;
       if (opts.json === true) {
-        print(io, JSON.stringify(verdict, null, 2));
+        printJson(io, verdict);
         return;
       }
       for (const r of verdict.results) print(io, `${r.passed ? 'pass' : 'FAIL'}  ${r.rule.padEnd(13)} ${r.message}`);
       const captures = Object.entries(verdict.captures);
       if (captures.length > 0) print(io, `captures: ${captures.map(([k, v]) => `${k}=${v}`).join(', ')}`);
-      print(io, verdict.passed ? `${basename(path)} passes ${job.definition.name}'s rules` : `${basename(path)} would be quarantined`);
+      print(io, `${visibleName(basename(path))} ${verdict.passed ? `passes ${job.definition.name}'s rules` : 'would be quarantined'}`);
     });
 
   program
@@ -101,7 +101,7 @@ export function registerJobCommands(program: Command, io: CliIo, workspace: () =
     .description('print the JSON Schema of a Ferry file format ("job")')
     .action((kind: string) => {
       if (kind !== 'job') throw new TransferError('config', `Unknown schema "${kind}" (known: job)`);
-      print(io, JSON.stringify(jobJsonSchema(), null, 2));
+      printJson(io, jobJsonSchema());
     });
 }
 
@@ -114,10 +114,10 @@ function showEvent(io: CliIo, e: RunEvent, dryRun: boolean): void {
       warn(io, `${e.files} file${e.files === 1 ? '' : 's'} to handle${e.waiting > 0 ? `, ${e.waiting} not arrived yet` : ''}`);
       return;
     case 'waiting':
-      warn(io, `  waiting   ${e.path}: ${e.why}`);
+      warn(io, `  waiting   ${visibleName(e.path)}: ${e.why}`);
       return;
     case 'item':
-      if (!dryRun) warn(io, `  ${e.status.padEnd(11)} ${e.path}${e.detail === '' ? '' : `: ${e.detail}`}`);
+      if (!dryRun) warn(io, `  ${e.status.padEnd(11)} ${visibleName(e.path)}${e.detail === '' ? '' : `: ${e.detail}`}`);
       return;
     case 'notice':
       warn(io, `  note: ${e.message}`);
@@ -129,17 +129,17 @@ function showResult(io: CliIo, r: JobRunResult): void {
   if (r.dryRun) {
     for (const f of r.files) {
       const verdict = f.verdict === undefined ? 'no rules' : f.verdict.passed ? 'valid' : 'INVALID';
-      print(io, `${f.path} (${formatBytes(f.size)}): ${verdict}`);
+      print(io, `${visibleName(f.path)} (${formatBytes(f.size)}): ${verdict}`);
       for (const reason of f.verdict?.reasons ?? []) print(io, `    ${reason.rule}: ${reason.message}`);
       if (f.outcome === 'quarantined') print(io, `    → quarantine${f.verdict === undefined ? `: ${f.reason ?? ''}` : ''}`);
       for (const d of f.deliveries) {
         const match = d.match === undefined ? '' : ` [record match: ${d.match}]`;
-        print(io, `    → ${d.route}: ${d.status === 'failed' ? 'FAILS' : d.name} → ${d.target || '?'} (${d.detail})${match}`);
+        print(io, `    → ${d.route}: ${d.status === 'failed' ? 'FAILS' : visibleName(d.name)} → ${d.target === '' ? '?' : visibleName(d.target)} (${d.detail})${match}`);
       }
       if (f.outcome === 'failed' && f.reason !== undefined) print(io, `    FAILS: ${f.reason}`);
     }
   }
-  for (const f of r.refused) warn(io, `refused ${f.path}: ${f.why}`);
+  for (const f of r.refused) warn(io, `refused ${visibleName(f.path)}: ${f.why}`);
   const count = (o: string): number => r.files.filter((f) => f.outcome === o).length;
   const parts = r.dryRun
     ? [`${count('planned')} would be delivered`, `${count('quarantined')} would be quarantined`, `${count('failed')} would fail`]

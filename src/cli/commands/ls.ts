@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { formatBytes, formatTime } from '../format.js';
-import { print, warn, type CliIo } from '../io.js';
+import { formatBytes, formatTime, visibleName } from '../format.js';
+import { print, printJson, warn, type CliIo } from '../io.js';
 import { parseLocation } from '../location.js';
 import type { Workspace } from '../../workspace/Workspace.js';
 import { TransferError } from '../../connectors/errors.js';
@@ -29,7 +29,7 @@ export function registerLsCommand(program: Command, io: CliIo, workspace: () => 
     .action(async (location: string, opts: LsOptions) => {
       const { fs, path } = await workspace().openLocation(parseLocation(location));
       try {
-        const refused: string[] = [];
+        const refused: Array<{ name: string; reason: string }> = [];
         const target = await fs.stat(path);
         if (target === undefined) throw new TransferError('notFound', `Not found: ${location}`);
         const { SalesforceFilesFs } = await import('../../connectors/salesforce/SalesforceFilesFs.js');
@@ -45,17 +45,17 @@ export function registerLsCommand(program: Command, io: CliIo, workspace: () => 
             ? listed.entries
             : target.kind === 'file'
             ? [target]
-            : await fs.list(path, { onUnsafeName: (name, reason) => refused.push(`${JSON.stringify(name)}: ${reason}`) });
+            : await fs.list(path, { onUnsafeName: (name, reason) => refused.push({ name, reason }) });
         const sorted = [...entries].sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'dir' ? -1 : 1));
         if (opts.json === true) {
-          print(io, JSON.stringify({ entries: sorted, refused }, null, 2));
+          printJson(io, { entries: sorted, refused });
         } else {
           for (const e of sorted) {
             const size = e.kind === 'dir' ? '<dir>' : formatBytes(e.size);
             const details = e.details === undefined ? '' : `  (${Object.entries(e.details).filter(([k]) => k === 'version' || k === 'md5').map(([k, v]) => `${k} ${v}`).join(', ')})`;
-            print(io, `${size.padStart(10)}  ${formatTime(e.modifiedAt)}  ${e.name}${e.kind === 'dir' ? '/' : ''}${details}`);
+            print(io, `${size.padStart(10)}  ${formatTime(e.modifiedAt)}  ${visibleName(e.name)}${e.kind === 'dir' ? '/' : ''}${details}`);
           }
-          for (const r of refused) warn(io, `refused a listed name ${r}`);
+          for (const r of refused) warn(io, `refused a listed name "${visibleName(r.name)}": ${r.reason}`);
         }
       } finally {
         await fs.close();

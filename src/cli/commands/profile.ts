@@ -6,7 +6,7 @@ import { readUserFile } from '../../config/readUserFile.js';
 import { TransferError } from '../../connectors/errors.js';
 import { parseProfile, previewConversion, ProfileError, type PartnerProfile } from '../../mapping/profile.js';
 import type { Row } from '../../mapping/records.js';
-import { print, type CliIo } from '../io.js';
+import { print, printJson, type CliIo } from '../io.js';
 import type { CopyOutcome } from './copy.js';
 
 const DIRECTIONS = ['inbound', 'outbound'] as const;
@@ -49,7 +49,7 @@ export function registerProfileCommands(program: Command, io: CliIo, outcome: Co
       const { rows, errors } = await previewConversion(samplePath, conversion, new Date(), limit);
       outcome.anyFailed = errors.length > 0;
       if (opts.json === true) {
-        print(io, JSON.stringify({ profile: profilePath, partner: partner.partner, direction, sample: samplePath, rows, problems: errors }, null, 2));
+        printJson(io, { profile: profilePath, partner: partner.partner, direction, sample: samplePath, rows, problems: errors });
         return;
       }
       print(io, `${partner.partner}, ${direction} (${direction === 'inbound' ? 'partner format → internal' : 'internal → partner format'}): ${sampleFile}`);

@@ -5,8 +5,8 @@ import { InProcessJobRunner } from '../../jobs/JobRunner.js';
 import { releaseQuarantined, returnQuarantined } from '../../jobs/quarantineActions.js';
 import { jobServices } from '../../workspace/jobServices.js';
 import type { Workspace } from '../../workspace/Workspace.js';
-import { formatTime } from '../format.js';
-import { print, type CliIo } from '../io.js';
+import { formatTime, visibleName } from '../format.js';
+import { print, printJson, type CliIo } from '../io.js';
 import type { CopyOutcome } from './copy.js';
 import { findJob } from './jobs.js';
 
@@ -26,7 +26,7 @@ export function registerQuarantineCommands(program: Command, io: CliIo, workspac
       if (state === undefined) throw new TransferError('config', `Unknown --state "${opts.state}" (use ${STATES.join(', ')})`);
       const files = (await workspace().history()).journal().quarantined({ state, ...(opts.job === undefined ? {} : { job: opts.job }) });
       if (opts.json === true) {
-        print(io, JSON.stringify(files, null, 2));
+        printJson(io, files);
         return;
       }
       if (files.length === 0) {
@@ -34,9 +34,9 @@ export function registerQuarantineCommands(program: Command, io: CliIo, workspac
         return;
       }
       for (const f of files) {
-        print(io, `#${f.id}  ${formatTime(f.at)}  ${f.job}  ${f.file}`);
+        print(io, `#${f.id}  ${formatTime(f.at)}  ${f.job}  ${visibleName(f.file)}`);
         for (const r of f.reasons) print(io, `      ${r.rule}: ${r.message}`);
-        print(io, `      kept in ${f.location}`);
+        print(io, `      kept in ${visibleName(f.location)}`);
       }
     });
 
@@ -59,7 +59,7 @@ export function registerQuarantineCommands(program: Command, io: CliIo, workspac
           if (job.definition.name !== jobName) throw new TransferError('config', `${job.file} is the job ${job.definition.name}, not ${jobName}`);
           const results = await releaseQuarantined(services, new InProcessJobRunner(services), job, group, revalidate, signal);
           for (const r of results) {
-            print(io, `#${r.file.id} ${r.file.file}: ${r.outcome}${r.detail === '' ? '' : ` (${r.detail})`}`);
+            print(io, `#${r.file.id} ${visibleName(r.file.file)}: ${r.outcome}${r.detail === '' ? '' : ` (${r.detail})`}`);
             if (r.outcome !== 'released') outcome.anyFailed = true;
           }
         }
@@ -78,7 +78,7 @@ export function registerQuarantineCommands(program: Command, io: CliIo, workspac
       const job = await findJob(ws, opts.job ?? file.job);
       if (job.definition.name !== file.job) throw new TransferError('config', `${job.file} is the job ${job.definition.name}, not ${file.job}`);
       const returned = await returnQuarantined(await jobServices(ws), job, file, opts.note, signal);
-      print(io, `#${file.id} ${file.file} returned to ${returned.file}, with the note ${returned.note}`);
+      print(io, `#${file.id} ${visibleName(file.file)} returned to ${visibleName(returned.file)}, with the note ${visibleName(returned.note)}`);
     });
 }
 
@@ -90,7 +90,7 @@ function parseId(text: string): number {
 
 function held(file: QuarantinedFile | undefined, id: string): QuarantinedFile {
   if (file === undefined) throw new TransferError('notFound', `No quarantined file #${id.replace(/^#/, '')}`);
-  if (file.state !== 'held') throw new TransferError('config', `#${file.id} ${file.file} was already ${file.state}`);
+  if (file.state !== 'held') throw new TransferError('config', `#${file.id} ${visibleName(file.file)} was already ${file.state}`);
   return file;
 }
 

@@ -48,6 +48,18 @@ describe('transfer', () => {
     }
   };
 
+  it('sends files that filled a disk together again one at a time, so what fits arrives', async () => {
+    const kib = 1024;
+    await seed({ 'a.bin': randomBytesOf(40 * kib, 'a'), 'b.bin': randomBytesOf(40 * kib, 'b'), 'c.bin': randomBytesOf(40 * kib, 'c') });
+    const small = new FaultyFs(dst, { disk: { capacity: 100 * kib, files: new Map() } });
+    const s = await transfer(request({ target: small, concurrency: 3 }));
+    expect(s.files).toBe(2);
+    expect(s.failed.map((f) => [f.kind, f.reason])).toEqual([['quota', 'No space left (test disk)']]);
+    const arrived = (await readdir(join(dir, 'dst'))).sort();
+    expect(arrived).toHaveLength(2);
+    for (const name of arrived) expect((await readFile(join(dir, 'dst', name))).equals(randomBytesOf(40 * kib, name.slice(0, 1)))).toBe(true);
+  });
+
   it('refuses hostile listed names one by one and copies the rest of the batch', async () => {
     await seed({ 'a.txt': 'a', 'b.txt': 'b' });
     const hostile = new FaultyFs(src, { hostileNames: ['../../etc/passwd', 'evil\r\nDELE x'] });
