@@ -13,7 +13,7 @@ import { registerQuarantineCommands } from './commands/quarantine.js';
 import { registerSecretCommands } from './commands/secret.js';
 import { registerLsCommand } from './commands/ls.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
-import { askYesNo, isInteractive, warn, type CliIo } from './io.js';
+import { askYesNo, isInteractive, ReaderSafeOutput, warn, type CliIo } from './io.js';
 import type { UnknownHostKey } from '../security/KnownHosts.js';
 
 export const EXIT_OK = 0;
@@ -79,6 +79,11 @@ export async function main(): Promise<void> {
     process.once('SIGINT', () => process.exit(130));
   });
   process.once('SIGTERM', () => abort.abort());
-  const io: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+  const io: CliIo = {
+    stdout: new ReaderSafeOutput(process.stdout),
+    stderr: new ReaderSafeOutput(process.stderr),
+    stdin: process.stdin,
+    env: process.env,
+  };
   process.exitCode = await runCli(process.argv.slice(2), io, abort.signal);
 }
