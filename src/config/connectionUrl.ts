@@ -1,4 +1,5 @@
 import { TransferError } from '../connectors/errors.js';
+import { assertNever } from '../shared/util/assertNever.js';
 
 export type FtpSecurity = 'none' | 'explicit' | 'implicit';
 
@@ -66,9 +67,46 @@ function rootOf(pathname: string): string {
   if (decoded.split('/').includes('..')) {
     throw new TransferError('config', `The root folder may not contain "..": ${decoded}`);
   }
-  // curl's convention: /~/ starts at the login folder; anything else is absolute.
-  const homeRelative = decoded === '/~' || decoded.startsWith('/~/');
+  // curl's convention: /~/ starts at the login folder; anything else is absolute. Read before decoding, so
+  // that /%7E/ can name a folder called "~" at the top.
+  const homeRelative = pathname === '/~' || pathname.startsWith('/~/');
   const trimmed = (homeRelative ? decoded.slice(2) : decoded).replace(/\/+$/, '');
   if (homeRelative) return trimmed.replace(/^\/+/, '');
   return trimmed;
+}
+
+/**
+ * The URL that `parseConnectionUrl` reads back as exactly these settings: user name and folders
+ * percent-encoded (an `@`, `#`, `?`, `%` or space in them is data, not syntax), an IPv6 host in brackets,
+ * the port always shown. Never a password: settings do not hold one.
+ */
+export function formatConnectionUrl(settings: ParsedUrl): string {
+  switch (settings.kind) {
+    case 'local':
+      return `file://${encodePath(settings.root)}`;
+    case 'sftp':
+      return `sftp://${authority(settings)}${encodeRoot(settings.root)}`;
+    case 'ftp':
+      return `${FTP_SCHEME_OF[settings.security]}://${authority(settings)}${encodeRoot(settings.root)}`;
+    default:
+      return assertNever(settings, 'connection settings');
+  }
+}
+
+const FTP_SCHEME_OF: Readonly<Record<FtpSecurity, string>> = { none: 'ftp', explicit: 'ftpes', implicit: 'ftps' };
+
+function authority(s: { readonly user: string; readonly host: string; readonly port: number }): string {
+  const host = s.host.includes(':') ? `[${s.host}]` : s.host;
+  return `${encodeURIComponent(s.user)}@${host}:${s.port}`;
+}
+
+/** A remote root: '' is the login folder, a relative root is below it (`/~/…`), anything else is absolute. */
+function encodeRoot(root: string): string {
+  if (root === '') return '/';
+  if (!root.startsWith('/')) return `/~/${encodePath(root)}`;
+  return encodePath(root).replace(/^\/~(?=\/|$)/, '/%7E');
+}
+
+function encodePath(path: string): string {
+  return path.split('/').map(encodeURIComponent).join('/');
 }

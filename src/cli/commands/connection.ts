@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { parseConnectionUrl } from '../../config/connectionUrl.js';
+import { formatConnectionUrl, parseConnectionUrl } from '../../config/connectionUrl.js';
 import { isValidConnectionName, type ConnectionConfig } from '../../config/ConnectionStore.js';
 import { readUserFile } from '../../config/readUserFile.js';
 import { TransferError } from '../../connectors/errors.js';
-import { displayRoot } from '../../connectors/paths.js';
 import type { ServerReport } from '../../connectors/types.js';
 import { formatPin, loadTlsTrust, parseFingerprints } from '../../security/tlsTrust.js';
 import { assertNever } from '../../shared/util/assertNever.js';
@@ -210,29 +209,12 @@ function refuseOptions(opts: AddOptions, names: ReadonlyArray<keyof AddOptions>,
   }
 }
 
-/** The settings a user may see: everything but secrets, which are never in the config anyway. */
+/** The settings a user may see (secrets are never in them); a connection reached by URL has it too. */
 function publicView(c: ConnectionConfig): Record<string, unknown> {
-  return { ...c, url: describeConfig(c) };
+  return c.kind === 'salesforce' ? { ...c } : { ...c, url: formatConnectionUrl(c) };
 }
 
 export function describeConfig(c: ConnectionConfig): string {
-  switch (c.kind) {
-    case 'local':
-      return `file://${c.root}`;
-    case 'sftp':
-      return `sftp://${c.user}@${c.host}:${c.port}${rootSuffix(c.root)}`;
-    case 'ftp': {
-      const scheme = c.security === 'none' ? 'ftp' : c.security === 'explicit' ? 'ftpes' : 'ftps';
-      return `${scheme}://${c.user}@${c.host}:${c.port}${rootSuffix(c.root)}`;
-    }
-    case 'salesforce':
-      return `salesforce ${c.auth === 'jwt' ? `${c.username ?? ''} (JWT)` : '(browser sign-in)'} via ${c.loginUrl}, API v${c.apiVersion}`;
-    default:
-      return assertNever(c, 'connection');
-  }
-}
-
-function rootSuffix(root: string): string {
-  if (root === '') return '/';
-  return displayRoot(root);
+  if (c.kind !== 'salesforce') return formatConnectionUrl(c);
+  return `salesforce ${c.auth === 'jwt' ? `${c.username ?? ''} (JWT)` : '(browser sign-in)'} via ${c.loginUrl}, API v${c.apiVersion}`;
 }
