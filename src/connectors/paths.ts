@@ -81,3 +81,13 @@ export function parentOf(path: string): string {
 export function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
+
+/**
+ * A path on a connector as a user reads it in a message: the connector's location with the path after
+ * it (`file:///tmp/in/a.csv`, `sftp://ann@host:22/out/a.csv`), never a root-relative path that would
+ * lose its leading slash.
+ */
+export function locationOf(fs: { readonly description: string }, path: string): string {
+  if (path === '') return fs.description;
+  return fs.description.endsWith('/') ? `${fs.description}${path}` : `${fs.description}/${path}`;
+}

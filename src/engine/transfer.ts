@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { TransferError } from '../connectors/errors.js';
-import { baseName, joinRelative, normalizeRelative, parentOf } from '../connectors/paths.js';
+import { baseName, joinRelative, locationOf, normalizeRelative, parentOf } from '../connectors/paths.js';
 import type { RemoteEntry, RemoteFs } from '../connectors/types.js';
 import { FATAL_KINDS, type TransferErrorKind } from '../shared/model/errorKinds.js';
 import { mapWithConcurrency } from './concurrency.js';
@@ -128,7 +128,7 @@ export async function transfer(req: TransferRequest): Promise<TransferSummary> {
     const sourcePath = normalizeRelative(req.sourcePath);
     const root = await retrying(() => req.source.stat(sourcePath, abort.signal));
     if (root === undefined) {
-      throw new TransferError('notFound', `Source not found: ${req.source.description}/${sourcePath}`, {
+      throw new TransferError('notFound', `Source not found: ${locationOf(req.source, sourcePath)}`, {
         path: sourcePath,
       });
     }
@@ -453,7 +453,7 @@ async function sameFileOnBothSides(
   if (ownKey !== targetKey) return undefined;
   return new TransferError(
     'validation',
-    `${sourcePath} and ${targetPath} are the same file: a file cannot be ${req.move ? 'moved' : 'copied'} onto itself`,
+    `${locationOf(req.source, sourcePath)} and ${locationOf(req.target, targetPath)} are the same file: a file cannot be ${req.move ? 'moved' : 'copied'} onto itself`,
     { path: sourcePath },
   );
 }

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runFerry, type FerryRun } from '../helpers/runFerry.js';
@@ -97,6 +97,44 @@ describe('ferry CLI', () => {
     expect(moved.out).toMatch(/Moved 1 file/);
     expect(await readFile(join(work, 'dst', 'x.txt'), 'utf8')).toBe('x');
     expect(await readdir(work)).toEqual(['dst']);
+  });
+
+  it('refuses to move or copy a file onto itself, however the target is spelled, and keeps it', async () => {
+    const only = join(work, 's6.txt');
+    await writeFile(only, 'the only copy');
+    await symlink(work, join(work, 'through-a-link'));
+    const spellings = [join(work, '.', 's6.txt'), `${work}/`, `${work}/./s6.txt`, join(work, 'through-a-link', 's6.txt')];
+    for (const verb of ['move', 'copy']) {
+      for (const target of spellings) {
+        const r = await ferry([verb, only, target, '--conflict', 'overwrite']);
+        expect(r.code, `${verb} ${target}`).toBe(1);
+        expect(r.err).toMatch(new RegExp(`file://${only} and file://${work}/.*s6\\.txt are the same file: a file cannot be ${verb === 'move' ? 'moved' : 'copied'} onto itself`));
+      }
+    }
+    expect(await readFile(only, 'utf8')).toBe('the only copy');
+  });
+
+  it('says why each file would be sent or left alone, and takes --size-only at its word', async () => {
+    await mkdir(join(work, 'src'));
+    await writeFile(join(work, 'src', 'same.txt'), 'aaaa');
+    await writeFile(join(work, 'src', 'grown.txt'), 'bb');
+    const first = await ferry(['copy', join(work, 'src'), `${join(work, 'dst')}/`, '-r']);
+    expect(first.code, first.err).toBe(0);
+    await writeFile(join(work, 'src', 'grown.txt'), 'bbb');
+    await writeFile(join(work, 'src', 'same.txt'), 'zzzz');
+    const later = new Date(Date.now() + 3_600_000);
+    await utimes(join(work, 'src', 'same.txt'), later, later);
+    const dry = await ferry(['copy', join(work, 'src'), `${join(work, 'dst')}/`, '-r', '--dry-run', '--json']);
+    const reasons = (JSON.parse(dry.out) as { items: Array<{ source: string; reason: string }> }).items.map((i) => [basename(i.source), i.reason]).sort();
+    expect(reasons).toEqual([
+      ['grown.txt', 'changed: sizes differ (3 and 2 bytes)'],
+      ['same.txt', 'changed: MD5 differs'],
+    ]);
+    const sizeOnly = await ferry(['copy', join(work, 'src'), `${join(work, 'dst')}/`, '-r', '--size-only', '--json']);
+    const items = (JSON.parse(sizeOnly.out) as { items: Array<{ source: string; status: string; reason: string }> }).items;
+    expect(items.find((i) => i.source.endsWith('same.txt'))).toMatchObject({ status: 'skipped', reason: 'unchanged: same size (compared by size only)' });
+    expect(await readFile(join(work, 'dst', 'same.txt'), 'utf8')).toBe('aaaa');
+    expect(await readFile(join(work, 'dst', 'grown.txt'), 'utf8')).toBe('bbb');
   });
 
   it('lists with sizes, and as JSON', async () => {

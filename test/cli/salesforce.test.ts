@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -76,6 +77,26 @@ describe('a new user with the README: the Salesforce sandbox, a connection, invo
     expect(entriesOf(versions.out)).toHaveLength(1);
     const shown = await ferry(['ls', 'sandbox:Account/Northwind Traders/']);
     expect(shown.out).toMatch(/INV-ACC-10001-2026-11-02\.pdf {2}\(version 2, md5 [0-9a-f]{32}\)/);
+  });
+
+  it('leaves an unchanged file alone on every later run: no new version, the MD5 says why', async () => {
+    const folder = join(work, 'by-name');
+    await mkdir(folder);
+    const file = join(folder, 'Contoso Manufacturing.pdf');
+    await writeFile(file, 'a contract for Contoso');
+    const longAgo = new Date(Date.UTC(2025, 0, 1));
+    await utimes(file, longAgo, longAgo);
+    const copy = (): Promise<FerryRun> => ferry(['copy', `${folder}/`, 'sandbox:Account/', '--recursive', '--attach-by', '{Name}.pdf', '--json']);
+    const first = await copy();
+    expect(first.code, first.err).toBe(0);
+    for (let run = 2; run <= 3; run++) {
+      const later = await copy();
+      expect(later.code, later.err).toBe(0);
+      const summary = JSON.parse(later.out) as { items: Array<{ status: string; reason?: string }> };
+      expect(summary.items).toEqual([expect.objectContaining({ status: 'skipped', reason: `unchanged: same MD5 (${createHash('md5').update('a contract for Contoso').digest('hex')})` })]);
+    }
+    const shown = await ferry(['ls', 'sandbox:Account/Contoso Manufacturing/']);
+    expect(shown.out).toMatch(/Contoso Manufacturing\.pdf {2}\(version 1, md5 /);
   });
 
   it('signs in through the browser flow with PKCE when the URL is opened, and refuses a stranger\'s callback', async () => {
