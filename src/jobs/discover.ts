@@ -219,7 +219,7 @@ type OnUnsafeName = (dir: string) => NonNullable<ListOptions['onUnsafeName']>;
 
 function refusalsBelow(root: string, refused: Array<{ path: string; why: string }>): OnUnsafeName {
   const below = (dir: string): string => (dir === root ? '' : root === '' ? dir : dir.slice(root.length + 1));
-  return (dir) => (name, why) => refused.push({ path: joinRelative(below(dir), JSON.stringify(name)), why });
+  return (dir) => (name, why) => refused.push({ path: joinRelative(below(dir), name), why });
 }
 
 async function walk(fs: RemoteFs, root: string, recursive: boolean, onUnsafeName: OnUnsafeName, signal: AbortSignal): Promise<Listed[]> {
