@@ -99,6 +99,66 @@ describe('job files', () => {
   });
 });
 
+describe('the paths of a job', () => {
+  const PATHS = `version: 1
+name: paths
+source:
+  location: partner-ftp:/outbox/./in//
+arrival:
+  trigger: ./READY
+  doneFile: ./{name}.done
+validate:
+  name: '^ORD-(?<partner>[A-Z]+)\\.csv$'
+quarantine:
+  location: archive:/quarantine//held/
+  returnTo: partner-ftp:rejected/
+  note: ./{name}.txt
+rename: ./{partner}//{name}
+routes:
+  - name: erp
+    to: erp-sftp:/inbound/./{partner}/{date:yyyy/MM}/
+    rename: ./{name}
+    companion: { name: './meta/{stem}.json', fields: { partner: '{partner}' } }
+  - name: local
+    to: ./copies/
+after:
+  source: { moveTo: ./done/ }
+`;
+
+  it('are read in the one form a run uses them, whichever way they are written', () => {
+    const { definition } = parseJob(PATHS, '/jobs/paths.yaml');
+    expect(definition.source.location).toBe('partner-ftp:/outbox/in');
+    expect(definition.arrival.trigger).toBe('READY');
+    expect(definition.arrival.doneFile).toBe('{name}.done');
+    expect(definition.quarantine).toMatchObject({ location: 'archive:/quarantine/held', returnTo: 'partner-ftp:rejected', note: '{name}.txt' });
+    expect(definition.rename).toBe('{partner}/{name}');
+    expect(definition.routes[0]).toMatchObject({ to: 'erp-sftp:/inbound/{partner}/{date:yyyy/MM}', rename: '{name}', companion: { name: 'meta/{stem}.json' } });
+    // A folder on this machine is resolved by the operating system, against the job file's folder.
+    expect(definition.routes[1]?.to).toBe('./copies/');
+    expect(definition.after.source).toEqual({ moveTo: 'done' });
+    expect(parseJob(PATHS.replace('moveTo: ./done/', 'moveTo: done/'), '/jobs/paths.yaml').definition.after.source).toEqual({ moveTo: 'done' });
+  });
+
+  it('are refused when they leave their folder, are absolute where they are below one, or name nothing', () => {
+    const refused = (from: string, to: string): JobFileError['problems'] => problemsOf(PATHS.replace(from, to));
+    expect(refused('moveTo: ./done/', 'moveTo: ../done')).toEqual([
+      { line: 23, column: 21, field: 'after.source.moveTo', message: 'has a ".." segment, but it is a folder below the source folder' },
+    ]);
+    expect(refused('moveTo: ./done/', 'moveTo: /done')).toEqual([expect.objectContaining({ field: 'after.source.moveTo', message: 'is absolute, but it is a folder below the source folder' })]);
+    expect(refused('moveTo: ./done/', "moveTo: './'")).toEqual([expect.objectContaining({ field: 'after.source.moveTo', message: 'names no folder: it is a folder below the source folder' })]);
+    expect(refused('    rename: ./{name}', '    rename: "{name}/"')).toEqual([
+      expect.objectContaining({ line: 18, field: 'routes[0].rename', message: "ends with \"/\", but it is a file below the route's destination folder" }),
+    ]);
+    expect(refused('doneFile: ./{name}.done', 'doneFile: done/{name}.ok')).toEqual([
+      expect.objectContaining({ field: 'arrival.doneFile', message: "has a \"/\", but it is a name in the file's own folder" }),
+    ]);
+    expect(refused('trigger: ./READY', 'trigger: ../READY')).toEqual([expect.objectContaining({ field: 'arrival.trigger', message: 'has a ".." segment, but it is a file below the source folder' })]);
+    expect(refused('to: erp-sftp:/inbound/./', 'to: erp-sftp:/inbound/../')).toEqual([
+      expect.objectContaining({ line: 17, field: 'routes[0].to', message: 'has a ".." segment, but a path on the connection erp-sftp stays inside it' }),
+    ]);
+  });
+});
+
 describe('a job file that would exhaust memory', () => {
   it('with aliases that expand beyond reason (billion laughs) is refused where the aliases start', () => {
     const lol = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];

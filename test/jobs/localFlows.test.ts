@@ -337,6 +337,15 @@ describe('a job over local folders', () => {
     expect(events).toEqual(['a started', 'b started']);
   });
 
+  it('moves handled files into a folder written "./done/" as it would into "done"', async () => {
+    const job = await world.job(inboundJob(`${hook.url}/hook`).replace('  source: delete', "  source: { moveTo: './done/' }"));
+    await world.files({ 'drop/ORD-ACME-97.csv': 'order,sku,qty\n97,ABC-123,1\n' });
+    const result = await world.run(job);
+    expect(result.status).toBe('succeeded');
+    expect(result.files.map((f) => [f.path, f.outcome, f.source])).toEqual([['ORD-ACME-97.csv', 'delivered', 'moved']]);
+    expect(await readdir(join(world.work, 'drop/done'))).toEqual(['ORD-ACME-97.csv']);
+  });
+
   it('moves handled files aside without replacing an earlier file of the same name', async () => {
     const job = await world.job(inboundJob(`${hook.url}/hook`).replace('  source: delete', "  source: { moveTo: 'processed' }"));
     await world.files({ 'drop/ORD-ACME-95.csv': 'order,sku,qty\n95,ABC-123,1\n' });

@@ -4,6 +4,7 @@ import { conversionSchema } from '../../mapping/profile.js';
 import { notificationRuleSchema } from '../../notify/config.js';
 import { scheduleConfigSchema, slaConfigSchema } from '../../schedule/config.js';
 import { validationConfigSchema } from '../../validation/config.js';
+import { jobLocation, pathBelow, pathField, type Below } from './jobPaths.js';
 
 /** The job file format this Ferry reads and writes; a file with another `version` is refused. */
 export const JOB_FORMAT_VERSION = 1;
@@ -13,13 +14,10 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** What upload tools write while a file is still arriving: never picked up. */
 export const DEFAULT_IGNORED = ['*.part', '*.partial', '*.tmp', '*.temp', '*.filepart', '*.crdownload', '*.!ut', '~*', '.*'];
 
-const location = z
-  .string()
-  .min(1)
-  .describe(
-    'A saved connection and a path in it ("partner-ftp:/outbox", "org:Account/"), or a folder on this machine; ' +
-      "a relative folder is resolved against the job file's folder.",
-  );
+const location = pathField(z.string().min(1), jobLocation).describe(
+  'A saved connection and a path in it ("partner-ftp:/outbox", "org:Account/"), or a folder on this machine; ' +
+    "a relative folder is resolved against the job file's folder.",
+);
 
 const duration = z
   .string()
@@ -33,6 +31,12 @@ const template = z
     'A name template: {name}, {stem}, {ext}, {dir}, {capture.X} (or {X}), {record.Field}, {field.Column}, {date:yyyyMMdd}, ' +
       '{mtime:yyyy-MM-dd}, {counter:4}, {run}; modifiers |upper |lower |trim |slug.',
   );
+
+// Paths below one of the job's folders, each read in the form a run uses it.
+const templateBelow = (below: Below): z.ZodString => pathField(template, (text) => pathBelow(text, below));
+const deliveredName = templateBelow({ names: 'file', is: "a file below the route's destination folder" });
+const folderBelowSource = templateBelow({ names: 'folder', is: 'a folder below the source folder' });
+const fileBelowSource = pathField(z.string().min(1), (text) => pathBelow(text, { names: 'file', is: 'a file below the source folder' }));
 
 const size = z
   .union([z.number().int().nonnegative(), z.string().regex(/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'a size such as "10MB" or "512 KiB"')])
@@ -79,8 +83,10 @@ const arrivalSchema = z
       .default('5s')
       .describe('A file is taken only when its size and modification time stayed the same over this interval ("0s" turns the check off).'),
     ignore: z.array(z.string().min(1)).default(DEFAULT_IGNORED).describe('Globs of names that are still being written (partial uploads): never taken.'),
-    doneFile: template.optional().describe('A marker that must exist before a file is taken, e.g. "{name}.done"; it is removed with the file.'),
-    trigger: z.string().min(1).optional().describe('A file whose presence releases the whole folder, e.g. "READY"; removed after a successful run.'),
+    doneFile: templateBelow({ names: 'name', is: "a name in the file's own folder" })
+      .optional()
+      .describe('A marker that must exist before a file is taken, e.g. "{name}.done"; it is removed with the file.'),
+    trigger: fileBelowSource.optional().describe('A file whose presence releases the whole folder, e.g. "READY"; removed after a successful run.'),
     manifest: manifestSchema.optional(),
     expect: z.array(slaConfigSchema).default([]).describe('Files expected by a deadline: an alert goes out when one has not arrived.'),
   })
@@ -90,7 +96,9 @@ const quarantineSchema = z
   .strictObject({
     location: location.optional().describe("Where rejected files are kept; default: the quarantine folder in Ferry's data folder."),
     returnTo: location.optional().describe('Where "quarantine return" sends a rejected file back to the partner, e.g. "partner-ftp:/rejected".'),
-    note: template.default('{name}.rejected.txt').describe('Name of the rejection note written next to a returned file.'),
+    note: templateBelow({ names: 'name', is: 'a name next to the returned file' })
+      .default('{name}.rejected.txt')
+      .describe('Name of the rejection note written next to a returned file.'),
   })
   .describe('What happens to files that fail validation.');
 
@@ -135,7 +143,7 @@ const convertSchema = z
 
 const companionSchema = z
   .strictObject({
-    name: template.default('{stem}.json').describe('Name of the companion file, delivered next to the file.'),
+    name: deliveredName.default('{stem}.json').describe('Name of the companion file, delivered next to the file.'),
     format: z.enum(['json', 'csv']).default('json'),
     fields: z.record(z.string(), template).describe('Output field → template, e.g. {"Account": "{record.Name}", "Closed": "{record.CloseDate}"}.'),
   })
@@ -152,7 +160,7 @@ const routeSchema = z
       .min(1)
       .optional()
       .describe("Salesforce destination: the record each file belongs to, by a naming rule such as 'INV-{AccountNumber}-{*}.pdf' or '{AccountNumber}/{**}'."),
-    rename: template.optional().describe('The delivered name; overrides the job\'s rename for this route.'),
+    rename: deliveredName.optional().describe('The delivered name; overrides the job\'s rename for this route.'),
     convert: convertSchema.optional(),
     companion: companionSchema.optional(),
     conflict: z
@@ -166,7 +174,7 @@ const routeSchema = z
 const afterSchema = z
   .strictObject({
     source: z
-      .union([z.enum(['keep', 'delete']), z.strictObject({ moveTo: template.describe('Folder on the source connection, e.g. "processed/{date:yyyy-MM}".') })])
+      .union([z.enum(['keep', 'delete']), z.strictObject({ moveTo: folderBelowSource.describe('A folder below the source folder, e.g. "processed/{date:yyyy-MM}".') })])
       .default('keep')
       .describe('What becomes of a source file once every delivery is verified. Kept files are remembered and not taken again unless they change.'),
     markRecords: z
@@ -189,7 +197,7 @@ export const jobSchema = z
       .optional()
       .describe('Checks every file must pass, or a list of rule sets each for the files it names; a failing file is quarantined.'),
     quarantine: quarantineSchema.prefault({}),
-    rename: template.optional().describe('The delivered name of each file (default: its own name).'),
+    rename: deliveredName.optional().describe('The delivered name of each file (default: its own name).'),
     routing: z.enum(['first', 'all']).default('first').describe('"first": each file takes the first route it matches; "all": every route it matches.'),
     routes: z.array(routeSchema).min(1).describe('Destinations, tried in order.'),
     after: afterSchema.prefault({}),
