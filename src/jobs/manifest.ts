@@ -1,5 +1,6 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { TransferError } from '../connectors/errors.js';
+import { csvReadOptions } from '../csv/dialect.js';
 import type { RemoteFs } from '../connectors/types.js';
 import type { ManifestRule } from './definition/jobSchema.js';
 
@@ -56,7 +57,11 @@ export function parseManifest(text: string, format: ManifestRule['format']): Map
       }
       return entries;
     case 'csv': {
-      const rows = parseCsv<Record<string, string>>(text, { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), skip_empty_lines: true, trim: true });
+      const rows = parseCsv<Record<string, string>>(text, {
+        ...csvReadOptions({ delimiter: ',', quote: '"' }),
+        columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+        trim: true,
+      });
       for (const row of rows) add(row['name'], row['size'], row['checksum']);
       return entries;
     }

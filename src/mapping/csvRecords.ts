@@ -1,94 +1,57 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { CsvError, parse, type InfoRecord, type Options } from 'csv-parse';
 import { stringify } from 'csv-stringify';
-import { decodedInto, encodingOf, unencodable, type TextSink } from './encoding.js';
+import { csvPlace } from '../csv/place.js';
+import { csvRecords, CsvSyntaxError, type CsvRecord } from '../csv/records.js';
+import { decodedFile, encodingOf, unencodable, type TextSink } from './encoding.js';
 import { FormatError } from './errors.js';
 import type { CsvSpec } from './format.js';
 import { renderLine, type LineVars } from './lineTemplate.js';
 import type { Row } from './records.js';
 import { eolOf, isTrailer } from './recordLines.js';
 
-interface ParsedLine {
-  readonly fields: string[];
-  readonly raw: string;
-  readonly line: number;
-}
-
-/** csv-parse types on_record as returning a record; with `raw: true` it receives {record, raw}, and here returns a ParsedLine. */
-function withLine(fn: (record: { record: string[]; raw: string }, context: InfoRecord) => ParsedLine): Options['on_record'] {
-  return fn as unknown as Options['on_record'];
-}
-
 const quoteOf = (spec: CsvSpec): string => spec.quote ?? '"';
 
-function toRow(columns: ReadonlyArray<string>, item: ParsedLine, path: string): Row {
-  if (item.fields.length !== columns.length) {
-    throw new FormatError(
-      `${path}: line ${item.line} has ${item.fields.length} fields, expected ${columns.length} (${columns.join(', ')})`,
-      item.line,
-    );
+function toRow(columns: ReadonlyArray<string>, record: CsvRecord, path: string): Row {
+  if (record.fields.length !== columns.length) {
+    throw new FormatError(`${csvPlace(path, record.line)}: ${record.fields.length} fields, expected ${columns.length} (${columns.join(', ')})`, record.line);
   }
-  return Object.fromEntries(columns.map((column, i) => [column, item.fields[i] ?? '']));
+  return Object.fromEntries(columns.map((column, i) => [column, record.fields[i] ?? '']));
 }
 
-function headerColumns(item: ParsedLine, path: string): string[] {
+function headerColumns(record: CsvRecord, path: string): string[] {
   const seen = new Set<string>();
-  for (const name of item.fields) {
-    if (seen.has(name)) throw new FormatError(`${path}: line ${item.line}: column "${name}" appears twice in the header`, item.line);
+  record.fields.forEach((name, index) => {
+    if (seen.has(name)) throw new FormatError(`${csvPlace(path, record.line, index)}: the column "${name}" appears more than once in the header`, record.line);
     seen.add(name);
-  }
-  return item.fields;
+  });
+  return [...record.fields];
 }
 
 export async function* readCsv(path: string, spec: CsvSpec, signal?: AbortSignal): AsyncGenerator<Row> {
   const skip = spec.skipLines ?? spec.headerLines?.length ?? 0;
-  const quote = quoteOf(spec);
-  // Where the last complete record ended: an unclosed quote is reported where its record starts, not at EOF.
-  let lastLine = skip;
-  let lastEmpty = 0;
-  const parser = parse({
-    delimiter: spec.delimiter ?? ',',
-    quote: quote === '' ? false : quote,
-    escape: spec.escape ?? (quote === '' ? '"' : quote),
-    record_delimiter: ['\r\n', '\n'],
-    from_line: skip + 1,
-    relax_column_count: true,
-    skip_empty_lines: true,
-    raw: true,
-    on_record: withLine((record, context) => {
-      lastLine = context.lines;
-      lastEmpty = context.empty_lines;
-      return { fields: record.record, raw: record.raw, line: context.lines };
-    }),
-  });
-  const records = decodedInto(path, encodingOf(spec.encoding), parser, signal);
+  const dialect = { delimiter: spec.delimiter ?? ',', quote: quoteOf(spec), ...(spec.escape === undefined ? {} : { escape: spec.escape }) };
   const trailer = spec.trailerPattern === undefined ? undefined : new RegExp(spec.trailerPattern, 'u');
   let columns: string[] | undefined = spec.header === false ? spec.columns : undefined;
-  let pending: ParsedLine | undefined;
+  let pending: CsvRecord | undefined;
   try {
-    for await (const value of records) {
+    for await (const record of csvRecords(decodedFile(path, encodingOf(spec.encoding), signal), dialect, skip)) {
       signal?.throwIfAborted();
-      const item = value as ParsedLine;
       if (columns === undefined && spec.header !== false) {
-        columns = headerColumns(item, path);
+        columns = headerColumns(record, path);
         continue;
       }
-      columns ??= item.fields.map((_, i) => String(i + 1));
+      columns ??= record.fields.map((_, i) => String(i + 1));
       if (pending) yield toRow(columns, pending, path);
-      pending = item;
+      pending = record;
     }
   } catch (error) {
-    if (!(error instanceof CsvError)) throw error;
-    if (error.code === 'CSV_QUOTE_NOT_CLOSED') {
-      const emptyBefore = typeof error.empty_lines === 'number' ? error.empty_lines - lastEmpty : 0;
-      const line = lastLine + 1 + emptyBefore;
-      throw new FormatError(`${path}: line ${line}: a quoted value is never closed`, line);
-    }
-    const line = typeof error.lines === 'number' ? error.lines : undefined;
-    throw new FormatError(`${path}: ${line === undefined ? '' : `line ${line}: `}${error.message}`, line);
+    if (!(error instanceof CsvSyntaxError)) throw error;
+    // Columns numbered for a file without a header have no names to show.
+    const names = spec.header === false ? spec.columns : columns;
+    throw new FormatError(`${csvPlace(path, error.line, error.columnIndex, names)}: ${error.reason}`, error.line);
   }
-  if (pending && columns && !isTrailer(pending.raw, trailer)) yield toRow(columns, pending, path);
+  if (pending && columns && !isTrailer(pending.text, trailer)) yield toRow(columns, pending, path);
 }
 
 /** Why a row cannot be written in this CSV format, or undefined. */

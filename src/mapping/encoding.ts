@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { addAbortSignal, pipeline, type Duplex } from 'node:stream';
+import { addAbortSignal, pipeline } from 'node:stream';
 import iconv from 'iconv-lite';
 import { FormatError } from './errors.js';
 
@@ -88,14 +88,6 @@ export function decodedFile(path: string, encoding: Encoding, signal?: AbortSign
   const file = createReadStream(path);
   if (signal) addAbortSignal(signal, file);
   return pipeline(file, iconv.decodeStream(encoding), () => undefined);
-}
-
-/** A decoded file piped into a parser stream (csv-parse); the returned stream is the parser. */
-export function decodedInto<T extends Duplex>(path: string, encoding: Encoding, parser: T, signal?: AbortSignal): T {
-  const file = createReadStream(path);
-  if (signal) addAbortSignal(signal, file);
-  pipeline(file, iconv.decodeStream(encoding), parser, () => undefined);
-  return parser;
 }
 
 export async function readText(path: string, encoding: Encoding, signal?: AbortSignal): Promise<string> {

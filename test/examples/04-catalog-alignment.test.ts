@@ -57,7 +57,7 @@ describe('example 04: catalog alignment with a supplier and two marketplaces', (
       expect(preview.code, preview.err).toBe(0);
       expect(preview.out).toContain('→ prices: prices_20260402.csv');
       expect(preview.out).toContain('→ stock: stock_20260402.csv');
-      expect(preview.out).toMatch(/PRICES_20260403\.csv \(.*\): INVALID\n\s+csv: PRICES_20260403\.csv line 3, column "Preis": "89O,00" does not match/);
+      expect(preview.out).toMatch(/PRICES_20260403\.csv \(.*\): INVALID\n\s+csv: PRICES_20260403\.csv line 3, column 3 "Preis": "89O,00" does not match/);
       expect(preview.out).toMatch(/catalog-inbound: preview succeeded — 2 would be delivered, 1 would be quarantined, 0 would fail/);
       expect(await pathsUnder(join(world.work, 'internal'))).toEqual([]);
       expect(await pathsUnder(supplier.path)).toEqual(SUPPLIER_FILES.map((n) => `outbound/${n}`));
@@ -96,11 +96,11 @@ describe('example 04: catalog alignment with a supplier and two marketplaces', (
       expect(await pathsUnder(supplier.path)).toEqual(SUPPLIER_FILES.map((n) => `outbound/processed/${day}/${n}`));
       for (const name of SUPPLIER_FILES) expect((await readFile(join(supplier.path, 'outbound/processed', day, name))).equals(await sample(`supplier/${name}`))).toBe(true);
 
-      // The quarantine: the rejected price list and a reason naming line 3, column "Preis".
+      // The quarantine: the rejected price list and a reason naming line 3, column 3 "Preis".
       const held = (await world.workspace.history()).journal().quarantined({ job: 'catalog-inbound' });
       expect(held.map((q) => q.file)).toEqual(['PRICES_20260403.csv']);
       const reasons = held[0]?.reasons ?? [];
-      expect(reasons).toEqual([{ rule: 'csv', message: expect.stringContaining('PRICES_20260403.csv line 3, column "Preis": "89O,00" does not match the pattern') as unknown }]);
+      expect(reasons).toEqual([{ rule: 'csv', message: expect.stringContaining('PRICES_20260403.csv line 3, column 3 "Preis": "89O,00" does not match the pattern') as unknown }]);
       const kept = join(held[0]?.location ?? '', 'PRICES_20260403.csv');
       expect((await readFile(kept)).equals(await sample('supplier/PRICES_20260403.csv'))).toBe(true);
       expect(JSON.parse(await readFile(`${kept}.reason.json`, 'utf8'))).toMatchObject({ file: 'PRICES_20260403.csv', reasons });
@@ -122,7 +122,7 @@ describe('example 04: catalog alignment with a supplier and two marketplaces', (
       expect(returned.code, returned.err).toBe(0);
       expect((await readFile(join(supplier.path, 'rejected/PRICES_20260403.csv'))).equals(await sample('supplier/PRICES_20260403.csv'))).toBe(true);
       const note = await readFile(join(supplier.path, 'rejected/PRICES_20260403.csv.rejected.txt'), 'utf8');
-      expect(note).toContain('line 3, column "Preis": "89O,00"');
+      expect(note).toContain('line 3, column 3 "Preis": "89O,00"');
       expect(note).toContain('Please send the corrected price list.');
       expect((await world.workspace.history()).journal().quarantined({ job: 'catalog-inbound' })).toEqual([]);
     });

@@ -1,16 +1,14 @@
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream';
-import { CsvError, parse } from 'csv-parse';
 import iconv from 'iconv-lite';
+import { csvPlace } from '../../csv/place.js';
+import { csvRecords, CsvSyntaxError, type CsvRecord } from '../../csv/records.js';
 import type { CsvConfig } from '../config.js';
 import { plural, ProblemList, quote } from '../problems.js';
 import { compileFullMatch } from '../regex.js';
 import type { FileToValidate, RuleResult } from '../types.js';
 import { compileColumn } from './csvColumns.js';
 import type { CompiledColumn } from './csvColumns.js';
-
-/** A binary file read as CSV can be one endless "line"; this keeps such a file from filling memory. */
-const MAX_RECORD_CHARS = 10 * 1024 * 1024;
 
 export interface CsvPlan {
   readonly delimiter: string;
@@ -40,33 +38,6 @@ export function compileCsv(config: CsvConfig): CsvPlan {
   };
 }
 
-interface Row {
-  readonly fields: readonly string[];
-  /** The line the record starts on, counted from the top of the file (quoted fields can span lines). */
-  readonly line: number;
-  readonly raw: string;
-}
-
-const LINE_BREAK = /\r\n|\r|\n/g;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
-
-/** The text of a record without the blank lines before it and the line break after it. */
-function recordText(raw: string): string {
-  return raw.replace(/^(?:\r\n|\r|\n)+/, '').replace(/(?:\r\n|\r|\n)$/, '');
-}
-
-function toRow(chunk: unknown): Row {
-  if (!isRecord(chunk) || !Array.isArray(chunk.record) || !isRecord(chunk.info) || typeof chunk.info.lines !== 'number' || typeof chunk.raw !== 'string') {
-    throw new Error('csv-parse produced a record without line information');
-  }
-  // info.lines is the line the record ends on; the line breaks inside it lead back to where it began.
-  const breaks = recordText(chunk.raw).match(LINE_BREAK)?.length ?? 0;
-  return { fields: chunk.record.map(String), line: chunk.info.lines - breaks, raw: chunk.raw };
-}
-
 class CsvCheck {
   readonly problems = new ProblemList();
   rows = 0;
@@ -74,7 +45,7 @@ class CsvCheck {
   #labels: string[] = [];
   #mapping: Array<CompiledColumn | undefined> = [];
   #expectedFields: number | undefined;
-  #pending: Row | undefined;
+  #pending: CsvRecord | undefined;
 
   constructor(
     private readonly rel: string,
@@ -86,7 +57,7 @@ class CsvCheck {
     }
   }
 
-  accept(row: Row): void {
+  accept(row: CsvRecord): void {
     if (this.plan.header && !this.#headerDone) {
       this.#header(row);
       return;
@@ -116,30 +87,35 @@ class CsvCheck {
     }
   }
 
-  #where(line: number, index: number): string {
-    const label = this.#labels[index];
-    return `${this.rel} line ${line}, column ${label === undefined ? index + 1 : `"${label}"`}`;
+  /** A record the parser could not read ends the check: what follows it cannot be told apart reliably. */
+  brokenRecord(error: CsvSyntaxError): void {
+    const place = error.columnIndex === undefined ? csvPlace(this.rel, error.line) : this.#where(error.line, error.columnIndex);
+    this.problems.add(`${place}: ${error.reason}; the rest of the file was not checked`);
   }
 
-  #undecodable(row: Row, index: number, value: string): boolean {
+  #where(line: number, index: number): string {
+    return csvPlace(this.rel, line, index, this.#labels);
+  }
+
+  #undecodable(row: CsvRecord, index: number, value: string): boolean {
     if (!value.includes('\uFFFD')) return false;
     this.problems.add(`${this.#where(row.line, index)}: contains bytes that are not valid ${this.plan.encoding}`);
     return true;
   }
 
-  #header(row: Row): void {
+  #header(row: CsvRecord): void {
     const { rel, plan } = this;
-    const at = `${rel} line ${row.line}`;
+    const at = csvPlace(rel, row.line);
     this.#headerDone = true;
     const names = row.fields.map((field) => field.trim());
     this.#labels = names;
     this.#expectedFields = names.length;
     names.forEach((name, index) => this.#undecodable(row, index, name));
     const seen = new Set<string>();
-    for (const name of names) {
-      if (seen.has(name)) this.problems.add(`${at}: the column "${name}" appears more than once in the header`);
+    names.forEach((name, index) => {
+      if (seen.has(name)) this.problems.add(`${csvPlace(rel, row.line, index)}: the column "${name}" appears more than once in the header`);
       seen.add(name);
-    }
+    });
     this.#mapping = names.map(() => undefined);
     for (const column of plan.columns) {
       const index = names.indexOf(column.name);
@@ -148,17 +124,17 @@ class CsvCheck {
     }
     if (plan.columns.length > 0 && plan.extraColumns === 'reject') {
       const known = new Set(plan.columns.map((column) => column.name));
-      for (const name of names) {
-        if (!known.has(name)) this.problems.add(`${at}: the column "${name}" is not expected (expected columns: ${[...known].join(', ')})`);
-      }
+      names.forEach((name, index) => {
+        if (!known.has(name)) this.problems.add(`${csvPlace(rel, row.line, index)}: the column "${name}" is not expected (expected columns: ${[...known].join(', ')})`);
+      });
     }
   }
 
-  #data(row: Row): void {
+  #data(row: CsvRecord): void {
     const { rel, plan } = this;
     this.rows += 1;
     const count = row.fields.length;
-    const at = `${rel} line ${row.line}`;
+    const at = csvPlace(rel, row.line);
     if (this.#expectedFields !== undefined && plan.header && count !== this.#expectedFields) {
       this.problems.add(`${at}: ${plural(count, 'field')}, but the header has ${this.#expectedFields}`);
     } else if (!plan.header && plan.columns.length > 0) {
@@ -180,12 +156,11 @@ class CsvCheck {
       this.problems.add(`${this.rel}: the trailer line is missing; the file has no line after ${this.plan.header ? 'the header' : 'the skipped lines'}`);
       return;
     }
-    const text = recordText(row.raw);
-    const match = trailer.regex.exec(text);
+    const match = trailer.regex.exec(row.text);
     if (match === null) {
       // Without a trailer the last line is just another row, and is checked as one.
       this.#data(row);
-      this.problems.add(`${this.rel} line ${row.line}: the last line ${quote(text)} does not match the trailer pattern ${trailer.source}`);
+      this.problems.add(`${this.rel} line ${row.line}: the last line ${quote(row.text)} does not match the trailer pattern ${trailer.source}`);
       return;
     }
     if (trailer.count === undefined) return;
@@ -201,26 +176,14 @@ class CsvCheck {
 /** Streams the file through the decoder and the parser, so a 1 GB file costs one record of memory at a time. */
 export async function checkCsv(file: FileToValidate, plan: CsvPlan, signal?: AbortSignal): Promise<{ readonly result: RuleResult; readonly rows: number }> {
   const check = new CsvCheck(file.relativePath, plan);
-  const parser = parse({
-    delimiter: plan.delimiter,
-    quote: plan.quote === '' ? false : plan.quote,
-    from_line: plan.skipLines + 1,
-    // Rows with the wrong number of fields are reported with their line, not allowed to stop the whole check.
-    relax_column_count: true,
-    skip_empty_lines: true,
-    info: true,
-    raw: true,
-    max_record_size: MAX_RECORD_CHARS,
-  });
-  pipeline(createReadStream(file.localPath, { signal }), iconv.decodeStream(plan.encoding), parser, () => undefined);
+  const text = pipeline(createReadStream(file.localPath, { signal }), iconv.decodeStream(plan.encoding), () => undefined);
   let broken = false;
   try {
-    for await (const chunk of parser as AsyncIterable<unknown>) check.accept(toRow(chunk));
+    for await (const record of csvRecords(text, plan, plan.skipLines)) check.accept(record);
   } catch (error) {
-    if (!(error instanceof CsvError) || signal?.aborted === true) throw error;
+    if (!(error instanceof CsvSyntaxError) || signal?.aborted === true) throw error;
     broken = true;
-    const line = typeof error.lines === 'number' ? ` line ${error.lines}` : '';
-    check.problems.add(`${file.relativePath}${line}: ${error.message}; the rest of the file was not checked`);
+    check.brokenRecord(error);
   }
   if (!broken) check.finish();
   const rows = check.rows;

@@ -130,7 +130,7 @@ describe('convertFile', () => {
     await expect(convert(tooWide, invoices)).rejects.toThrow(FormatError);
     expect(await exists(out)).toBe(false);
 
-    await expect(convert('a,b\n"1,2\n', { input: { type: 'csv' }, output: { type: 'json' } })).rejects.toThrow(/line 2: a quoted value is never closed/);
+    await expect(convert('a,b\n"1,2\n', { input: { type: 'csv' }, output: { type: 'json' } })).rejects.toThrow(/line 2, column 1 "a": a quoted value starts here and is never closed/);
     expect(await exists(out)).toBe(false);
   });
 
@@ -196,7 +196,7 @@ describe('partner profiles', () => {
     expect(preview.errors[0]).toBe('The mapping reads column "Rechnung", which the sample does not have (it has Invoice, Customer)');
     const broken = await tmp.file('broken.csv', 'a\n"1\n');
     expect((await previewConversion(broken, { input: { type: 'csv' }, output: { type: 'csv' } }, now)).errors).toEqual([
-      `${broken}: line 2: a quoted value is never closed`,
+      `${broken} line 2, column 1 "a": a quoted value starts here and is never closed`,
     ]);
   });
 });

@@ -52,19 +52,28 @@ describe('CSV', () => {
     ]);
   });
 
-  it('reports an unclosed quote at the line where it opens', async () => {
-    const path = await tmp.file('bad.csv', 'a,b\n1,2\n"3,4\n5,6\n7,8\n');
+  it('reports an unclosed quote at the line and column where it opens', async () => {
+    const path = await tmp.file('bad.csv', 'a,b\n1,2\n\n3,"4\n5,6\n7,8\n');
     const error = await collect(readRecords(path, { type: 'csv' })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FormatError);
-    expect((error as FormatError).message).toBe(`${path}: line 3: a quoted value is never closed`);
-    expect((error as FormatError).line).toBe(3);
+    expect((error as FormatError).message).toBe(`${path} line 4, column 2 "b": a quoted value starts here and is never closed`);
+    expect((error as FormatError).line).toBe(4);
   });
 
-  it('refuses rows with the wrong number of fields', async () => {
-    const path = await tmp.file('ragged.csv', 'a,b\n1,2\n3,4,5\n');
-    await expect(collect(readRecords(path, { type: 'csv' }))).rejects.toThrow(`${path}: line 3 has 3 fields, expected 2 (a, b)`);
-    const twice = await tmp.file('twice.csv', 'a,a\n1,2\n');
-    await expect(collect(readRecords(twice, { type: 'csv' }))).rejects.toThrow(/column "a" appears twice/);
+  it('takes a quote inside an unquoted value as part of it, and still reads quoted values with doubled quotes', async () => {
+    const path = await tmp.file('location_coordinates.csv', 'Location,Coordinates\nSiena,37°36\'37.8"N\nDepot,12" pipe\nYard,"the ""big"" one, north"\n');
+    expect(await collect(readRecords(path, { type: 'csv' }))).toEqual([
+      { Location: 'Siena', Coordinates: '37°36\'37.8"N' },
+      { Location: 'Depot', Coordinates: '12" pipe' },
+      { Location: 'Yard', Coordinates: 'the "big" one, north' },
+    ]);
+  });
+
+  it('refuses rows with the wrong number of fields, naming the line they start on', async () => {
+    const path = await tmp.file('ragged.csv', 'a,b\r\n1,"two\r\nlines"\r\n3,4,5\r\n');
+    await expect(collect(readRecords(path, { type: 'csv' }))).rejects.toThrow(`${path} line 4: 3 fields, expected 2 (a, b)`);
+    const twice = await tmp.file('twice.csv', 'a,b,a\n1,2,3\n');
+    await expect(collect(readRecords(twice, { type: 'csv' }))).rejects.toThrow(`${twice} line 1, column 3: the column "a" appears more than once in the header`);
     await expect(collect(readRecords(`${tmp.dir}/none.csv`, { type: 'csv' }))).rejects.toThrow(/ENOENT/);
   });
 
