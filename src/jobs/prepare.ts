@@ -6,7 +6,7 @@ import { TransferError } from '../connectors/errors.js';
 import { joinRelative, normalizeRelative, parentOf } from '../connectors/paths.js';
 import { convertFile, type Conversion } from '../mapping/convert.js';
 import { parseProfile } from '../mapping/profile.js';
-import { renderTemplate, type TemplateVars } from '../mapping/template.js';
+import { renderName, renderTemplate, type TemplateVars } from '../mapping/template.js';
 import type { Companion, JobDefinition, JobRoute } from './definition/jobSchema.js';
 import { sha256Of } from './stage.js';
 
@@ -85,12 +85,13 @@ export async function prepareOutputs(req: PrepareRequest): Promise<PreparedOutpu
   const sourceDir = parentOf(req.vars.relativePath ?? '');
   for (const route of req.routes) {
     req.signal.throwIfAborted();
-    const name = normalizeRelative(renderTemplate(route.rename ?? req.job.rename ?? '{name}', req.vars));
+    // Names are checked against the name limit here, before anything is staged under them.
+    const name = normalizeRelative(renderName(route.rename ?? req.job.rename ?? '{name}', req.vars));
     // A folder is written "erp:/in/{type}/": its leading and trailing slashes are not path segments.
     const folderTemplate = (req.routeFolders.get(route.name) ?? '').replace(/^\/+|\/+$/g, '');
-    const folder = folderTemplate.includes('{') ? normalizeRelative(renderTemplate(folderTemplate, req.vars)) : normalizeRelative(folderTemplate);
+    const folder = folderTemplate.includes('{') ? normalizeRelative(renderName(folderTemplate, req.vars)) : normalizeRelative(folderTemplate);
     const staged = joinRelative(`out/${route.name}/${req.itemId}`, name);
-    const companionName = route.companion === undefined ? undefined : normalizeRelative(renderTemplate(route.companion.name, { ...req.vars, name }));
+    const companionName = route.companion === undefined ? undefined : normalizeRelative(renderName(route.companion.name, { ...req.vars, name }));
     if (companionName !== undefined && companionName === name) {
       throw new TransferError('config', `Route ${route.name}: the companion file would have the same name as the file (${name})`);
     }

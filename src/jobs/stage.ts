@@ -2,11 +2,13 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { TransferError } from '../connectors/errors.js';
 import type { RemoteEntry, RemoteFs } from '../connectors/types.js';
 import { copyFile } from '../engine/copyFile.js';
 import type { ResumeJournal } from '../engine/ResumeJournal.js';
 import { DEFAULT_RETRY } from '../engine/retry.js';
 import type { TransferStats } from '../engine/TransferStats.js';
+import { MAX_NAME_BYTES, overlongName, shortened } from '../shared/util/names.js';
 
 export interface StagedFile {
   /** Absolute path of the local copy. */
@@ -36,6 +38,16 @@ export interface StageRequest {
  * the local copy, so the partner's server is read once however many routes a file takes.
  */
 export async function stageFile(req: StageRequest): Promise<StagedFile> {
+  // A server may allow longer names than this machine (a Salesforce title of CJK characters): such a file
+  // is refused here by its own name, before the copy would fail on a staging path the user never chose.
+  const over = overlongName(req.stagedPath);
+  if (over !== undefined) {
+    throw new TransferError(
+      'unsafeName',
+      `${req.entry.path} cannot be staged: its name ${JSON.stringify(shortened(over.name))} is ${over.bytes} bytes, and a name on this machine may have at most ${MAX_NAME_BYTES} bytes`,
+      { path: req.entry.path },
+    );
+  }
   const localPath = join(req.stagingRoot, ...req.stagedPath.split('/'));
   if (req.knownSha256 !== undefined) {
     const existing = await digestIfPresent(localPath);

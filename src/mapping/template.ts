@@ -1,3 +1,4 @@
+import { MAX_NAME_BYTES, overlongName, shortened } from '../shared/util/names.js';
 import { checkDateFormat, formatDate } from './dates.js';
 import { TemplateError } from './errors.js';
 import { checkParts, parseTemplate, renderPlaceholder, type Placeholder, type TemplateScope } from './templateSyntax.js';
@@ -164,6 +165,22 @@ export function renderTemplate(template: string, vars: TemplateVars): string {
     },
   };
   return assertSafePath(template, renderParsed(template, scope));
+}
+
+/**
+ * Renders the name a file is written under (folders included). Beyond renderTemplate's checks, every name
+ * must fit the 255 bytes file systems and servers allow, so that an over-long result is refused while the
+ * file is planned, naming the template and the result, instead of failing where it is written.
+ */
+export function renderName(template: string, vars: TemplateVars): string {
+  const path = renderTemplate(template, vars);
+  const over = overlongName(path);
+  if (over !== undefined) {
+    throw new TemplateError(
+      `Template "${template}" renders the name ${JSON.stringify(shortened(over.name))} of ${over.bytes} bytes; a name may have at most ${MAX_NAME_BYTES} bytes`,
+    );
+  }
+  return path;
 }
 
 /** Canonical variables a template uses (`capture.id` for `{id}`), first use first; throws TemplateError if malformed. */

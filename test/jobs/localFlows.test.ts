@@ -337,6 +337,28 @@ describe('a job over local folders', () => {
     expect(events).toEqual(['a started', 'b started']);
   });
 
+  it('quarantines a file whose rename would make a name longer than 255 bytes, naming the file, the name and the limit', async () => {
+    const source = `ORD-ACME-${'9'.repeat(200)}.csv`;
+    const content = 'order,sku,qty\n96,ABC-123,1\n';
+    await world.files({ [`drop/${source}`]: content });
+    const job = await world.job(inboundJob(`${hook.url}/hook`).replace("rename: '{partner}-{seq}{ext}'", "rename: '{partner}-{seq}-{seq}{ext}'"));
+
+    const preview = await world.run(job, { dryRun: true });
+    expect(preview.files.map((f) => [f.path, f.outcome])).toEqual([[source, 'quarantined']]);
+
+    const result = await world.run(job);
+    const file = result.files[0];
+    expect(file?.outcome).toBe('quarantined');
+    expect(file?.verdict?.reasons.map((r) => r.rule)).toEqual(['mapping']);
+    expect(file?.reason).toBe(
+      `${source}: Template "{partner}-{seq}-{seq}{ext}" renders the name "ACME-${'9'.repeat(35)}…${'9'.repeat(15)}.csv" of 410 bytes; a name may have at most 255 bytes`,
+    );
+    const [held] = (await world.workspace.history()).journal().quarantined({ job: 'inbound' });
+    expect(await readFile(join(held?.location ?? '', source), 'utf8')).toBe(content);
+    expect(await readdir(join(world.work, 'drop'))).toEqual([]);
+    await expect(stat(join(world.work, 'erp'))).rejects.toThrow();
+  });
+
   it('moves handled files into a folder written "./done/" as it would into "done"', async () => {
     const job = await world.job(inboundJob(`${hook.url}/hook`).replace('  source: delete', "  source: { moveTo: './done/' }"));
     await world.files({ 'drop/ORD-ACME-97.csv': 'order,sku,qty\n97,ABC-123,1\n' });

@@ -53,10 +53,11 @@ export class LocalFs implements RemoteFs {
 
   async stat(path: string): Promise<RemoteEntry | undefined> {
     const rel = normalizeRelative(path);
+    const abs = this.#abs(rel);
     try {
-      return toEntry(baseName(rel), rel, await stat(this.#abs(rel)));
+      return toEntry(baseName(rel), rel, await stat(abs));
     } catch (e) {
-      const mapped = mapNodeError(e, rel);
+      const mapped = mapNodeError(e, rel, [abs]);
       if (mapped?.kind === 'notFound') return undefined;
       throw mapped ?? e;
     }
@@ -65,7 +66,7 @@ export class LocalFs implements RemoteFs {
   async read(path: string, opts: ReadOptions = {}): Promise<Readable> {
     const abs = this.#abs(path);
     const info = await this.#try(path, () => stat(abs));
-    if (!info.isFile()) throw new TransferError('notFound', `Not a file: ${path}`, { path });
+    if (!info.isFile()) throw new TransferError('notFound', `Not a file: ${abs}`, { path });
     const start = opts.offset ?? 0;
     const stream = createReadStream(abs, {
       start,
@@ -91,7 +92,7 @@ export class LocalFs implements RemoteFs {
   async remove(path: string): Promise<void> {
     const abs = this.#abs(path);
     const info = await this.#try(path, () => stat(abs));
-    if (info.isDirectory()) throw new TransferError('exists', `Is a folder, not a file: ${path}`, { path });
+    if (info.isDirectory()) throw new TransferError('exists', `Is a folder, not a file: ${abs}`, { path });
     await this.#try(path, () => rm(abs));
   }
 
@@ -100,7 +101,10 @@ export class LocalFs implements RemoteFs {
   }
 
   async rename(from: string, to: string): Promise<void> {
-    await this.#try(from, () => rename(this.#abs(from), this.#abs(to)));
+    const source = this.#abs(from);
+    const target = this.#abs(to);
+    // Either side can be what failed (a missing source, a target name too long): the message names both.
+    await this.#try(from, () => rename(source, target), [source, target]);
   }
 
   async hash(path: string, kind: HashKind, signal?: AbortSignal): Promise<string> {
@@ -123,15 +127,20 @@ export class LocalFs implements RemoteFs {
     return resolveUnderRoot(this.#root, path);
   }
 
-  async #try<T>(path: string, op: () => Promise<T>): Promise<T> {
+  /**
+   * Runs one file system call and maps its failure. Messages show the absolute paths the call used
+   * (`shown`), which is where the user finds the file; `path` stays relative to the root, as errors carry it.
+   */
+  async #try<T>(path: string, op: () => Promise<T>, shown: ReadonlyArray<string> = [this.#abs(path)]): Promise<T> {
     try {
       return await op();
     } catch (e) {
       if (e instanceof TransferError) throw e;
+      const where = shown.join(' → ');
       if (e instanceof Error && e.name === 'AbortError') {
-        throw new TransferError('cancelled', `Cancelled: ${path}`, { path, cause: e });
+        throw new TransferError('cancelled', `Cancelled: ${where}`, { path, cause: e });
       }
-      throw mapNodeError(e, path) ?? new TransferError('protocol', `${describe(e)} (${path})`, { path, cause: e });
+      throw mapNodeError(e, path, shown) ?? new TransferError('protocol', `${describe(e)} (${where})`, { path, cause: e });
     }
   }
 }

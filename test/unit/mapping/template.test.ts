@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkTemplate, renderTemplate, templateVariables, TemplateError, type TemplateVars } from '../../../src/mapping/template.js';
+import { checkTemplate, renderName, renderTemplate, templateVariables, TemplateError, type TemplateVars } from '../../../src/mapping/template.js';
 
 const vars: TemplateVars = {
   name: 'INV-10001-20261120.pdf',
@@ -96,6 +96,32 @@ describe('renderTemplate', () => {
     expect(() => renderTemplate('{mtime:yyyy}', { name: 'a', now: vars.now })).toThrow(/no value for \{mtime:yyyy\}/);
     expect(() => renderTemplate('{counter:4}', { name: 'a', now: vars.now })).toThrow(/no value for \{counter:4\}/);
     expect(() => renderTemplate('{run}', { name: 'a', now: vars.now })).toThrow(/no value for \{run\}/);
+  });
+});
+
+describe('renderName', () => {
+  const long: TemplateVars = { name: `${'a'.repeat(200)}.csv`, now: vars.now };
+
+  it('renders a name of up to 255 bytes, each folder counted on its own', () => {
+    expect(renderName('{stem}-{stem|upper}.csv', { ...long, name: `${'a'.repeat(125)}.csv` })).toHaveLength(255);
+    expect(renderName('{stem}/{stem}{ext}', long)).toBe(`${'a'.repeat(200)}/${'a'.repeat(200)}.csv`);
+  });
+
+  it('refuses a longer name, counting UTF-8 bytes, and shows it shortened with the limit', () => {
+    const error = (() => {
+      try {
+        return renderName('{stem}-copy-{stem}{ext}', long);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(TemplateError);
+    expect((error as TemplateError).message).toBe(
+      `Template "{stem}-copy-{stem}{ext}" renders the name "${'a'.repeat(40)}…${'a'.repeat(15)}.csv" of 410 bytes; a name may have at most 255 bytes`,
+    );
+    // 128 characters, but 256 bytes.
+    expect(() => renderName('{stem}', { name: 'ü'.repeat(128), now: vars.now })).toThrow(/of 256 bytes; a name may have at most 255 bytes/);
+    expect(() => renderName('in/{stem}-{stem}/{name}', long)).toThrow(/renders the name "a+…a+" of 401 bytes/);
   });
 });
 
