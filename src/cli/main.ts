@@ -55,7 +55,9 @@ export async function runCli(argv: ReadonlyArray<string>, io: CliIo, signal: Abo
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return outcome.anyFailed ? EXIT_FAILED : EXIT_OK;
-  } catch (e) {
+  } catch (caught) {
+    // SQLite's word for a damaged file names no file: when it is the history, Ferry says so and what to do.
+    const e = ws?.historyDamageBehind(caught) ?? caught;
     if (e instanceof CommanderError) {
       return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }

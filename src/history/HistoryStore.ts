@@ -1,13 +1,17 @@
 import { once } from 'node:events';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { csvRecord, type CsvField } from './csv.js';
+import { damagedHistory, isSqliteDamage } from './damage.js';
 import { JobJournal } from './JobJournal.js';
+import { historyWasKept, refuseLostHistory, rememberHistory } from './marker.js';
 import { migrate, schemaVersionOf } from './migrations.js';
 import {
+  ABANDONABLE_RUNS_SQL,
   DELETE_RUNS_BEYOND_NEWEST_SQL,
   DELETE_RUNS_STARTED_BEFORE_SQL,
+  INTERRUPT_RUN_SQL,
   itemsPageSql,
   RUN_COLUMNS_SQL,
   RUNNING_RUNS_SQL,
@@ -34,6 +38,7 @@ import type {
   ValidationResult,
 } from './records.js';
 import { formatVerifications, toItemRecord, toRunRecord, toSearchHit, type ItemRow, type RunRow, type SearchRow } from './rows.js';
+import { ownerAlive } from './runOwner.js';
 
 /** Named parameters: SQLite binds `@name` to `name`; keys a statement does not use are ignored. */
 type Params = Readonly<Record<string, string | number | null>>;
@@ -67,6 +72,8 @@ export class HistoryStore {
   readonly #deleteStartedBefore: Statement;
   readonly #deleteBeyondNewest: Statement;
   readonly #runningRuns: Database.Statement<[], RunRow>;
+  readonly #abandonableRuns: Database.Statement<[], { id: RunId; owner: string; last_seen: number }>;
+  readonly #interruptRun: Statement;
   readonly #recordItems: (runId: RunId, items: ReadonlyArray<ItemUpdate>) => ItemId[];
   readonly #applyRetention: (cutoff: number, keep: number | undefined) => number;
   #journal: JobJournal | undefined;
@@ -74,8 +81,8 @@ export class HistoryStore {
   private constructor(db: Database.Database) {
     this.#db = db;
     this.#insertRun = db.prepare<Params, { id: RunId }>(
-      `INSERT INTO runs (job, kind, source, target, started_at, status, dry_run)
-       VALUES (@job, @kind, @source, @target, @startedAt, 'running', @dryRun) RETURNING id`,
+      `INSERT INTO runs (job, kind, source, target, started_at, status, dry_run, owner, heartbeat_at)
+       VALUES (@job, @kind, @source, @target, @startedAt, 'running', @dryRun, @owner, @heartbeatAt) RETURNING id`,
     );
     this.#finishRun = db.prepare<Params>(
       `UPDATE runs SET status = @status, finished_at = @finishedAt, files = @files, bytes = @bytes,
@@ -110,6 +117,8 @@ export class HistoryStore {
     this.#deleteStartedBefore = db.prepare<Params>(DELETE_RUNS_STARTED_BEFORE_SQL);
     this.#deleteBeyondNewest = db.prepare<Params>(DELETE_RUNS_BEYOND_NEWEST_SQL);
     this.#runningRuns = db.prepare<[], RunRow>(RUNNING_RUNS_SQL);
+    this.#abandonableRuns = db.prepare<[], { id: RunId; owner: string; last_seen: number }>(ABANDONABLE_RUNS_SQL);
+    this.#interruptRun = db.prepare<Params>(INTERRUPT_RUN_SQL);
     this.#recordItems = db.transaction((runId: RunId, items: ReadonlyArray<ItemUpdate>) =>
       items.map((item) => this.recordItem(runId, item)),
     );
@@ -128,15 +137,22 @@ export class HistoryStore {
   }
 
   /**
-   * Opens the history at `file`, creating it (and its folder) readable by the user only, and migrates
-   * it forward. Throws `SchemaTooNewError`, leaving the file as it was, when a newer Ferry wrote it.
+   * Opens the history at `file`, creating it (and its folder) readable by the user only, migrates it
+   * forward, and marks the runs whose process is gone as interrupted. Leaves the file as it was and
+   * throws `SchemaTooNewError` when a newer Ferry wrote it, and `HistoryDamagedError` when it is
+   * damaged, or when the history Ferry kept there is gone or was emptied.
    */
   static open(file: string): HistoryStore {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    const kept = historyWasKept(file);
+    if (kept) refuseLostHistory(file);
     // Created here rather than by SQLite so that file names and partners are private from the first
     // byte; SQLite gives its -wal and -shm files the mode of the database file.
     closeSync(openSync(file, 'a', 0o600));
-    return HistoryStore.#configure(new Database(file));
+    if (statSync(file).size > 0) refuseDamagedHistory(file);
+    const store = HistoryStore.#configure(new Database(file));
+    if (!kept) rememberHistory(file);
+    return store;
   }
 
   /** A private, empty history that disappears on `close()`. */
@@ -154,10 +170,12 @@ export class HistoryStore {
       // Safe with WAL: a power cut may lose the last commits, never corrupt the file.
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
-      return new HistoryStore(db);
+      const store = new HistoryStore(db);
+      store.#markAbandonedRuns();
+      return store;
     } catch (e) {
       db.close();
-      throw e;
+      throw isSqliteDamage(e) ? damagedHistory(db.name, e.message, e) : e;
     }
   }
 
@@ -174,15 +192,34 @@ export class HistoryStore {
     return schemaVersionOf(this.#db);
   }
 
+  /**
+   * What SQLite finds wrong when it reads the whole file, in its words; undefined when the file is
+   * sound. Damage can hide in pages that opening the history never reads. Slow on a big history.
+   */
+  damage(): string | undefined {
+    try {
+      const [first] = this.#db.pragma('integrity_check(1)') as Array<{ integrity_check: string }>;
+      if (first === undefined || first.integrity_check === 'ok') return undefined;
+      // One line, without the heading SQLite puts before the first problem.
+      return first.integrity_check.replace(/^\*\*\* in database \w+ \*\*\*\n/, '').replaceAll('\n', '; ');
+    } catch (e) {
+      if (isSqliteDamage(e)) return e.message;
+      throw e;
+    }
+  }
+
   /** Records a run as 'running' and returns its id. */
   startRun(run: NewRun): RunId {
+    const startedAt = run.startedAt ?? Date.now();
     const row = this.#insertRun.get({
       job: run.job,
       kind: run.kind,
       source: run.source,
       target: run.target,
-      startedAt: run.startedAt ?? Date.now(),
+      startedAt,
       dryRun: run.dryRun ? 1 : 0,
+      owner: run.owner ?? null,
+      heartbeatAt: run.owner === undefined ? null : startedAt,
     });
     if (row === undefined) throw new Error('SQLite returned no id for the new run');
     return row.id;
@@ -266,6 +303,7 @@ export class HistoryStore {
 
   /** One run by id. */
   run(id: RunId): RunRecord | undefined {
+    this.#markAbandonedRuns();
     const row = this.#db.prepare<Params, RunRow>(`SELECT ${RUN_COLUMNS_SQL} FROM runs WHERE id = @id`).get({ id });
     return row === undefined ? undefined : toRunRecord(row);
   }
@@ -275,6 +313,11 @@ export class HistoryStore {
    * deleted since, the page is empty.
    */
   listRuns(query: RunsPageQuery = {}): RunRecord[] {
+    this.#markAbandonedRuns();
+    return this.#runsPage(query);
+  }
+
+  #runsPage(query: RunsPageQuery): RunRecord[] {
     const sql = runsPageSql(query);
     let statement = this.#runPages.get(sql);
     if (statement === undefined) {
@@ -321,9 +364,26 @@ export class HistoryStore {
     return rows.map(toSearchHit);
   }
 
-  /** Runs still marked 'running' (a crash ended them, or another process runs them now), oldest first. */
-  interruptedRuns(): RunRecord[] {
+  /**
+   * Runs still 'running', oldest first: in progress in a live process, or jobs' runs that a crash or a
+   * clean shutdown left for the job's next start to take over.
+   */
+  unfinishedRuns(): RunRecord[] {
+    this.#markAbandonedRuns();
     return this.#runningRuns.all().map(toRunRecord);
+  }
+
+  /**
+   * Runs that no process will ever finish — their owner is gone and no job takes them over — are marked
+   * 'interrupted', so that no reader takes them for runs in progress. Done on every read of runs: the
+   * process that ran them may have been killed without a chance to say anything.
+   */
+  #markAbandonedRuns(): void {
+    const now = Date.now();
+    for (const run of this.#abandonableRuns.all()) {
+      if (ownerAlive(run.owner, run.last_seen, now)) continue;
+      this.#interruptRun.run({ id: run.id, owner: run.owner, lastSeen: run.last_seen, error: `the Ferry process ${run.owner} ended before the run finished` });
+    }
   }
 
   /**
@@ -345,11 +405,12 @@ export class HistoryStore {
    * and leaves `out` open. Returns the number of runs written.
    */
   async exportRunsCsv(filter: RunFilter, out: NodeJS.WritableStream): Promise<number> {
+    this.#markAbandonedRuns();
     await write(out, csvRecord(RUN_CSV_HEADER));
     let written = 0;
     let before: RunId | undefined;
     for (;;) {
-      const page = this.listRuns({ ...filter, limit: EXPORT_PAGE, ...(before === undefined ? {} : { before }) });
+      const page = this.#runsPage({ ...filter, limit: EXPORT_PAGE, ...(before === undefined ? {} : { before }) });
       if (page.length === 0) return written;
       await write(out, page.map((run) => csvRecord(runCsvFields(run))).join(''));
       written += page.length;
@@ -369,6 +430,23 @@ export class HistoryStore {
       written += page.length;
       after = page.at(-1)?.sourcePath;
     }
+  }
+}
+
+/**
+ * Reads the header and schema of the history at `file` through a read-only connection, and throws
+ * `HistoryDamagedError` when SQLite finds them damaged. A writing connection, closing on a damaged
+ * file, deletes its WAL and with it the last commits: this one leaves every file as it was.
+ */
+function refuseDamagedHistory(file: string): void {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    schemaVersionOf(db);
+    db.prepare('SELECT count(*) FROM sqlite_schema').get();
+  } catch (e) {
+    throw isSqliteDamage(e) ? damagedHistory(file, e.message, e) : e;
+  } finally {
+    db.close();
   }
 }
 

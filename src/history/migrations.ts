@@ -175,6 +175,41 @@ CREATE TABLE schedule_ticks (
 ) STRICT;
 `;
 
+// Version 3: a run can be 'interrupted' (its process ended before it finished). SQLite cannot change a
+// CHECK in place, so the table is rebuilt as its documentation prescribes, with the same columns,
+// indexes and ids; the tables that refer to runs refer to the new one by name.
+const INTERRUPTED_RUNS_SCHEMA = `
+CREATE TABLE runs_v3 (
+  id INTEGER PRIMARY KEY,
+  job TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  source TEXT NOT NULL,
+  target TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  finished_at INTEGER,
+  status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'partial', 'failed', 'cancelled', 'interrupted')),
+  dry_run INTEGER NOT NULL CHECK (dry_run IN (0, 1)),
+  files INTEGER NOT NULL DEFAULT 0,
+  bytes INTEGER NOT NULL DEFAULT 0,
+  failed INTEGER NOT NULL DEFAULT 0,
+  skipped INTEGER NOT NULL DEFAULT 0,
+  error TEXT,
+  owner TEXT,
+  heartbeat_at INTEGER
+) STRICT;
+
+INSERT INTO runs_v3 (id, job, kind, source, target, started_at, finished_at, status, dry_run, files, bytes, failed, skipped, error, owner, heartbeat_at)
+SELECT id, job, kind, source, target, started_at, finished_at, status, dry_run, files, bytes, failed, skipped, error, owner, heartbeat_at FROM runs;
+
+DROP TABLE runs;
+ALTER TABLE runs_v3 RENAME TO runs;
+
+CREATE INDEX runs_by_started_at ON runs (started_at);
+CREATE INDEX runs_by_job ON runs (job, started_at);
+CREATE INDEX runs_by_status ON runs (status, started_at);
+CREATE INDEX runs_in_progress ON runs (job) WHERE status = 'running';
+`;
+
 export const MIGRATIONS: ReadonlyArray<Migration> = [
   {
     version: 1,
@@ -185,6 +220,11 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
     version: 2,
     description: 'jobs: run owners, the files each job has taken, deliveries, quarantine and schedule ticks',
     up: (db) => db.exec(JOBS_SCHEMA),
+  },
+  {
+    version: 3,
+    description: "runs whose process ended before they finished: status 'interrupted'",
+    up: (db) => db.exec(INTERRUPTED_RUNS_SCHEMA),
   },
 ];
 
@@ -201,7 +241,7 @@ export class SchemaTooNewError extends Error {
   ) {
     super(
       `The history database ${file} has schema version ${found}, but this version of Ferry knows only up to ` +
-        `version ${supported}. It was left untouched: open it with a newer Ferry, or move it aside to start a new history.`,
+        `version ${supported}. It was left untouched: open it with a newer Ferry, or move it elsewhere and run "ferry history reset" to start a new history.`,
     );
   }
 }

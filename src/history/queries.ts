@@ -66,4 +66,25 @@ DELETE FROM runs
 WHERE status <> 'running'
   AND (started_at, id) <= (SELECT started_at, id FROM runs ORDER BY ${NEWEST_FIRST} LIMIT 1 OFFSET @keep)`;
 
+/** Runs not finished: in progress somewhere, or waiting for their job's next start. */
 export const RUNNING_RUNS_SQL = `SELECT ${RUN_COLUMNS_SQL} FROM runs WHERE status = 'running' ORDER BY started_at, id`;
+
+/**
+ * Running runs with an owner, except those a job's next start takes over (JobJournal.claimRun): once
+ * their owner is gone, nothing else will ever finish them. `last_seen` is their last heartbeat.
+ */
+export const ABANDONABLE_RUNS_SQL = `
+SELECT id, owner, coalesce(heartbeat_at, started_at) AS last_seen FROM runs
+WHERE status = 'running' AND owner IS NOT NULL AND NOT (kind = 'job' AND dry_run = 0)`;
+
+/**
+ * Binds `@id`, and `@owner` and `@lastSeen` as they were when the owner was found gone (a run taken
+ * over or beating since is left alone), and `@error`. The counts are those of the items it recorded.
+ */
+export const INTERRUPT_RUN_SQL = `
+UPDATE runs SET status = 'interrupted', finished_at = @lastSeen, error = @error,
+  files = (SELECT count(*) FROM items WHERE run_id = @id AND status IN ('copied', 'moved', 'planned')),
+  bytes = (SELECT coalesce(sum(bytes), 0) FROM items WHERE run_id = @id AND status IN ('copied', 'moved', 'planned')),
+  failed = (SELECT count(*) FROM items WHERE run_id = @id AND status = 'failed'),
+  skipped = (SELECT count(*) FROM items WHERE run_id = @id AND status = 'skipped')
+WHERE id = @id AND status = 'running' AND owner = @owner AND coalesce(heartbeat_at, started_at) = @lastSeen`;

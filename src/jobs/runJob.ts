@@ -1,6 +1,5 @@
 import { setMaxListeners } from 'node:events';
 import { rm } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { TransferError } from '../connectors/errors.js';
 import { LocalFs } from '../connectors/local/LocalFs.js';
@@ -11,6 +10,7 @@ import { abortableSleep, toTransferError } from '../engine/retry.js';
 import { TransferStats } from '../engine/TransferStats.js';
 import type { DeliveryRecord, QuarantinedFile, QuarantineReason } from '../history/JobJournal.js';
 import type { FinishedRunStatus, ItemId, RunId } from '../history/records.js';
+import { HEARTBEAT_MS, ownerAlive } from '../history/runOwner.js';
 import type { TemplateVars } from '../mapping/template.js';
 import type { Notification, NotificationEvent } from '../notify/Notification.js';
 import { parseLocation } from '../cli/location.js';
@@ -64,10 +64,6 @@ export interface RunRequest {
   readonly quarantined?: { readonly files: ReadonlyArray<QuarantinedFile>; readonly revalidate: boolean };
 }
 
-/** A run whose owner has not been heard of for this long is taken over, even on another machine. */
-const STALE_AFTER_MS = 5 * 60_000;
-const HEARTBEAT_MS = 10_000;
-
 /** Per-file state while a run goes on. */
 interface Work {
   readonly candidate: Candidate;
@@ -101,11 +97,12 @@ export async function runJob(services: JobServices, request: RunRequest): Promis
   const now = services.now ?? Date.now;
   const sleep = services.sleep ?? abortableSleep;
   const newRun = (): RunId =>
-    history.startRun({ job: job.name, kind: 'job', source: job.source.location, target: job.routes.map((r) => r.to ?? r.http?.url ?? '').join(', '), dryRun: req.dryRun, startedAt: now() });
+    history.startRun({ job: job.name, kind: 'job', source: job.source.location, target: job.routes.map((r) => r.to ?? r.http?.url ?? '').join(', '), dryRun: req.dryRun, startedAt: now(), owner: services.owner });
   const claim = req.dryRun ? { runId: newRun(), resumed: false } : journal.claimRun(job.name, services.owner, (owner, beat) => ownerAlive(owner, beat, now()), newRun, now());
   const { runId, resumed } = claim;
-  const heartbeat = req.dryRun ? undefined : setInterval(() => journal.heartbeat(runId, services.owner, now()), HEARTBEAT_MS);
-  heartbeat?.unref();
+  // Previews beat too: nothing resumes them, so a preview whose process is gone is marked interrupted.
+  const heartbeat = setInterval(() => journal.heartbeat(runId, services.owner, now()), HEARTBEAT_MS);
+  heartbeat.unref();
   const opened: OpenedJobLocation[] = [];
   const open = async (location: string): Promise<OpenedJobLocation> => {
     const o = await services.open(location, baseDir);
@@ -455,7 +452,7 @@ export async function runJob(services: JobServices, request: RunRequest): Promis
     throw error;
   } finally {
     request.signal.removeEventListener('abort', forward);
-    if (heartbeat !== undefined) clearInterval(heartbeat);
+    clearInterval(heartbeat);
     release?.();
     await Promise.allSettled(opened.map((o) => o.fs.close()));
     await rm(stagingRoot, { recursive: true, force: true });
@@ -470,23 +467,6 @@ export async function runJob(services: JobServices, request: RunRequest): Promis
       }
     }
   }
-}
-
-/** The owner of a run is alive when it beat recently and, on this machine, its process still exists. */
-function ownerAlive(owner: string, heartbeatAt: number, now: number): boolean {
-  if (heartbeatAt < now - STALE_AFTER_MS) return false;
-  const [pid, host] = owner.split('@');
-  if (host !== hostname() || pid === undefined) return true;
-  try {
-    process.kill(Number(pid), 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-export function processOwner(): string {
-  return `${process.pid}@${hostname()}`;
 }
 
 /** The connections a job talks to, for the shared per-server budgets. */

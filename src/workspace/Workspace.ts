@@ -10,6 +10,7 @@ import type { SqliteWrittenFiles, WrittenFiles } from '../engine/WrittenFiles.js
 import { EncryptedFileSecretStore, type SecretStore } from '../security/SecretStore.js';
 import { SECRET_KINDS, secretKey, type SecretKind } from '../security/secretKeys.js';
 import type { ApiBudgetOptions } from '../connectors/salesforce/ApiBudget.js';
+import { damagedHistory, HistoryDamagedError, sqliteDamageIn } from '../history/damage.js';
 import type { HistoryStore } from '../history/HistoryStore.js';
 import type { UnknownHostKey } from '../security/KnownHosts.js';
 import type { Location } from '../cli/location.js';
@@ -62,11 +63,21 @@ export class Workspace {
       try {
         this.#history = Store.open(this.paths.history);
       } catch (e) {
-        if (e instanceof SchemaTooNewError) throw new TransferError('config', e.message, { cause: e });
+        if (e instanceof SchemaTooNewError || e instanceof HistoryDamagedError) throw new TransferError('config', e.message, { cause: e });
         throw e;
       }
     }
     return this.#history;
+  }
+
+  /**
+   * The history's own damage behind a command's failure, as the error Ferry shows for it. SQLite's
+   * "malformed" names no file, and the history is not Ferry's only database: the history is checked.
+   */
+  historyDamageBehind(e: unknown): TransferError | undefined {
+    const damage = sqliteDamageIn(e);
+    if (damage === undefined || this.#history?.damage() === undefined) return undefined;
+    return new TransferError('config', damagedHistory(this.paths.history, damage.message).message, { cause: e });
   }
 
   /** What Ferry wrote where; opened on first use, like the history. */

@@ -3,7 +3,7 @@ import { loadSettings } from '../config/settings.js';
 import { namedSecretKey } from '../security/secretKeys.js';
 import { parseLocation } from '../cli/location.js';
 import type { JobServices, RunEvent } from '../jobs/JobServices.js';
-import { processOwner } from '../jobs/runJob.js';
+import { processOwner } from '../history/runOwner.js';
 import type { Notification } from '../notify/Notification.js';
 import { Notifier } from '../notify/Notifier.js';
 import { ConnectionBudget } from '../schedule/ConnectionBudget.js';

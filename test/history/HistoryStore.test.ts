@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import Database from 'better-sqlite3';
@@ -112,7 +114,7 @@ describe('runs', () => {
     }
   });
 
-  it('that were not finished are listed as interrupted, oldest first, also after reopening', () => {
+  it('that were not finished are listed as unfinished, oldest first, also after reopening', () => {
     const file = join(tempDir(), 'history.db');
     store = HistoryStore.open(file);
     const first = store.startRun(newRun({ startedAt: 1 }));
@@ -122,7 +124,71 @@ describe('runs', () => {
     store.close();
 
     store = HistoryStore.open(file);
-    expect(store.interruptedRuns().map((r) => r.id)).toEqual([first, second]);
+    expect(store.unfinishedRuns().map((r) => r.id)).toEqual([first, second]);
+  });
+});
+
+describe('runs whose process is gone', () => {
+  const tempDir = useTempDir();
+  const here = (pid: number): string => `${pid}@${hostname()}`;
+  /** The id of a process that has ended. */
+  const endedPid = (): number => {
+    const { pid } = spawnSync(process.execPath, ['-e', '']);
+    if (pid === undefined) throw new Error('no child process');
+    return pid;
+  };
+
+  it('are listed as interrupted, with the items they recorded, when read', () => {
+    const history = memoryStore();
+    const owner = here(endedPid());
+    const run = history.startRun(newRun({ owner, startedAt: Date.now() }));
+    history.recordItems(run, [item('a', { bytes: 10 }), item('b', { status: 'moved', bytes: 5 }), item('c', { status: 'failed' }), item('d', { status: 'skipped' })]);
+    const lastBeat = Date.now() + 1;
+    history.journal().heartbeat(run, owner, lastBeat);
+
+    const [listed] = history.listRuns();
+
+    // It ended some time after its last heartbeat: that is the last moment anyone knows of.
+    expect(listed).toMatchObject({ id: run, status: 'interrupted', files: 2, bytes: 15, failed: 1, skipped: 1, finishedAt: lastBeat });
+    expect(listed?.error).toContain(owner);
+    expect(history.run(run)?.status).toBe('interrupted');
+    expect(history.listRuns({ status: 'interrupted' }).map((r) => r.id)).toEqual([run]);
+    expect(history.unfinishedRuns()).toEqual([]);
+  });
+
+  it('are marked when the history is opened next', () => {
+    const file = join(tempDir(), 'history.db');
+    store = HistoryStore.open(file);
+    const run = store.startRun(newRun({ owner: here(endedPid()) }));
+    store.close();
+
+    store = HistoryStore.open(file);
+    const db = new Database(file, { readonly: true });
+    expect(db.prepare<[number], { status: string }>('SELECT status FROM runs WHERE id = ?').get(run)).toEqual({ status: 'interrupted' });
+    db.close();
+  });
+
+  it('on another machine count as gone once they stop beating, and not before', () => {
+    const history = memoryStore();
+    const quiet = history.startRun(newRun({ owner: '4242@elsewhere', startedAt: Date.now() - DAY }));
+    const beating = history.startRun(newRun({ owner: '4243@elsewhere', startedAt: Date.now() - DAY }));
+    history.journal().heartbeat(beating, '4243@elsewhere');
+    expect(history.run(quiet)?.status).toBe('interrupted');
+    expect(history.run(beating)?.status).toBe('running');
+  });
+
+  it('stay running while their process lives, and are left to their job when a job will take them over', () => {
+    const history = memoryStore();
+    const live = history.startRun(newRun({ owner: here(process.pid) }));
+    const gone = here(endedPid());
+    const claimed = history.journal().claimRun('orders', gone, () => true, () => history.startRun(newRun({ job: 'orders', kind: 'job', owner: gone })));
+    const preview = history.startRun(newRun({ job: 'orders', kind: 'job', dryRun: true, owner: gone }));
+    expect(history.listRuns().map((r) => [r.id, r.status])).toEqual([
+      [preview, 'interrupted'],
+      [claimed.runId, 'running'],
+      [live, 'running'],
+    ]);
+    expect(history.journal().claimRun('orders', here(process.pid), () => false, () => history.startRun(newRun()))).toEqual({ runId: claimed.runId, resumed: true });
   });
 });
 

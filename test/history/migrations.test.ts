@@ -77,6 +77,31 @@ describe('migrations', () => {
     store.close();
   });
 
+  it('keep the owners of running runs a version 2 database holds, let runs be interrupted, and still cascade from runs', () => {
+    const file = join(tempDir(), 'history.db');
+    createAtVersion(file, 2);
+    const old = new Database(file);
+    old.exec(`
+      INSERT INTO runs (id, job, kind, source, target, started_at, status, dry_run, owner, heartbeat_at)
+      VALUES (3, 'orders', 'job', 'ftp:/out', 'local:/in', 1000, 'running', 0, '12@host', 1500);
+      INSERT INTO items (run_id, source_path, stage, status, bytes, updated_at) VALUES (3, 'a.csv', 'discovered', 'pending', 1, 1000);
+      INSERT INTO job_files (job, source_path, fingerprint, state, run_id, updated_at) VALUES ('orders', 'a.csv', '1:1', 'claimed', 3, 1000);
+    `);
+    old.close();
+
+    HistoryStore.open(file).close();
+
+    const db = new Database(file);
+    db.pragma('foreign_keys = ON');
+    expect(db.prepare('SELECT owner, heartbeat_at FROM runs WHERE id = 3').get()).toEqual({ owner: '12@host', heartbeat_at: 1500 });
+    expect(() => db.exec(`UPDATE runs SET status = 'interrupted' WHERE id = 3`)).not.toThrow();
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    db.exec('DELETE FROM runs WHERE id = 3');
+    expect(db.prepare('SELECT count(*) AS n FROM items').get()).toEqual({ n: 0 });
+    expect(db.prepare('SELECT run_id FROM job_files').all()).toEqual([{ run_id: null }]);
+    db.close();
+  });
+
   it('refuse a database from a newer Ferry, naming the file and both versions, and leave it untouched', () => {
     const dir = tempDir();
     const file = join(dir, 'history.db');

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HistoryStore } from '../../src/history/HistoryStore.js';
 import {
+  ABANDONABLE_RUNS_SQL,
   DELETE_RUNS_BEYOND_NEWEST_SQL,
   DELETE_RUNS_STARTED_BEFORE_SQL,
   itemsPageSql,
@@ -14,7 +15,7 @@ import {
   SEARCH_SHORT_NAMES_SQL,
 } from '../../src/history/queries.js';
 import { quarantineListSql, RUNNING_RUN_OF_JOB_SQL, TAKEN_FILES_SQL } from '../../src/history/JobJournal.js';
-import type { HistoryItemStatus, ItemsPageQuery, RunId, RunsPageQuery, RunStatus } from '../../src/history/records.js';
+import type { FinishedRunStatus, HistoryItemStatus, ItemsPageQuery, RunId, RunsPageQuery } from '../../src/history/records.js';
 import { newRun } from './fixtures.js';
 
 const DAY = 86_400_000;
@@ -30,7 +31,7 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'ferry-history-plans-'));
   const file = join(dir, 'history.db');
   const store = HistoryStore.open(file);
-  const outcomes: ReadonlyArray<Exclude<RunStatus, 'running'>> = ['succeeded', 'succeeded', 'succeeded', 'partial', 'failed', 'cancelled'];
+  const outcomes: ReadonlyArray<FinishedRunStatus> = ['succeeded', 'succeeded', 'succeeded', 'partial', 'failed', 'cancelled'];
   const itemStatuses: ReadonlyArray<HistoryItemStatus> = ['copied', 'copied', 'moved', 'skipped', 'failed'];
   for (let r = 0; r < RUNS; r++) {
     const run = store.startRun(newRun({ job: `job-${r % 20}`, startedAt: NOW - (RUNS - r) * (DAY / 20) }));
@@ -90,10 +91,16 @@ describe('the runs page', () => {
     expect(steps[0]).toContain(index);
   });
 
-  it('of interrupted runs uses the status index', () => {
+  it('of unfinished runs uses the status index', () => {
     const steps = plan(RUNNING_RUNS_SQL);
     expectIndexed(steps);
     expect(steps[0]).toContain('runs_by_status');
+  });
+
+  it('of runs that may have lost their process, read whenever runs are listed, uses an index of running runs', () => {
+    const steps = plan(ABANDONABLE_RUNS_SQL);
+    expectIndexed(steps);
+    expect(steps[0]).toMatch(/runs_in_progress|runs_by_status/);
   });
 });
 

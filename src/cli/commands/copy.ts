@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import { TransferError } from '../../connectors/errors.js';
 import { CONFLICT_POLICIES, type ConflictPolicy } from '../../engine/conflict.js';
-import { transfer, type TransferRequest, type TransferSummary } from '../../engine/transfer.js';
+import { transfer, type ItemResult, type TransferRequest, type TransferSummary } from '../../engine/transfer.js';
 import { joinRelative } from '../../connectors/paths.js';
 import { TransferStats } from '../../engine/TransferStats.js';
 import { toTransferError } from '../../engine/retry.js';
 import type { HistoryStore } from '../../history/HistoryStore.js';
-import type { RunId } from '../../history/records.js';
+import type { ItemUpdate, RunId } from '../../history/records.js';
+import { HEARTBEAT_MS, processOwner } from '../../history/runOwner.js';
 import type { OpenedLocation, Workspace } from '../../workspace/Workspace.js';
 import { formatBytes, formatDuration, visibleName } from '../format.js';
 import { print, printJson, warn, type CliIo } from '../io.js';
@@ -54,6 +55,8 @@ export function registerCopyCommands(
         const policy = parsePolicy(opts.conflict);
         const concurrency = parseConcurrency(opts.concurrency);
         const ws = workspace();
+        // First: a history that cannot be used stops the command before any server is contacted.
+        const history = await ws.history();
         const from = await ws.openLocation(parseLocation(source));
         try {
           const to = await ws.openLocation(parseLocation(destination));
@@ -61,8 +64,11 @@ export function registerCopyCommands(
             const stats = new TransferStats();
             const progress = opts.json === true || !opts.progress ? undefined : startProgress(() => stats.snapshot(), io.stderr);
             const resolveTargets = opts.attachBy === undefined ? undefined : await recordResolution(to, opts.attachBy);
-            const history = await ws.history();
-            const runId = history.startRun({ job: move ? 'move' : 'copy', kind: move ? 'move' : 'copy', source, target: destination, dryRun: opts.dryRun === true });
+            const owner = processOwner();
+            const runId = history.startRun({ job: move ? 'move' : 'copy', kind: move ? 'move' : 'copy', source, target: destination, dryRun: opts.dryRun === true, owner });
+            // While it beats, readers of the history know the run is in progress; once it stops, that it was cut short.
+            const heartbeat = setInterval(() => history.journal().heartbeat(runId, owner), HEARTBEAT_MS);
+            heartbeat.unref();
             let summary: TransferSummary;
             try {
               summary = await transfer({
@@ -85,6 +91,8 @@ export function registerCopyCommands(
                       onRetry: (path, e, attempt, delay) =>
                         warn(io, `\nretrying ${visibleName(path)} in ${Math.round(delay / 100) / 10} s (attempt ${attempt} failed: ${e.message})`),
                     }),
+                // Recorded as they finish, so that a run killed halfway still shows what it did.
+                onItemDone: (item) => history.recordItem(runId, itemUpdate(item)),
               });
             } catch (e) {
               const error = toTransferError(e);
@@ -93,6 +101,7 @@ export function registerCopyCommands(
               if (opts.json === true) printJson(io, { error: errorView(e) });
               throw e;
             } finally {
+              clearInterval(heartbeat);
               progress?.stop();
             }
             recordRun(history, runId, summary);
@@ -121,21 +130,12 @@ async function recordResolution(to: OpenedLocation, template: string): Promise<N
   };
 }
 
-/** Every file of the run, and how the run ended, in the history. */
+/**
+ * Every file of the run, and how the run ended, in the history. The summary is the last word: it also
+ * lists the files that never reached a transfer (refused names, unresolved targets).
+ */
 function recordRun(history: HistoryStore, runId: RunId, s: TransferSummary): void {
-  history.recordItems(
-    runId,
-    s.items.map((item) => ({
-      sourcePath: item.source,
-      ...(item.target === undefined ? {} : { targetPath: item.target }),
-      stage: item.status === 'failed' ? 'discovered' : 'done',
-      status: item.status,
-      bytes: item.bytes,
-      ...(item.errorKind === undefined ? {} : { errorKind: item.errorKind }),
-      ...(item.reason === undefined ? {} : { reason: item.reason }),
-      ...(item.verifiedBy === undefined ? {} : { verifiedBy: item.verifiedBy }),
-    })),
-  );
+  history.recordItems(runId, s.items.map(itemUpdate));
   const failed = s.failed.length;
   history.finishRun(runId, {
     status: failed === 0 ? 'succeeded' : s.files > 0 || s.skipped > 0 ? 'partial' : 'failed',
@@ -144,6 +144,19 @@ function recordRun(history: HistoryStore, runId: RunId, s: TransferSummary): voi
     failed,
     skipped: s.skipped,
   });
+}
+
+function itemUpdate(item: ItemResult): ItemUpdate {
+  return {
+    sourcePath: item.source,
+    ...(item.target === undefined ? {} : { targetPath: item.target }),
+    stage: item.status === 'failed' ? 'discovered' : 'done',
+    status: item.status,
+    bytes: item.bytes,
+    ...(item.errorKind === undefined ? {} : { errorKind: item.errorKind }),
+    ...(item.reason === undefined ? {} : { reason: item.reason }),
+    ...(item.verifiedBy === undefined ? {} : { verifiedBy: item.verifiedBy }),
+  };
 }
 
 function errorView(e: unknown): { kind: string; message: string } {

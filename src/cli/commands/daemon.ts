@@ -88,7 +88,7 @@ export function registerDaemonCommand(program: Command, io: CliIo, workspace: ()
       scheduler.start();
       for (const w of watches) w.start();
       // Runs a crash left unfinished are taken up at once rather than at their next tick.
-      for (const run of services.history.interruptedRuns()) {
+      for (const run of services.history.unfinishedRuns()) {
         if (jobs.get(run.job)?.definition.schedule !== undefined && scheduler.trigger(run.job)) log(`${run.job}: resuming interrupted run ${run.id}`);
       }
       const scheduled = [...jobs.keys()].filter((n) => scheduler.next(n) !== undefined);

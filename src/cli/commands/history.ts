@@ -18,10 +18,10 @@ interface HistoryOptions {
   readonly csv?: boolean;
 }
 
-const RUN_STATUSES: ReadonlyArray<RunStatus> = ['running', 'succeeded', 'partial', 'failed', 'cancelled'];
+const RUN_STATUSES: ReadonlyArray<RunStatus> = ['running', 'succeeded', 'partial', 'failed', 'cancelled', 'interrupted'];
 
 export function registerHistoryCommand(program: Command, io: CliIo, workspace: () => Workspace): void {
-  program
+  const historyCommand = program
     .command('history')
     .description('what ran: runs newest first, the files of one run, or every run that touched a file name')
     .option('--job <name>', 'only runs of this job (copy and move for ad-hoc commands)')
@@ -75,11 +75,27 @@ export function registerHistoryCommand(program: Command, io: CliIo, workspace: (
         for (const r of runs) print(io, describeRun(r));
       }
     });
+
+  historyCommand
+    .command('reset')
+    .description('start a new, empty history when the one there is damaged, emptied or missing; a damaged file is kept aside')
+    .action(async () => {
+      const { resetHistory } = await import('../../history/reset.js');
+      const file = workspace().paths.history;
+      const outcome = resetHistory(file);
+      if (!outcome.reset) {
+        print(io, `The history ${file} is in order; nothing was changed.`);
+        return;
+      }
+      print(io, `The history ${file} ${outcome.problem}.`);
+      if (outcome.keptAs !== undefined) print(io, `It was kept as ${outcome.keptAs}.`);
+      print(io, 'A new, empty history was started: run numbers start again from 1, and jobs no longer know which files they took before, so files still in their sources will be taken again.');
+    });
 }
 
 function describeRun(r: RunRecord): string {
   const counts = `${r.files} file${r.files === 1 ? '' : 's'} (${formatBytes(r.bytes)})${r.skipped > 0 ? `, ${r.skipped} skipped` : ''}${r.failed > 0 ? `, ${r.failed} failed` : ''}`;
-  return `#${String(r.id).padEnd(5)} ${formatTime(r.startedAt)}  ${r.job.padEnd(8)} ${r.status.padEnd(9)} ${visibleName(r.source)} -> ${visibleName(r.target)}  ${counts}${r.dryRun ? '  [dry run]' : ''}${r.error === undefined ? '' : `  ${r.error}`}`;
+  return `#${String(r.id).padEnd(5)} ${formatTime(r.startedAt)}  ${r.job.padEnd(8)} ${r.status.padEnd(11)} ${visibleName(r.source)} -> ${visibleName(r.target)}  ${counts}${r.dryRun ? '  [dry run]' : ''}${r.error === undefined ? '' : `  ${r.error}`}`;
 }
 
 function shownTarget(path: string | undefined): string {
