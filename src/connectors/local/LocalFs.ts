@@ -23,6 +23,7 @@ export class LocalFs implements RemoteFs {
   readonly kind = 'local';
   readonly capabilities = CAPABILITIES;
   readonly description: string;
+  readonly storageKey = 'local';
   readonly #root: string;
 
   constructor(root: string) {
@@ -56,6 +57,20 @@ export class LocalFs implements RemoteFs {
     const abs = this.#abs(rel);
     try {
       return toEntry(baseName(rel), rel, await stat(abs));
+    } catch (e) {
+      const mapped = mapNodeError(e, rel, [abs]);
+      if (mapped?.kind === 'notFound') return undefined;
+      throw mapped ?? e;
+    }
+  }
+
+  async fileKey(path: string): Promise<string | undefined> {
+    const rel = normalizeRelative(path);
+    const abs = this.#abs(rel);
+    try {
+      // Device and inode name the file itself, whatever symlinks, `..` or letter case led to it.
+      const s = await stat(abs, { bigint: true });
+      return `${s.dev}:${s.ino}`;
     } catch (e) {
       const mapped = mapNodeError(e, rel, [abs]);
       if (mapped?.kind === 'notFound') return undefined;
