@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { BATCH_STATES, transferFileSchema, transferSnapshotSchema } from './models.js';
+
+/**
+ * Everything the core tells the UI without being asked. Progress arrives as whole snapshots at most ten
+ * times a second, so a late subscriber is always right; state changes arrive at once.
+ */
+export const EVENTS = {
+  /** Counters, rate and the files in flight of one batch, throttled. */
+  'transfer.progress': transferSnapshotSchema,
+  /** A batch was queued, started, finished, failed or was cancelled. */
+  'transfer.state': z.strictObject({ id: z.string(), state: z.enum(BATCH_STATES), snapshot: transferSnapshotSchema }),
+  /** One file of a batch settled (done, skipped, failed, cancelled). */
+  'transfer.file': z.strictObject({ id: z.string(), index: z.number().int(), file: transferFileSchema }),
+  /** A connection's folder changed through Ferry (a transfer landed, a file was deleted): panes showing it refresh. */
+  'files.changed': z.strictObject({ connection: z.string(), path: z.string() }),
+} as const;
+
+export type EventName = keyof typeof EVENTS;
+export type EventPayload<E extends EventName> = z.infer<(typeof EVENTS)[E]>;
+
+export const EVENT_NAMES = Object.keys(EVENTS) as ReadonlyArray<EventName>;
+
+export function isEventName(name: string): name is EventName {
+  return Object.hasOwn(EVENTS, name);
+}
+
+/** One event as it crosses a transport. */
+export interface EventMessage<E extends EventName = EventName> {
+  readonly event: E;
+  readonly payload: EventPayload<E>;
+}
