@@ -22,6 +22,7 @@ interface CopyOptions {
   readonly json?: boolean;
   readonly progress: boolean;
   readonly attachBy?: string;
+  readonly sizeOnly?: boolean;
 }
 
 /** Exit code 1 is owed when any item failed; the command itself only reports. */
@@ -46,7 +47,8 @@ export function registerCopyCommands(
       )
       .option('-r, --recursive', 'copy folders and everything in them')
       .option('--conflict <policy>', `what to do when the target exists: ${CONFLICT_POLICIES.join(', ')}`, 'changed')
-      .option('--dry-run', 'show what would happen, change nothing')
+      .option('--dry-run', 'show what would happen and why, change nothing')
+      .option('--size-only', 'with --conflict changed: take a target of the same size as unchanged, without checking times or hashes')
       .option('--concurrency <n>', 'files in flight at once (capped by each server\'s connection budget)')
       .option('--json', 'print one JSON summary')
       .option('--no-progress', 'no progress bar')
@@ -81,6 +83,8 @@ export function registerCopyCommands(
                 move,
                 dryRun: opts.dryRun === true,
                 journal: ws.journal,
+                written: await ws.written(),
+                ...(opts.sizeOnly === true ? { sizeOnly: true } : {}),
                 stats,
                 signal,
                 ...(concurrency === undefined ? {} : { concurrency }),
