@@ -1,11 +1,9 @@
 import type { Command } from 'commander';
-import { formatConnectionUrl, parseConnectionUrl } from '../../config/connectionUrl.js';
-import { isValidConnectionName, type ConnectionConfig } from '../../config/ConnectionStore.js';
-import { readUserFile } from '../../config/readUserFile.js';
+import { formatConnectionUrl } from '../../config/connectionUrl.js';
+import type { ConnectionConfig } from '../../config/ConnectionStore.js';
 import { TransferError } from '../../connectors/errors.js';
 import type { ServerReport } from '../../connectors/types.js';
-import { formatPin, loadTlsTrust, parseFingerprints } from '../../security/tlsTrust.js';
-import { assertNever } from '../../shared/util/assertNever.js';
+import { addConnection, buildConnection, testConnection, type OptionNames } from '../../workspace/connectionSetup.js';
 import type { Workspace } from '../../workspace/Workspace.js';
 import { print, printJson, readSecretFromStdin, type CliIo } from '../io.js';
 import { registerSalesforceConnectionCommand } from './salesforce.js';
@@ -38,22 +36,28 @@ export function registerConnectionCommands(program: Command, io: CliIo, workspac
     .option('--no-test', 'save without connecting first')
     .action(async (name: string, url: string, opts: AddOptions) => {
       const ws = workspace();
-      const { config, secrets } = await buildConfig(name, url, opts, io);
-      const existed = (await ws.connections.get(name)) !== undefined;
-      await ws.saveConnection(config, secrets);
-      if (!opts.test) {
+      const secret = opts.passwordStdin === true ? await readSecretFromStdin(io) : undefined;
+      const built = await buildConnection(
+        {
+          name,
+          url,
+          ...(secret === undefined ? {} : { secret }),
+          ...(opts.key === undefined ? {} : { keyFile: opts.key }),
+          ...(opts.agent === true ? { agent: true } : {}),
+          ...(opts.acceptNewHostKey === true ? { acceptNewHostKey: true } : {}),
+          ...(opts.ca === undefined ? {} : { caFile: opts.ca }),
+          ...(opts.tlsFingerprint === undefined ? {} : { tlsFingerprint: opts.tlsFingerprint }),
+          ...parseMaxConnections(opts.maxConnections),
+        },
+        FLAGS,
+      );
+      const report = await addConnection(ws, built, opts.test);
+      if (report === undefined) {
         print(io, `Saved connection "${name}" (not tested).`);
         return;
       }
-      try {
-        const report = await testConnection(ws, name);
-        print(io, `Saved connection "${name}": ${report.description}`);
-        printReport(io, report);
-      } catch (e) {
-        // A connection that cannot be reached is not saved, unless it already existed.
-        if (!existed) await ws.removeConnection(name);
-        throw e;
-      }
+      print(io, `Saved connection "${name}": ${report.description}`);
+      printReport(io, report);
     });
 
   connection
@@ -91,17 +95,6 @@ export function registerConnectionCommands(program: Command, io: CliIo, workspac
     });
 }
 
-async function testConnection(ws: Workspace, name: string): Promise<ServerReport> {
-  const fs = await ws.open(name);
-  try {
-    if (fs.report !== undefined) return await fs.report();
-    await fs.list('');
-    return { connector: fs.kind, description: fs.description, features: [], capabilities: fs.capabilities };
-  } finally {
-    await fs.close();
-  }
-}
-
 function printReport(io: CliIo, r: ServerReport): void {
   print(io, `  server:       ${r.description}`);
   if (r.banner !== undefined) print(io, `  banner:       ${r.banner}`);
@@ -115,98 +108,21 @@ function printReport(io: CliIo, r: ServerReport): void {
   print(io, `  parallel operations:     ${c.maxConcurrency}`);
 }
 
-async function buildConfig(
-  name: string,
-  url: string,
-  opts: AddOptions,
-  io: CliIo,
-): Promise<{ config: ConnectionConfig; secrets: { password?: string; keyPassphrase?: string } }> {
-  if (!isValidConnectionName(name)) {
-    throw new TransferError('config', `Invalid connection name "${name}": use letters, digits, '.', '_' or '-'`);
-  }
-  const parsed = parseConnectionUrl(url);
-  const maxConnections = parseMaxConnections(opts.maxConnections);
-  const stdinSecret = opts.passwordStdin === true ? await readSecretFromStdin(io) : undefined;
-  switch (parsed.kind) {
-    case 'local':
-      refuseOptions(opts, ['key', 'agent', 'acceptNewHostKey', 'ca', 'tlsFingerprint', 'passwordStdin'], 'file://');
-      return { config: { name, kind: 'local', root: parsed.root, ...maxConnections }, secrets: {} };
-    case 'sftp': {
-      refuseOptions(opts, ['ca', 'tlsFingerprint'], 'sftp://');
-      if (opts.key !== undefined) await readUserFile(opts.key, 'private key');
-      if (stdinSecret === undefined && opts.key === undefined && opts.agent !== true) {
-        throw new TransferError('config', 'SFTP needs --password-stdin, --key <file> or --agent');
-      }
-      const keyPassphrase = opts.key !== undefined ? stdinSecret : undefined;
-      const password = opts.key === undefined ? stdinSecret : undefined;
-      return {
-        config: {
-          name,
-          kind: 'sftp',
-          host: parsed.host,
-          port: parsed.port,
-          user: parsed.user,
-          root: parsed.root,
-          hasPassword: password !== undefined,
-          ...(opts.key === undefined ? {} : { keyFile: opts.key }),
-          hasKeyPassphrase: keyPassphrase !== undefined,
-          useAgent: opts.agent === true,
-          hostKeyPolicy: opts.acceptNewHostKey === true ? 'accept-new' : 'strict',
-          ...maxConnections,
-        },
-        secrets: {
-          ...(password === undefined ? {} : { password }),
-          ...(keyPassphrase === undefined ? {} : { keyPassphrase }),
-        },
-      };
-    }
-    case 'ftp': {
-      refuseOptions(opts, ['key', 'agent', 'acceptNewHostKey'], `${url.split(':')[0] ?? 'ftp'}://`);
-      if (parsed.security === 'none' && (opts.ca !== undefined || opts.tlsFingerprint !== undefined)) {
-        throw new TransferError('config', 'ftp:// is plain FTP: use ftpes:// or ftps:// for TLS');
-      }
-      if (opts.ca !== undefined && opts.tlsFingerprint !== undefined) {
-        throw new TransferError('config', 'Give either --ca or --tls-fingerprint, not both');
-      }
-      // Parsed now, so that a wrong file fails before anything is saved.
-      if (opts.ca !== undefined) await loadTlsTrust({ caFile: opts.ca });
-      if (stdinSecret === undefined) throw new TransferError('config', 'FTP needs --password-stdin');
-      return {
-        config: {
-          name,
-          kind: 'ftp',
-          security: parsed.security,
-          host: parsed.host,
-          port: parsed.port,
-          user: parsed.user,
-          root: parsed.root,
-          hasPassword: true,
-          ...(opts.ca === undefined ? {} : { caFile: opts.ca }),
-          ...(opts.tlsFingerprint === undefined ? {} : { tlsFingerprint: parseFingerprints(opts.tlsFingerprint).map(formatPin).join(',') }),
-          ...maxConnections,
-        },
-        secrets: { password: stdinSecret },
-      };
-    }
-    default:
-      return assertNever(parsed, 'connection URL');
-  }
-}
+/** The flags that set each option, for errors that name them. */
+const FLAGS: OptionNames = {
+  secret: '--password-stdin',
+  keyFile: '--key',
+  agent: '--agent',
+  acceptNewHostKey: '--accept-new-host-key',
+  caFile: '--ca',
+  tlsFingerprint: '--tls-fingerprint',
+};
 
 function parseMaxConnections(value: string | undefined): { maxConnections?: number } {
   if (value === undefined) return {};
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 64) throw new TransferError('config', '--max-connections takes a whole number from 1 to 64');
   return { maxConnections: n };
-}
-
-function refuseOptions(opts: AddOptions, names: ReadonlyArray<keyof AddOptions>, scheme: string): void {
-  for (const n of names) {
-    if (opts[n] !== undefined) {
-      const flag = n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-      throw new TransferError('config', `--${flag} does not apply to ${scheme} connections`);
-    }
-  }
 }
 
 /** The settings a user may see (secrets are never in them); a connection reached by URL has it too. */
