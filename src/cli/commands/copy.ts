@@ -1,14 +1,11 @@
 import type { Command } from 'commander';
 import { TransferError } from '../../connectors/errors.js';
 import { CONFLICT_POLICIES, type ConflictPolicy } from '../../engine/conflict.js';
-import { transfer, type ItemResult, type TransferRequest, type TransferSummary } from '../../engine/transfer.js';
-import { joinRelative } from '../../connectors/paths.js';
+import type { TransferSummary } from '../../engine/transfer.js';
 import { TransferStats } from '../../engine/TransferStats.js';
 import { toTransferError } from '../../engine/retry.js';
-import type { HistoryStore } from '../../history/HistoryStore.js';
-import type { ItemUpdate, RunId } from '../../history/records.js';
-import { HEARTBEAT_MS, processOwner } from '../../history/runOwner.js';
-import type { OpenedLocation, Workspace } from '../../workspace/Workspace.js';
+import { recordedTransfer, recordResolution } from '../../workspace/recordedTransfer.js';
+import type { Workspace } from '../../workspace/Workspace.js';
 import { formatBytes, formatDuration, visibleName } from '../format.js';
 import { print, printJson, warn, type CliIo } from '../io.js';
 import { parseLocation } from '../location.js';
@@ -58,32 +55,25 @@ export function registerCopyCommands(
         const concurrency = parseConcurrency(opts.concurrency);
         const ws = workspace();
         // First: a history that cannot be used stops the command before any server is contacted.
-        const history = await ws.history();
+        await ws.history();
         const from = await ws.openLocation(parseLocation(source));
         try {
           const to = await ws.openLocation(parseLocation(destination));
           try {
             const stats = new TransferStats();
             const progress = opts.json === true || !opts.progress ? undefined : startProgress(() => stats.snapshot(), io.stderr);
-            const resolveTargets = opts.attachBy === undefined ? undefined : await recordResolution(to, opts.attachBy);
-            const owner = processOwner();
-            const runId = history.startRun({ job: move ? 'move' : 'copy', kind: move ? 'move' : 'copy', source, target: destination, dryRun: opts.dryRun === true, owner });
-            // While it beats, readers of the history know the run is in progress; once it stops, that it was cut short.
-            const heartbeat = setInterval(() => history.journal().heartbeat(runId, owner), HEARTBEAT_MS);
-            heartbeat.unref();
+            const resolveTargets = opts.attachBy === undefined ? undefined : await recordResolution(to.fs, to.path, opts.attachBy);
             let summary: TransferSummary;
             try {
-              summary = await transfer({
+              summary = await recordedTransfer(ws, {
                 source: from.fs,
-                sourcePath: from.path,
                 target: to.fs,
-                targetPath: to.path,
-                recursive: opts.recursive === true,
+                parts: [{ sourcePath: from.path, targetPath: to.path, recursive: opts.recursive === true }],
+                shownSource: source,
+                shownTarget: destination,
                 policy,
                 move,
                 dryRun: opts.dryRun === true,
-                journal: ws.journal,
-                written: await ws.written(),
                 ...(opts.sizeOnly === true ? { sizeOnly: true } : {}),
                 stats,
                 signal,
@@ -95,20 +85,14 @@ export function registerCopyCommands(
                       onRetry: (path, e, attempt, delay) =>
                         warn(io, `\nretrying ${visibleName(path)} in ${Math.round(delay / 100) / 10} s (attempt ${attempt} failed: ${e.message})`),
                     }),
-                // Recorded as they finish, so that a run killed halfway still shows what it did.
-                onItemDone: (item) => history.recordItem(runId, itemUpdate(item)),
               });
             } catch (e) {
-              const error = toTransferError(e);
-              history.finishRun(runId, { status: error.kind === 'cancelled' ? 'cancelled' : 'failed', files: 0, bytes: 0, failed: 0, skipped: 0, error: error.message });
               // A script reading --json output must get JSON even when nothing could start.
               if (opts.json === true) printJson(io, { error: errorView(e) });
               throw e;
             } finally {
-              clearInterval(heartbeat);
               progress?.stop();
             }
-            recordRun(history, runId, summary);
             outcome.anyFailed = summary.failed.length > 0;
             report(io, summary, move, opts.json === true);
           } finally {
@@ -119,48 +103,6 @@ export function registerCopyCommands(
         }
       });
   }
-}
-
-/** Routes each file to the Salesforce record its name or folder names, found for the whole batch at once. */
-async function recordResolution(to: OpenedLocation, template: string): Promise<NonNullable<TransferRequest['resolveTargets']>> {
-  const { SalesforceFilesFs } = await import('../../connectors/salesforce/SalesforceFilesFs.js');
-  const { parseNamingRule } = await import('../../connectors/salesforce/namingRule.js');
-  const target = to.fs;
-  if (!(target instanceof SalesforceFilesFs)) throw new TransferError('config', '--attach-by applies to a Salesforce destination (e.g. org:Account/)');
-  const rule = parseNamingRule(template);
-  return async (files, signal) => {
-    const folders = await target.resolveRecordFolders(to.path, rule, files.map((f) => f.relativePath), signal);
-    return folders.map((found, i) => (found instanceof TransferError ? found : joinRelative(found.folder, files[i]?.source.name ?? '')));
-  };
-}
-
-/**
- * Every file of the run, and how the run ended, in the history. The summary is the last word: it also
- * lists the files that never reached a transfer (refused names, unresolved targets).
- */
-function recordRun(history: HistoryStore, runId: RunId, s: TransferSummary): void {
-  history.recordItems(runId, s.items.map(itemUpdate));
-  const failed = s.failed.length;
-  history.finishRun(runId, {
-    status: failed === 0 ? 'succeeded' : s.files > 0 || s.skipped > 0 ? 'partial' : 'failed',
-    files: s.files,
-    bytes: s.bytes,
-    failed,
-    skipped: s.skipped,
-  });
-}
-
-function itemUpdate(item: ItemResult): ItemUpdate {
-  return {
-    sourcePath: item.source,
-    ...(item.target === undefined ? {} : { targetPath: item.target }),
-    stage: item.status === 'failed' ? 'discovered' : 'done',
-    status: item.status,
-    bytes: item.bytes,
-    ...(item.errorKind === undefined ? {} : { errorKind: item.errorKind }),
-    ...(item.reason === undefined ? {} : { reason: item.reason }),
-    ...(item.verifiedBy === undefined ? {} : { verifiedBy: item.verifiedBy }),
-  };
 }
 
 function errorView(e: unknown): { kind: string; message: string } {
