@@ -25,8 +25,5 @@ export function isEventName(name: string): name is EventName {
   return Object.hasOwn(EVENTS, name);
 }
 
-/** One event as it crosses a transport. */
-export interface EventMessage<E extends EventName = EventName> {
-  readonly event: E;
-  readonly payload: EventPayload<E>;
-}
+/** One event as it crosses a transport; a union over the names, so that checking `event` narrows `payload`. */
+export type EventMessage<E extends EventName = EventName> = { readonly [K in E]: { readonly event: K; readonly payload: EventPayload<K> } }[E];

@@ -1,0 +1,111 @@
+import type { RemoteEntry, RemoteFs } from '../connectors/types.js';
+import type { Entry, Sort } from '../shared/contract/models.js';
+
+interface Listing {
+  readonly entries: ReadonlyArray<Entry>;
+  readonly refused: ReadonlyArray<{ readonly name: string; readonly reason: string }>;
+  /** Sorted and filtered orders already asked for, so that scrolling a 100,000-row folder sorts once. */
+  readonly views: Map<string, ReadonlyArray<Entry>>;
+}
+
+export interface ListingPage {
+  readonly total: number;
+  readonly entries: ReadonlyArray<Entry>;
+  readonly refused: ReadonlyArray<{ readonly name: string; readonly reason: string }>;
+}
+
+/** Most folders kept listed at once; the oldest is listed again when it is next shown. */
+const KEPT = 32;
+
+/**
+ * The host's copy of each folder a pane shows: listed once from the server, then sorted, filtered and
+ * cut into pages here, so that a grid can ask for the hundred rows it shows of a folder of 100,000.
+ */
+export class FolderListings {
+  readonly #listings = new Map<string, Listing>();
+
+  async page(
+    connection: string,
+    fs: RemoteFs,
+    path: string,
+    query: { readonly offset: number; readonly limit: number; readonly sort: Sort; readonly filter?: string | undefined; readonly refresh?: boolean | undefined },
+    signal?: AbortSignal,
+  ): Promise<ListingPage> {
+    const key = keyOf(connection, path);
+    let listing = query.refresh === true ? undefined : this.#listings.get(key);
+    if (listing === undefined) {
+      const refused: Array<{ name: string; reason: string }> = [];
+      const entries = await fs.list(path, { ...(signal === undefined ? {} : { signal }), onUnsafeName: (name, reason) => refused.push({ name, reason }) });
+      listing = { entries: entries.map(toEntry), refused, views: new Map() };
+      this.#listings.delete(key);
+      this.#listings.set(key, listing);
+      for (const old of this.#listings.keys()) {
+        if (this.#listings.size <= KEPT) break;
+        this.#listings.delete(old);
+      }
+    }
+    const view = viewOf(listing, query.sort, query.filter ?? '');
+    return { total: view.length, entries: view.slice(query.offset, query.offset + query.limit), refused: listing.refused };
+  }
+
+  /** Forgets a folder's listing after Ferry changed it, so that the next page lists it again. */
+  invalidate(connection: string, path: string): void {
+    this.#listings.delete(keyOf(connection, path));
+  }
+}
+
+function keyOf(connection: string, path: string): string {
+  return `${connection}\0${path}`;
+}
+
+function viewOf(listing: Listing, sort: Sort, filter: string): ReadonlyArray<Entry> {
+  const key = `${sort.by}\0${sort.direction}\0${filter}`;
+  let view = listing.views.get(key);
+  if (view === undefined) {
+    const needle = filter.toLocaleLowerCase();
+    const kept = needle === '' ? [...listing.entries] : listing.entries.filter((e) => e.name.toLocaleLowerCase().includes(needle));
+    view = kept.sort(comparator(sort));
+    listing.views.set(key, view);
+  }
+  return view;
+}
+
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
+/** Folders first, as every file manager does, then the chosen column, then the name. */
+function comparator(sort: Sort): (a: Entry, b: Entry) => number {
+  const sign = sort.direction === 'asc' ? 1 : -1;
+  const byColumn = (a: Entry, b: Entry): number => {
+    switch (sort.by) {
+      case 'name':
+        return collator.compare(a.name, b.name);
+      case 'size':
+        return a.size - b.size;
+      case 'modifiedAt':
+        return (a.modifiedAt ?? 0) - (b.modifiedAt ?? 0);
+      case 'type':
+        return collator.compare(extension(a.name), extension(b.name));
+    }
+  };
+  return (a, b) => {
+    if (a.kind !== b.kind) return a.kind === 'dir' ? -1 : 1;
+    // Equal sizes, dates or types stay in name order, whichever way the column runs.
+    return sort.by === 'name' ? sign * collator.compare(a.name, b.name) : sign * byColumn(a, b) || collator.compare(a.name, b.name);
+  };
+}
+
+function extension(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(dot + 1) : '';
+}
+
+function toEntry(e: RemoteEntry): Entry {
+  return {
+    name: e.name,
+    path: e.path,
+    kind: e.kind,
+    size: e.size,
+    ...(e.modifiedAt === undefined ? {} : { modifiedAt: e.modifiedAt }),
+    ...(e.details === undefined ? {} : { details: { ...e.details } }),
+  };
+}
