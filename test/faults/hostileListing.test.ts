@@ -29,9 +29,9 @@ const HOSTILE: HostileNames = {
   sub: ['../../../escape.txt'],
 };
 
-/** How the engine names a refused entry: its folder, then the name as JSON, so control characters show. */
+/** How the engine names a refused entry: its folder, then the name exactly as listed (shown escaped by whoever prints it). */
 function shownAs(dir: string, name: string): string {
-  return `${dir === '' ? '' : `${dir}/`}${JSON.stringify(name)}`;
+  return `${dir === '' ? '' : `${dir}/`}${name}`;
 }
 
 /** '.' and '..' are in every listing; skipping them silently is as right as refusing them. */
