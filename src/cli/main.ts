@@ -13,6 +13,7 @@ import { registerQuarantineCommands } from './commands/quarantine.js';
 import { registerSecretCommands } from './commands/secret.js';
 import { registerLsCommand } from './commands/ls.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
+import { registerServeCommand } from './commands/serve.js';
 import { askYesNo, isInteractive, ReaderSafeOutput, warn, type CliIo } from './io.js';
 import type { UnknownHostKey } from '../security/KnownHosts.js';
 
@@ -52,6 +53,7 @@ export async function runCli(argv: ReadonlyArray<string>, io: CliIo, signal: Abo
   registerDaemonCommand(program, io, workspace, signal);
   registerSecretCommands(program, io, workspace);
   registerSandboxCommand(program, io, signal);
+  registerServeCommand(program, io, workspace, signal);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return outcome.anyFailed ? EXIT_FAILED : EXIT_OK;

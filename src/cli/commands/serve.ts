@@ -1,0 +1,48 @@
+import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import { TransferError } from '../../connectors/errors.js';
+import { createFerryHost } from '../../host/FerryHost.js';
+import { defaultRendererFolder, ferryVersion } from '../../host/http/ferryPackage.js';
+import { startWebHost } from '../../host/http/startWebHost.js';
+import type { Workspace } from '../../workspace/Workspace.js';
+import { print, warn, type CliIo } from '../io.js';
+
+interface ServeOptions {
+  readonly port: string;
+  readonly ui?: string;
+}
+
+/**
+ * `ferry serve`: Ferry's window in a browser on this machine, until SIGTERM or Ctrl-C. The address it
+ * prints carries the key; it is the only place the key is ever shown.
+ */
+export function registerServeCommand(program: Command, io: CliIo, workspace: () => Workspace, signal: AbortSignal): void {
+  program
+    .command('serve')
+    .description("open Ferry's window in a browser on this machine (127.0.0.1 only; Ctrl-C stops it)")
+    .option('--port <n>', 'port on 127.0.0.1 (0 picks a free one)', '0')
+    .option('--ui <folder>', "the built window to serve (default: out/renderer-web in Ferry's folder)")
+    .action(async (opts: ServeOptions) => {
+      const port = Number(opts.port);
+      if (!/^\d+$/.test(opts.port) || port > 65_535) throw new TransferError('config', '--port takes a port number (0 picks a free one)');
+      const core = createFerryHost({ workspace: workspace(), host: 'web', version: await ferryVersion() });
+      const web = await startWebHost({
+        core,
+        port,
+        staticDir: resolve(opts.ui ?? defaultRendererFolder()),
+        onError: (e) => warn(io, `ferry serve: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+      }).catch(async (e: unknown) => {
+        await core.close();
+        if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new TransferError('config', `Port ${port} of 127.0.0.1 is taken: choose another with --port, or 0 for a free one`);
+        throw e;
+      });
+      print(io, `Ferry is open at ${web.url} (Ctrl-C stops it)`);
+      await new Promise<void>((done) => {
+        if (signal.aborted) done();
+        else signal.addEventListener('abort', () => done(), { once: true });
+      });
+      await web.close();
+      await core.close();
+      warn(io, 'Ferry stopped.');
+    });
+}
