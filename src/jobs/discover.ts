@@ -7,6 +7,7 @@ import { mapWithConcurrency } from '../engine/concurrency.js';
 import type { TakenFile } from '../history/JobJournal.js';
 import { renderTemplate } from '../mapping/template.js';
 import { parseDuration } from '../schedule/config.js';
+import { movedAsideFolder } from './definition/checkJob.js';
 import type { JobDefinition } from './definition/jobSchema.js';
 import { readManifest, type Manifest } from './manifest.js';
 
@@ -67,7 +68,10 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
   const root = normalizeRelative(opts.root);
   const refused: Array<{ path: string; why: string }> = [];
   const onUnsafeName = refusalsBelow(root, refused);
-  const listed = job.source.records !== undefined ? await listRecordFiles(opts, root, onUnsafeName) : await walk(opts.fs, root, job.source.recursive, onUnsafeName, opts.signal);
+  const movedAside = typeof job.after.source === 'object' ? movedAsideFolder(job.after.source.moveTo) : undefined;
+  const leftOut = movedAside === undefined ? undefined : joinRelative(root, movedAside);
+  const listed =
+    job.source.records !== undefined ? await listRecordFiles(opts, root, onUnsafeName) : await walk(opts.fs, root, job.source.recursive, onUnsafeName, opts.signal, leftOut);
   const include = picomatch(job.source.include, { dot: true });
   const exclude = job.source.exclude.length === 0 ? () => false : picomatch(job.source.exclude, { dot: true });
   const ignored = picomatch(job.arrival.ignore, { dot: true });
@@ -222,7 +226,8 @@ function refusalsBelow(root: string, refused: Array<{ path: string; why: string 
   return (dir) => (name, why) => refused.push({ path: joinRelative(below(dir), name), why });
 }
 
-async function walk(fs: RemoteFs, root: string, recursive: boolean, onUnsafeName: OnUnsafeName, signal: AbortSignal): Promise<Listed[]> {
+/** Lists the source, leaving out `leftOut`: the folder handled files are moved to. */
+async function walk(fs: RemoteFs, root: string, recursive: boolean, onUnsafeName: OnUnsafeName, signal: AbortSignal, leftOut: string | undefined): Promise<Listed[]> {
   const files: Listed[] = [];
   let level = [root];
   while (level.length > 0) {
@@ -233,7 +238,7 @@ async function walk(fs: RemoteFs, root: string, recursive: boolean, onUnsafeName
     for (const entries of listings) {
       for (const e of entries) {
         if (e.kind === 'dir') {
-          if (recursive) next.push(e.path);
+          if (recursive && e.path !== leftOut) next.push(e.path);
         } else files.push({ entry: e, relativePath: root === '' ? e.path : e.path.slice(root.length + 1) });
       }
     }

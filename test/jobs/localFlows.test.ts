@@ -368,6 +368,17 @@ describe('a job over local folders', () => {
     expect(await readdir(join(world.work, 'drop/done'))).toEqual(['ORD-ACME-97.csv']);
   });
 
+  it('never takes again the files it moved aside inside a source it reads recursively', async () => {
+    const recursive = inboundJob(`${hook.url}/hook`).replace('  source: delete', "  source: { moveTo: 'processed/{date:yyyy}' }").replace('  location: ./drop\n', '  location: ./drop\n  recursive: true\n');
+    const job = await world.job(recursive);
+    await world.files({ 'drop/ORD-ACME-93.csv': 'order,sku,qty\n93,ABC-123,1\n' });
+    expect((await world.run(job)).files.map((f) => [f.path, f.outcome])).toEqual([['ORD-ACME-93.csv', 'delivered']]);
+    expect((await world.run(job)).files).toEqual([]);
+    expect(await readdir(join(world.work, 'erp/ACME'))).toEqual(['ACME-93.csv']);
+    const placeholderFirst = recursive.replace("moveTo: 'processed/{date:yyyy}'", "moveTo: '{date:yyyy}/processed'");
+    await expect(world.job(placeholderFirst)).rejects.toThrow(/after\.source\.moveTo: with source\.recursive, moveTo must start with a fixed folder name/);
+  });
+
   it('moves handled files aside without replacing an earlier file of the same name', async () => {
     const job = await world.job(inboundJob(`${hook.url}/hook`).replace('  source: delete', "  source: { moveTo: 'processed' }"));
     await world.files({ 'drop/ORD-ACME-95.csv': 'order,sku,qty\n95,ABC-123,1\n' });

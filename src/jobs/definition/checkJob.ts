@@ -49,7 +49,13 @@ export function checkJob(job: JobDefinition, _baseDir: string): SemanticProblem[
   template(['rename'], job.rename);
   template(['arrival', 'doneFile'], job.arrival.doneFile);
   template(['quarantine', 'note'], job.quarantine.note);
-  if (typeof job.after.source === 'object') template(['after', 'source', 'moveTo'], job.after.source.moveTo);
+  if (typeof job.after.source === 'object') {
+    template(['after', 'source', 'moveTo'], job.after.source.moveTo);
+    // In a source read recursively, moved files would be found again: the folder must be one the walk can leave out.
+    if (job.source.recursive && movedAsideFolder(job.after.source.moveTo) === undefined) {
+      problems.push({ path: ['after', 'source', 'moveTo'], message: 'with source.recursive, moveTo must start with a fixed folder name (e.g. "processed/{date:yyyy-MM}"), so that moved files are not taken again' });
+    }
+  }
   const names = new Set<string>();
   job.routes.forEach((route, i) => {
     if (names.has(route.name)) problems.push({ path: ['routes', i, 'name'], message: `another route is already named "${route.name}"` });
@@ -78,6 +84,12 @@ export function checkJob(job: JobDefinition, _baseDir: string): SemanticProblem[
 }
 
 /** The capture a template variable names (`capture.x` or plain `x`), or undefined for the others. */
+/** The fixed first folder of a `moveTo` template, which a recursive source leaves out; undefined when it has a placeholder. */
+export function movedAsideFolder(moveTo: string): string | undefined {
+  const first = moveTo.split('/')[0] ?? '';
+  return first === '' || first.includes('{') ? undefined : first;
+}
+
 function captureOf(variable: string): string | undefined {
   const name = variable.split(/[:|]/)[0]?.trim() ?? '';
   if (name.startsWith('capture.')) return name.slice('capture.'.length);
