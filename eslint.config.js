@@ -35,7 +35,7 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
-    files: ['eslint.config.js', 'vitest.config.ts'],
+    files: ['eslint.config.js', 'vitest.config.ts', 'vite.renderer.config.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   ...boundaries,

@@ -1,0 +1,251 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { ArrowDown, ArrowUp, File, Folder } from 'lucide-react';
+import { useEffect, useRef, useState, type DragEvent, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
+import type { Entry, Sort } from '../../src/shared/contract/models.js';
+import type { FocusMode } from '../stores/panes.js';
+import styles from './FileGrid.module.css';
+
+/** Every row is this tall, so nothing is measured and a row's place is its index times this. */
+export const ROW_HEIGHT = 28;
+
+export interface Column {
+  readonly key: string;
+  readonly label: string;
+  /** The host sorts by this key when the column header is pressed; undefined for columns it cannot sort. */
+  readonly sortBy?: Sort['by'];
+  /** A CSS grid track: `minmax(12rem, 1fr)`, `7rem`. */
+  readonly width: string;
+  readonly align?: 'end';
+  readonly render: (entry: Entry) => ReactNode;
+}
+
+export interface FileGridProps {
+  readonly id: string;
+  readonly label: string;
+  /** Rows in the whole folder, loaded or not; -1 while the first page is on its way. */
+  readonly total: number;
+  readonly entryAt: (index: number) => Entry | undefined;
+  readonly isSelected: (index: number) => boolean;
+  readonly focus: number;
+  readonly columns: ReadonlyArray<Column>;
+  readonly sort: Sort;
+  /** What an empty folder says (differs for a filter that matches nothing). */
+  readonly emptyText: string;
+  readonly onSort: (by: Sort['by']) => void;
+  readonly onVisibleRows: (first: number, last: number) => void;
+  readonly onMoveFocus: (index: number, mode: FocusMode) => void;
+  readonly onRowClick: (index: number, modifiers: { readonly ctrl: boolean; readonly shift: boolean }) => void;
+  readonly onToggle: (index: number) => void;
+  readonly onSelectAll: () => void;
+  readonly onOpen: (index: number) => void;
+  readonly onUp: () => void;
+  /** Keys the grid does not use itself (F5, F7, Tab …), for the pane to act on. */
+  readonly onOtherKey: (event: KeyboardEvent<HTMLDivElement>) => void;
+  readonly onContextMenu: (index: number | undefined, at: { readonly x: number; readonly y: number }) => void;
+  readonly onDragRows: (index: number, event: DragEvent<HTMLDivElement>) => void;
+  /** A drop on a folder row lands in that folder; anywhere else in the grid, in the pane's folder. */
+  readonly onDropOn: (entry: Entry | undefined, event: DragEvent<HTMLDivElement>) => void;
+}
+
+function sortLabel(sort: Sort, by: Sort['by'] | undefined): 'ascending' | 'descending' | 'none' {
+  if (by === undefined || sort.by !== by) return 'none';
+  return sort.direction === 'asc' ? 'ascending' : 'descending';
+}
+
+/**
+ * A folder as a WAI-ARIA grid that keeps DOM focus itself and points `aria-activedescendant` at the
+ * focused row (VS Code's list pattern), drawing only the rows in view: 100,000 entries cost as much as 30.
+ */
+export function FileGrid(props: FileGridProps) {
+  const { id, total, focus, columns, onVisibleRows } = props;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const gridRef = useRef<HTMLDivElement>(null);
+  const [dropRow, setDropRow] = useState<number | 'pane' | undefined>(undefined);
+  const count = Math.max(total, 0);
+  const virtualizer = useVirtualizer({ count, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items.at(-1)?.index ?? -1;
+
+  useEffect(() => {
+    if (last >= first) onVisibleRows(first, last);
+  }, [first, last, onVisibleRows]);
+
+  useEffect(() => {
+    if (count > 0) virtualizer.scrollToIndex(Math.min(focus, count - 1), { align: 'auto' });
+  }, [focus, count, virtualizer]);
+
+  const template = columns.map((c) => c.width).join(' ');
+  const rowId = (index: number): string => `${id}-row-${index}`;
+  const focusShown = count > 0 && items.some((item) => item.index === focus);
+  const pageRows = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? ROW_HEIGHT * 10) / ROW_HEIGHT) - 1);
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
+    const ctrl = event.ctrlKey || event.metaKey;
+    const mode: FocusMode = event.shiftKey ? 'extend' : ctrl ? 'focus' : 'select';
+    const to = (index: number, how: FocusMode = mode): void => {
+      event.preventDefault();
+      props.onMoveFocus(index, how);
+    };
+    switch (event.key) {
+      case 'ArrowDown':
+        return to(focus + 1);
+      case 'ArrowUp':
+        if (event.altKey) {
+          event.preventDefault();
+          return props.onUp();
+        }
+        return to(focus - 1);
+      case 'PageDown':
+        return to(focus + pageRows);
+      case 'PageUp':
+        return to(focus - pageRows);
+      case 'Home':
+        return to(0);
+      case 'End':
+        return to(count - 1);
+      case 'Insert':
+        event.preventDefault();
+        props.onToggle(focus);
+        return props.onMoveFocus(focus + 1, 'focus');
+      case ' ':
+        event.preventDefault();
+        return props.onToggle(focus);
+      case 'Enter':
+        event.preventDefault();
+        return props.onOpen(focus);
+      case 'Backspace':
+        event.preventDefault();
+        return props.onUp();
+      case 'ContextMenu':
+        return openMenuAtFocus(event);
+      case 'F10':
+        if (event.shiftKey) return openMenuAtFocus(event);
+        break;
+      case 'a':
+      case 'A':
+        if (ctrl) {
+          event.preventDefault();
+          return props.onSelectAll();
+        }
+        break;
+    }
+    props.onOtherKey(event);
+  };
+
+  const openMenuAtFocus = (event: KeyboardEvent<HTMLDivElement>): void => {
+    event.preventDefault();
+    const row = document.getElementById(rowId(focus)) ?? gridRef.current;
+    const rect = row?.getBoundingClientRect();
+    props.onContextMenu(count > 0 ? focus : undefined, { x: (rect?.left ?? 0) + 24, y: (rect?.bottom ?? 0) });
+  };
+
+  // A press on a row already selected waits for the click, so that dragging a selection keeps it whole.
+  const onRowPress = (index: number, onRelease: boolean) => (event: MouseEvent<HTMLDivElement>): void => {
+    if (event.button !== 0) return;
+    const modifiers = { ctrl: event.ctrlKey || event.metaKey, shift: event.shiftKey };
+    const plainOnSelected = !modifiers.ctrl && !modifiers.shift && props.isSelected(index);
+    if (plainOnSelected === onRelease) props.onRowClick(index, modifiers);
+  };
+
+  const onDragOver = (entry: Entry | undefined, index: number | undefined) => (event: DragEvent<HTMLDivElement>): void => {
+    event.preventDefault();
+    event.stopPropagation();
+    event.dataTransfer.dropEffect = event.shiftKey ? 'move' : 'copy';
+    setDropRow(entry?.kind === 'dir' && index !== undefined ? index : 'pane');
+  };
+
+  const onDrop = (entry: Entry | undefined) => (event: DragEvent<HTMLDivElement>): void => {
+    event.preventDefault();
+    event.stopPropagation();
+    setDropRow(undefined);
+    props.onDropOn(entry?.kind === 'dir' ? entry : undefined, event);
+  };
+
+  return (
+    <div
+      ref={gridRef}
+      role="grid"
+      aria-label={props.label}
+      aria-rowcount={count + 1}
+      aria-colcount={columns.length}
+      aria-multiselectable="true"
+      aria-busy={total < 0}
+      aria-activedescendant={focusShown ? rowId(focus) : undefined}
+      tabIndex={0}
+      className={styles.grid}
+      onKeyDown={onKeyDown}
+      onDragOver={onDragOver(undefined, undefined)}
+      onDragLeave={() => setDropRow(undefined)}
+      onDrop={onDrop(undefined)}
+      data-drop={dropRow === 'pane' ? 'pane' : undefined}
+    >
+      <div role="rowgroup" className={styles.head}>
+        <div role="row" aria-rowindex={1} className={styles.row} style={{ gridTemplateColumns: template }}>
+          {columns.map((column, colIndex) => (
+            <div key={column.key} role="columnheader" aria-colindex={colIndex + 1} aria-sort={column.sortBy === undefined ? undefined : sortLabel(props.sort, column.sortBy)} className={column.align === 'end' ? styles.end : undefined}>
+              {column.sortBy === undefined ? (
+                <span className={styles.headText}>{column.label}</span>
+              ) : (
+                <button type="button" tabIndex={-1} className={styles.sortButton} onClick={() => column.sortBy !== undefined && props.onSort(column.sortBy)}>
+                  {column.label}
+                  {props.sort.by === column.sortBy && (props.sort.direction === 'asc' ? <ArrowUp aria-hidden size={12} /> : <ArrowDown aria-hidden size={12} />)}
+                </button>
+              )}
+            </div>
+          ))}
+        </div>
+      </div>
+      <div ref={scrollRef} className={styles.scroller} onContextMenu={(e) => { e.preventDefault(); props.onContextMenu(undefined, { x: e.clientX, y: e.clientY }); }}>
+        <div role="rowgroup" className={styles.body} style={{ height: virtualizer.getTotalSize() }}>
+          {items.map((item) => {
+            const entry = props.entryAt(item.index);
+            const selected = props.isSelected(item.index);
+            return (
+              <div
+                key={item.key}
+                id={rowId(item.index)}
+                role="row"
+                aria-rowindex={item.index + 2}
+                aria-selected={selected}
+                className={styles.row}
+                data-focused={item.index === focus || undefined}
+                data-drop={dropRow === item.index || undefined}
+                style={{ gridTemplateColumns: template, transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+                draggable={entry !== undefined}
+                onMouseDown={onRowPress(item.index, false)}
+                onClick={onRowPress(item.index, true)}
+                onDoubleClick={() => props.onOpen(item.index)}
+                onContextMenu={(event) => {
+                  event.preventDefault();
+                  event.stopPropagation();
+                  props.onContextMenu(item.index, { x: event.clientX, y: event.clientY });
+                }}
+                onDragStart={(event) => props.onDragRows(item.index, event)}
+                onDragOver={onDragOver(entry, item.index)}
+                onDrop={onDrop(entry)}
+              >
+                {columns.map((column, colIndex) => (
+                  <div key={column.key} role="gridcell" aria-colindex={colIndex + 1} className={column.align === 'end' ? styles.end : undefined}>
+                    {entry === undefined ? colIndex === 0 ? <span className={styles.loading}>Loading…</span> : null : column.render(entry)}
+                  </div>
+                ))}
+              </div>
+            );
+          })}
+        </div>
+        {total === 0 && <p className={styles.empty}>{props.emptyText}</p>}
+      </div>
+    </div>
+  );
+}
+
+/** The name cell: a folder or file glyph and the name, cut with an ellipsis when the column is narrow. */
+export function NameCell({ entry, icon }: { readonly entry: Entry; readonly icon?: ReactNode }) {
+  return (
+    <span className={styles.name} title={entry.name}>
+      {icon ?? (entry.kind === 'dir' ? <Folder aria-hidden size={16} className={styles.folderIcon} /> : <File aria-hidden size={16} className={styles.fileIcon} />)}
+      <span className={styles.nameText}>{entry.name}</span>
+    </span>
+  );
+}

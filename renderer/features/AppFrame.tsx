@@ -1,0 +1,84 @@
+import { ArrowLeftRight, ClipboardCheck, FolderOpen, History, ListChecks, Server, type LucideIcon } from 'lucide-react';
+import type { Section } from '../stores/ui.js';
+import styles from './AppFrame.module.css';
+import { BrowseScreen } from './BrowseScreen.js';
+import { ConnectionsScreen } from './ConnectionsScreen.js';
+import { Dialogs } from './Dialogs.js';
+import { Placeholder } from './Placeholder.js';
+import { StatusBar } from './StatusBar.js';
+import { useSlice, useStores } from './StoresContext.js';
+import { TransferList } from './TransferList.js';
+
+interface NavItem {
+  readonly section: Section;
+  readonly label: string;
+  readonly icon: LucideIcon;
+}
+
+const NOW: ReadonlyArray<NavItem> = [
+  { section: 'browse', label: 'Browse', icon: FolderOpen },
+  { section: 'transfers', label: 'Transfers', icon: ArrowLeftRight },
+  { section: 'connections', label: 'Connections', icon: Server },
+];
+
+const NEXT: ReadonlyArray<NavItem> = [
+  { section: 'jobs', label: 'Jobs', icon: ListChecks },
+  { section: 'validation', label: 'Validation log', icon: ClipboardCheck },
+  { section: 'history', label: 'History', icon: History },
+];
+
+function Screen({ section }: { readonly section: Section }) {
+  switch (section) {
+    case 'browse':
+      return <BrowseScreen />;
+    case 'transfers':
+      return (
+        <div className={styles.padded}>
+          <TransferList full />
+        </div>
+      );
+    case 'connections':
+      return <ConnectionsScreen />;
+    case 'jobs':
+      return <Placeholder title="Jobs" coming="Saved transfers that run on a schedule or when a partner's file arrives: pick up, check, rename, deliver, and tell someone." />;
+    case 'validation':
+      return <Placeholder title="Validation log" coming="Every file a job checked, with the line and column of each problem, and the files held back because of them." />;
+    case 'history':
+      return <Placeholder title="History" coming="Every run and every file Ferry moved, searchable, with where each one landed and why any was skipped or refused." />;
+  }
+}
+
+/** The window: sections on the left, the current one in the middle, the queue docked below, the status line under it. */
+export function AppFrame() {
+  const { ui } = useStores();
+  const section = useSlice(ui, (s) => s.section);
+  const link = (item: NavItem, later: boolean) => (
+    <li key={item.section}>
+      <button type="button" className={styles.navItem} aria-current={section === item.section ? 'page' : undefined} onClick={() => ui.getState().go(item.section)}>
+        <item.icon aria-hidden size={18} />
+        <span>{item.label}</span>
+        {later && <span className={styles.soon}>Next</span>}
+      </button>
+    </li>
+  );
+  return (
+    <div className={styles.frame}>
+      <nav aria-label="Sections" className={styles.nav}>
+        <p className={styles.brand}>Ferry</p>
+        <ul className={styles.navList}>{NOW.map((item) => link(item, false))}</ul>
+        <p className={styles.navHeading} id="coming-next">
+          Coming next
+        </p>
+        <ul className={styles.navList} aria-labelledby="coming-next">
+          {NEXT.map((item) => link(item, true))}
+        </ul>
+      </nav>
+      <main className={styles.main}>
+        <Screen section={section} />
+        {section !== 'transfers' && <TransferList />}
+      </main>
+      <StatusBar />
+      <Dialogs />
+    </div>
+  );
+}

@@ -1,0 +1,12 @@
+import { Pane } from './Pane.js';
+import styles from './AppFrame.module.css';
+
+/** The commander: two panes side by side; F5 and F6 send from the focused one to the other. */
+export function BrowseScreen() {
+  return (
+    <div className={styles.browse}>
+      <Pane side="left" />
+      <Pane side="right" />
+    </div>
+  );
+}

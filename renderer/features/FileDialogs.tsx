@@ -1,0 +1,106 @@
+import { useState } from 'react';
+import { DialogFrame } from '../components/DialogFrame.js';
+import { formatCount } from '../format.js';
+import { createFolder, deletePaths, renameEntry } from '../stores/actions.js';
+import { nameOf } from '../stores/paths.js';
+import type { Dialog } from '../stores/ui.js';
+import { connectionLabel } from './Pane.js';
+import { useStores } from './StoresContext.js';
+
+/** A name typed into a dialog, refused before it reaches the host when it cannot be one name. */
+function nameProblem(name: string): string | undefined {
+  if (name.trim() === '') return 'Type a name.';
+  if (name.includes('/') || name.includes('\\')) return 'A name cannot contain / or \\.';
+  if (name === '.' || name === '..') return `“${name}” cannot be a name.`;
+  return undefined;
+}
+
+function NameDialog({ title, initial, action, error, onSubmit }: { readonly title: string; readonly initial: string; readonly action: string; readonly error: string | undefined; readonly onSubmit: (name: string) => void }) {
+  const { ui } = useStores();
+  const [name, setName] = useState(initial);
+  const [problem, setProblem] = useState<string | undefined>(undefined);
+  const submit = (): void => {
+    const found = nameProblem(name);
+    setProblem(found);
+    if (found === undefined) onSubmit(name.trim());
+  };
+  return (
+    <DialogFrame
+      title={title}
+      onClose={() => ui.getState().closeDialog()}
+      error={problem ?? error}
+      actions={
+        <>
+          <button type="button" className="button" onClick={() => ui.getState().closeDialog()}>
+            Cancel
+          </button>
+          <button type="submit" form="name-form" className="button primary">
+            {action}
+          </button>
+        </>
+      }
+    >
+      <form
+        id="name-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          submit();
+        }}
+      >
+        <label className="field">
+          Name
+          <input
+            autoFocus
+            value={name}
+            spellCheck={false}
+            onChange={(event) => setName(event.target.value)}
+            onFocus={(event) => {
+              // The name without its extension is selected, as file managers do, so typing replaces just that.
+              const dot = event.target.value.lastIndexOf('.');
+              event.target.setSelectionRange(0, dot > 0 ? dot : event.target.value.length);
+            }}
+          />
+        </label>
+      </form>
+    </DialogFrame>
+  );
+}
+
+export function NewFolderDialog({ dialog }: { readonly dialog: Extract<Dialog, { kind: 'newFolder' }> }) {
+  const stores = useStores();
+  const pane = stores.panes.getState()[dialog.side];
+  return <NameDialog title={`New folder in ${connectionLabel(pane.connection)}: /${pane.path}`} initial="New folder" action="Create" error={dialog.error} onSubmit={(name) => void createFolder(stores, dialog.side, name)} />;
+}
+
+export function RenameDialog({ dialog }: { readonly dialog: Extract<Dialog, { kind: 'rename' }> }) {
+  const stores = useStores();
+  return <NameDialog title={`Rename ${dialog.entry.name}`} initial={dialog.entry.name} action="Rename" error={dialog.error} onSubmit={(name) => void renameEntry(stores, dialog.side, dialog.entry.path, name)} />;
+}
+
+export function DeleteDialog({ dialog }: { readonly dialog: Extract<Dialog, { kind: 'delete' }> }) {
+  const stores = useStores();
+  const pane = stores.panes.getState()[dialog.side];
+  const count = dialog.paths.length;
+  const first = dialog.paths[0] ?? '';
+  return (
+    <DialogFrame
+      title={count === 1 ? `Delete ${nameOf(first)}?` : `Delete ${formatCount(count)} items?`}
+      onClose={() => stores.ui.getState().closeDialog()}
+      error={dialog.error}
+      actions={
+        <>
+          <button type="button" className="button" autoFocus onClick={() => stores.ui.getState().closeDialog()}>
+            Keep
+          </button>
+          <button type="button" className="button danger" onClick={() => void deletePaths(stores, dialog.side, dialog.paths)}>
+            Delete
+          </button>
+        </>
+      }
+    >
+      <p>
+        {count === 1 ? `${nameOf(first)} is` : `${formatCount(count)} items are`} deleted from {connectionLabel(pane.connection)}: /{pane.path}. Ferry cannot bring them back.
+      </p>
+    </DialogFrame>
+  );
+}

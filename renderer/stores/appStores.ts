@@ -1,0 +1,24 @@
+import type { RendererHost } from '../host/RendererHost.js';
+import { createConnectionsStore, type ConnectionsStore } from './connections.js';
+import { createPanesStore, type PanesStore } from './panes.js';
+import { createTransfersStore, type TransfersStore } from './transfers.js';
+import { createUiStore, type UiStore } from './ui.js';
+
+/** One store per concern, made for one host; a test makes a fresh set around its own `memoryHost`. */
+export interface AppStores {
+  readonly host: RendererHost;
+  readonly connections: ConnectionsStore;
+  readonly panes: PanesStore;
+  readonly transfers: TransfersStore;
+  readonly ui: UiStore;
+}
+
+export function createAppStores(host: RendererHost, panes: { readonly left?: string; readonly right?: string } = {}): AppStores {
+  return {
+    host,
+    connections: createConnectionsStore(host),
+    panes: createPanesStore(host, panes),
+    transfers: createTransfersStore(host),
+    ui: createUiStore(),
+  };
+}

@@ -1,0 +1,47 @@
+import type { TransferSnapshot } from '../../src/shared/contract/models.js';
+import type { AppStores } from './appStores.js';
+import { SIDES } from './panes.js';
+
+/**
+ * Routes every event of the host into the stores, once, at start. Progress snapshots are kept until the
+ * next animation frame and applied together, so ten batches reporting ten times a second cost one
+ * render per frame; a state change is applied at once, and drops the older progress it supersedes.
+ */
+export function bindHostEvents(stores: AppStores): () => void {
+  const { host, transfers, panes } = stores;
+  const pending = new Map<string, TransferSnapshot>();
+  let frame: number | undefined;
+
+  const flush = (): void => {
+    frame = undefined;
+    const snapshots = [...pending.values()];
+    pending.clear();
+    transfers.getState().applySnapshots(snapshots);
+  };
+
+  const unsubscribe = [
+    host.subscribe('transfer.progress', (snapshot) => {
+      pending.set(snapshot.id, snapshot);
+      frame ??= requestAnimationFrame(flush);
+    }),
+    host.subscribe('transfer.state', ({ id, snapshot }) => {
+      pending.delete(id);
+      transfers.getState().applySnapshots([snapshot]);
+    }),
+    host.subscribe('transfer.file', ({ id, index, file }) => {
+      transfers.getState().applyFile(id, index, file);
+    }),
+    host.subscribe('files.changed', ({ connection, path }) => {
+      const state = panes.getState();
+      for (const side of SIDES) {
+        const pane = state[side];
+        if (pane.connection === connection && pane.path === path) state.refresh(side);
+      }
+    }),
+  ];
+
+  return () => {
+    for (const stop of unsubscribe) stop();
+    if (frame !== undefined) cancelAnimationFrame(frame);
+  };
+}

@@ -1,0 +1,72 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { ConnectionSummary, Entry, PreviewItem, TransferRequestInput } from '../../src/shared/contract/models.js';
+import type { Side } from './panes.js';
+
+export const SECTIONS = ['browse', 'transfers', 'connections', 'jobs', 'validation', 'history'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export type PreviewState =
+  | { readonly status: 'loading' }
+  | { readonly status: 'ready'; readonly items: ReadonlyArray<PreviewItem> }
+  | { readonly status: 'failed'; readonly message: string };
+
+export type Dialog =
+  | {
+      readonly kind: 'transfer';
+      readonly request: TransferRequestInput;
+      readonly targetKind: ConnectionSummary['kind'];
+      readonly preview: PreviewState;
+      /** Why starting failed, shown in the dialog so the plan is not lost. */
+      readonly error?: string;
+    }
+  | { readonly kind: 'newFolder'; readonly side: Side; readonly error?: string }
+  | { readonly kind: 'rename'; readonly side: Side; readonly entry: Entry; readonly error?: string }
+  | { readonly kind: 'delete'; readonly side: Side; readonly paths: ReadonlyArray<string>; readonly error?: string }
+  | { readonly kind: 'removeConnection'; readonly name: string; readonly error?: string };
+
+export interface Notice {
+  readonly text: string;
+  readonly tone: 'info' | 'error';
+}
+
+export interface UiState {
+  readonly section: Section;
+  readonly dialog: Dialog | null;
+  readonly notice: Notice | null;
+  go(section: Section): void;
+  openDialog(dialog: Dialog): void;
+  /** Replaces the open dialog if it is still of the same kind (an answer may arrive after it closed). */
+  updateDialog<K extends Dialog['kind']>(kind: K, change: (dialog: Extract<Dialog, { kind: K }>) => Dialog): void;
+  closeDialog(): void;
+  notify(text: string, tone?: Notice['tone']): void;
+  dismissNotice(): void;
+}
+
+export type UiStore = StoreApi<UiState>;
+
+export function createUiStore(): UiStore {
+  return createStore<UiState>()((set, get) => ({
+    section: 'browse',
+    dialog: null,
+    notice: null,
+    go(section) {
+      set({ section });
+    },
+    openDialog(dialog) {
+      set({ dialog });
+    },
+    updateDialog(kind, change) {
+      const dialog = get().dialog;
+      if (dialog?.kind === kind) set({ dialog: change(dialog as Extract<Dialog, { kind: typeof kind }>) });
+    },
+    closeDialog() {
+      set({ dialog: null });
+    },
+    notify(text, tone = 'info') {
+      set({ notice: { text, tone } });
+    },
+    dismissNotice() {
+      set({ notice: null });
+    },
+  }));
+}
