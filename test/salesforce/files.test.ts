@@ -61,6 +61,18 @@ describe('Salesforce Files connector against the sandbox', () => {
     await fs.close();
   });
 
+  it('leaves out a file whose title would climb out of a folder, whether one record or many are listed', async () => {
+    const id = ((await conn.sobject('Account').create({ Name: 'Hostile Titles' })) as { id: string }).id;
+    await conn.sobject('ContentVersion').create({ Title: '../../escape', PathOnClient: 'escape.pdf', VersionData: Buffer.from('x').toString('base64'), FirstPublishLocationId: id });
+    await conn.sobject('ContentVersion').create({ Title: 'fine', PathOnClient: 'fine.pdf', VersionData: Buffer.from('y').toString('base64'), FirstPublishLocationId: id });
+    const refused: string[] = [];
+    const one = await org.files().list(`Account/${id}`, { onUnsafeName: (name) => refused.push(name) });
+    const many = await org.files().listMany([`Account/${id}`, 'Account/Acme Logistics'], { onUnsafeName: (name) => refused.push(name) });
+    expect(one.map((e) => e.name)).toEqual(['fine.pdf']);
+    expect(many.get(`Account/${id}`)?.map((e) => e.name)).toEqual(['fine.pdf']);
+    expect(refused).toEqual(['../../escape.pdf', '../../escape.pdf']);
+  });
+
   it('makes a second upload of the same title version 2 of the same document', async () => {
     const fs = org.files();
     await fs.write('Account/Acme Logistics/Price list.csv', Readable.from([Buffer.from('a,b\n1,2\n')]));

@@ -198,14 +198,7 @@ export class SalesforceFilesFs implements RemoteFs, RecordStore {
         return (await this.listRecords(rel, { signal: opts.signal })).entries;
       case 'record': {
         const id = await this.#records.idOf(where.object, where.segment, opts.signal);
-        const files = await this.#filesOf(id, opts.signal);
-        const entries: RemoteEntry[] = [];
-        for (const info of files.values()) {
-          const unsafe = unsafeNameReason(info.name);
-          if (unsafe !== undefined) opts.onUnsafeName?.(info.name, unsafe);
-          else entries.push(this.#fileEntry(rel, info));
-        }
-        return entries;
+        return this.#safeEntries(rel, (await this.#filesOf(id, opts.signal)).values(), opts);
       }
       case 'file':
         throw new TransferError('notFound', `${rel} is a file, not a folder`, { path: rel });
@@ -233,10 +226,19 @@ export class SalesforceFilesFs implements RemoteFs, RecordStore {
       }
     }
     await this.#loadFiles(records.map((r) => r.id), opts.signal);
-    for (const { dir, id } of records) {
-      out.set(dir, [...(this.#files.get(id)?.values() ?? [])].map((info) => this.#fileEntry(dir, info)));
-    }
+    for (const { dir, id } of records) out.set(dir, this.#safeEntries(dir, this.#files.get(id)?.values() ?? [], opts));
     return out;
+  }
+
+  /** A record's files as entries, leaving out (and reporting) names that are not one safe path segment. */
+  #safeEntries(dir: string, files: Iterable<FileInfo>, opts: ListOptions): RemoteEntry[] {
+    const entries: RemoteEntry[] = [];
+    for (const info of files) {
+      const unsafe = unsafeNameReason(info.name);
+      if (unsafe !== undefined) opts.onUnsafeName?.(info.name, unsafe);
+      else entries.push(this.#fileEntry(dir, info));
+    }
+    return entries;
   }
 
   /** A page of an object's records, optionally those whose name contains `search`. */
