@@ -17,6 +17,23 @@ export const SECURE_WEB_PREFERENCES: Readonly<WebPreferences> = {
   spellcheck: false,
 };
 
+/**
+ * Where the renderer is served from: a privileged custom scheme, so the CSP can be a response header
+ * (a `file://` page cannot have one) and no other local file shares the page's origin.
+ */
+export const APP_URL = 'app://ferry/';
+
+/**
+ * Whether a frame shows Ferry's own page. Compared by scheme and host, not by `URL.origin`, which is
+ * `"null"` for every non-web scheme and so would match any of them.
+ */
+export function isAppFrame(frame: { readonly url: string }): boolean {
+  if (!URL.canParse(frame.url)) return false;
+  const url = new URL(frame.url);
+  const app = new URL(APP_URL);
+  return url.protocol === app.protocol && url.host === app.host;
+}
+
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",

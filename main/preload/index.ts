@@ -1,4 +1,6 @@
-import { contextBridge } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
+import { exposeFerryBridge } from './bridge.js';
 
-// Only plain data crosses: nothing here gives the page a way into Node or IPC.
-contextBridge.exposeInMainWorld('ferry', { shell: 'electron' });
+// A sandboxed preload can require only 'electron': this file is bundled with its imports into one
+// CommonJS file (npm run build:preload), which the window loads.
+exposeFerryBridge({ contextBridge, ipcRenderer, webUtils });

@@ -27,6 +27,8 @@ describe('folder boundaries', () => {
     ['main/planted.ts', "import { x } from '../renderer/main.js';", /may not import the renderer/],
     ['main/preload/planted.ts', "import { spawn } from 'node:child_process';", /only electron/],
     ['main/preload/planted.ts', "import { transfer } from '../../src/engine/transfer.js';", /only electron and src\/shared/],
+    ['main/preload/planted.ts', "import { isAppFrame } from '../security.js';", /only electron and src\/shared/],
+    ['main/preload/planted.ts', "import { x } from './nested/x.js';", /only electron and src\/shared/],
   ])('%s: %s is refused', async (file, code, message) => {
     const found = await violations(file, code);
     expect(found.some((m) => message.test(m))).toBe(true);
@@ -39,6 +41,8 @@ describe('folder boundaries', () => {
     ['renderer/planted.ts', "import { APP_NAME } from '../src/shared/model/app.js';"],
     ['main/planted.ts', "import { transfer } from '../src/engine/transfer.js';"],
     ['main/preload/planted.ts', "import { contextBridge } from 'electron';"],
+    ['main/preload/planted.ts', "import { exposeFerryBridge } from './bridge.js';"],
+    ['main/preload/planted.ts', "import { COMMANDS } from '../../src/shared/contract/commands.js';"],
   ])('%s: %s is allowed', async (file, code) => {
     expect(await violations(file, code)).toEqual([]);
   });
