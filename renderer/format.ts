@@ -3,7 +3,7 @@ import type { Entry } from '../src/shared/contract/models.js';
 const UNITS = ['bytes', 'KB', 'MB', 'GB', 'TB'] as const;
 const oneDecimal = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
 const whole = new Intl.NumberFormat();
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'short' });
 
 /** 1,024-based, as file managers count: "512 bytes", "1.4 MB". */
 export function formatBytes(bytes: number): string {

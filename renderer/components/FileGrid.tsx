@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { ArrowDown, ArrowUp, File, Folder } from 'lucide-react';
-import { useEffect, useRef, useState, type DragEvent, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type DragEvent, type KeyboardEvent, type MouseEvent, type ReactNode, type RefObject } from 'react';
 import type { Entry, Sort } from '../../src/shared/contract/models.js';
 import type { FocusMode } from '../stores/panes.js';
 import styles from './FileGrid.module.css';
@@ -13,8 +13,10 @@ export interface Column {
   readonly label: string;
   /** The host sorts by this key when the column header is pressed; undefined for columns it cannot sort. */
   readonly sortBy?: Sort['by'];
-  /** A CSS grid track: `minmax(12rem, 1fr)`, `7rem`. */
-  readonly width: string;
+  /** Pixels; the name column takes this at least and whatever is left over. */
+  readonly width: number;
+  /** Columns with a drop order give way, lowest first, when the pane is too narrow for all of them. */
+  readonly dropOrder?: number;
   readonly align?: 'end';
   readonly render: (entry: Entry) => ReactNode;
 }
@@ -47,6 +49,36 @@ export interface FileGridProps {
   readonly onDropOn: (entry: Entry | undefined, event: DragEvent<HTMLDivElement>) => void;
 }
 
+/** Cell padding and gaps of a row, beside the columns themselves. */
+const ROW_CHROME = 24;
+const COLUMN_GAP = 12;
+
+/** The columns that fit in `width`, dropping the ones that give way first. */
+function fitting(columns: ReadonlyArray<Column>, width: number): ReadonlyArray<Column> {
+  const kept = [...columns];
+  const needed = (): number => kept.reduce((sum, c) => sum + c.width, ROW_CHROME + COLUMN_GAP * (kept.length - 1));
+  while (needed() > width) {
+    const next = kept.filter((c) => c.dropOrder !== undefined).sort((a, b) => (a.dropOrder ?? 0) - (b.dropOrder ?? 0))[0];
+    if (next === undefined) break;
+    kept.splice(kept.indexOf(next), 1);
+  }
+  return kept;
+}
+
+/** The element's width, kept up to date as the window or the panes are resized. */
+function useWidth(ref: RefObject<HTMLElement | null>): number {
+  const [width, setWidth] = useState(Number.POSITIVE_INFINITY);
+  useEffect(() => {
+    const element = ref.current;
+    if (element === null) return;
+    setWidth(element.clientWidth);
+    const observer = new ResizeObserver(() => setWidth(element.clientWidth));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [ref]);
+  return width;
+}
+
 function sortLabel(sort: Sort, by: Sort['by'] | undefined): 'ascending' | 'descending' | 'none' {
   if (by === undefined || sort.by !== by) return 'none';
   return sort.direction === 'asc' ? 'ascending' : 'descending';
@@ -57,9 +89,10 @@ function sortLabel(sort: Sort, by: Sort['by'] | undefined): 'ascending' | 'desce
  * focused row (VS Code's list pattern), drawing only the rows in view: 100,000 entries cost as much as 30.
  */
 export function FileGrid(props: FileGridProps) {
-  const { id, total, focus, columns, onVisibleRows } = props;
+  const { id, total, focus, onVisibleRows } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
   const gridRef = useRef<HTMLDivElement>(null);
+  const width = useWidth(gridRef);
   const [dropRow, setDropRow] = useState<number | 'pane' | undefined>(undefined);
   const count = Math.max(total, 0);
   const virtualizer = useVirtualizer({ count, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
@@ -75,7 +108,8 @@ export function FileGrid(props: FileGridProps) {
     if (count > 0) virtualizer.scrollToIndex(Math.min(focus, count - 1), { align: 'auto' });
   }, [focus, count, virtualizer]);
 
-  const template = columns.map((c) => c.width).join(' ');
+  const columns = fitting(props.columns, width);
+  const template = columns.map((c, i) => (i === 0 ? `minmax(${c.width}px, 1fr)` : `${c.width}px`)).join(' ');
   const rowId = (index: number): string => `${id}-row-${index}`;
   const focusShown = count > 0 && items.some((item) => item.index === focus);
   const pageRows = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? ROW_HEIGHT * 10) / ROW_HEIGHT) - 1);

@@ -1,4 +1,5 @@
 import { ArrowLeftRight, ClipboardCheck, FolderOpen, History, ListChecks, Server, type LucideIcon } from 'lucide-react';
+import { ScreenBoundary } from '../components/ScreenBoundary.js';
 import type { Section } from '../stores/ui.js';
 import styles from './AppFrame.module.css';
 import { BrowseScreen } from './BrowseScreen.js';
@@ -74,7 +75,9 @@ export function AppFrame() {
         </ul>
       </nav>
       <main className={styles.main}>
-        <Screen section={section} />
+        <ScreenBoundary key={section}>
+          <Screen section={section} />
+        </ScreenBoundary>
         {section !== 'transfers' && <TransferList />}
       </main>
       <StatusBar />

@@ -165,7 +165,8 @@ export function RemoveConnectionDialog({ dialog }: { readonly dialog: Extract<Di
 /** The site manager: every saved server, how to reach it, and what it can do. */
 export function ConnectionsScreen() {
   const { connections, ui } = useStores();
-  const list = useSlice(connections, (s) => s.connections.filter((c) => c.name !== THIS_COMPUTER));
+  const all = useSlice(connections, (s) => s.connections);
+  const list = all.filter((c) => c.name !== THIS_COMPUTER);
   const reports = useSlice(connections, (s) => s.reports);
   const loadError = useSlice(connections, (s) => s.error);
   const [adding, setAdding] = useState(false);

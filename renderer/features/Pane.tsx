@@ -31,18 +31,19 @@ function columnsFor(salesforceLevel: number | undefined): ReadonlyArray<Column> 
     key: 'name',
     label: 'Name',
     sortBy: 'name',
-    width: 'minmax(10rem, 1fr)',
+    width: 160,
     render: (entry) => <NameCell entry={entry} icon={salesforceLevel === 0 ? <ObjectTile object={entry.name} size={16} /> : undefined} />,
   };
-  const size: Column = { key: 'size', label: 'Size', sortBy: 'size', width: '5.5rem', align: 'end', render: (e) => (e.kind === 'dir' ? '' : formatBytes(e.size)) };
-  const modified: Column = { key: 'modified', label: 'Modified', sortBy: 'modifiedAt', width: '10.5rem', render: (e) => formatDate(e.modifiedAt) };
-  const type: Column = { key: 'type', label: 'Type', sortBy: 'type', width: '6.5rem', render: typeOf };
+  const size: Column = { key: 'size', label: 'Size', sortBy: 'size', width: 76, align: 'end', dropOrder: 3, render: (e) => (e.kind === 'dir' ? '' : formatBytes(e.size)) };
+  const modified: Column = { key: 'modified', label: 'Modified', sortBy: 'modifiedAt', width: 124, dropOrder: 2, render: (e) => formatDate(e.modifiedAt) };
+  const type: Column = { key: 'type', label: 'Type', sortBy: 'type', width: 80, dropOrder: 1, render: typeOf };
   if (salesforceLevel === 0) return [name];
   if (salesforceLevel === 1) return [name, modified];
   if (salesforceLevel !== undefined) {
-    const version: Column = { key: 'version', label: 'Version', width: '4rem', align: 'end', render: (e) => e.details?.['version'] ?? '' };
-    const owner: Column = { key: 'owner', label: 'Owner', width: '8rem', render: (e) => e.details?.['owner'] ?? '' };
-    return [name, size, modified, version, owner];
+    const version: Column = { key: 'version', label: 'Version', width: 72, align: 'end', dropOrder: 4, render: (e) => e.details?.['version'] ?? '' };
+    const owner: Column = { key: 'owner', label: 'Owner', width: 110, dropOrder: 2, render: (e) => e.details?.['owner'] ?? '' };
+    // On a record, who owns a file and its version matter more than when it changed.
+    return [name, size, version, owner, { ...modified, dropOrder: 1 }];
   }
   return [name, size, modified, type];
 }

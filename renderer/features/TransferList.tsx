@@ -149,7 +149,7 @@ export function TransferList({ full = false }: { readonly full?: boolean }) {
       <header className={styles.header}>
         <h2 className={styles.title}>Transfers</h2>
         <span className={styles.totals}>
-          {running} running · {formatCount(queued)} files queued · {formatRate(rate)}
+          {running} running · {formatCount(queued)} {queued === 1 ? 'file' : 'files'} queued · {formatRate(rate)}
         </span>
         <button type="button" className="button small" disabled={finished === 0} onClick={() => transfers.getState().clearFinished()}>
           Clear finished
