@@ -7,7 +7,7 @@ export function Placeholder({ title, coming }: { readonly title: string; readonl
       <h1 className={styles.h1}>{title}</h1>
       <p className={styles.badge}>Coming next</p>
       <p>{coming}</p>
-      <p className={styles.muted}>This screen is not built yet. Until it is, the command line has it: see the README.</p>
+      <p className={styles.muted}>This screen is not built yet: nothing here is real data.</p>
     </div>
   );
 }

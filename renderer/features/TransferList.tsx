@@ -46,7 +46,9 @@ function Bar({ label, done, total }: { readonly label: string; readonly done: nu
   );
 }
 
-function FileRow({ file, live }: { readonly file: TransferFile; readonly live: { readonly bytes: number; readonly size: number } | undefined }) {
+function FileRow({ file: listed, live }: { readonly file: TransferFile; readonly live: { readonly bytes: number; readonly size: number } | undefined }) {
+  // Only settled files are announced one by one; one in flight is known from the batch's progress.
+  const file: TransferFile = live !== undefined && listed.state === 'queued' ? { ...listed, state: 'running' } : listed;
   const bytes = live?.bytes ?? file.bytes;
   const size = live?.size ?? file.size;
   return (
