@@ -70,7 +70,7 @@ export async function addFtpConnection(world: JobWorld, name: string, ftp: FtpSe
 }
 
 /** `ferry connection salesforce <name>` against a sandbox org, signing in with its JWT key. */
-export async function addOrgConnection(world: JobWorld, name: string, org: TestOrg): Promise<void> {
+export async function addOrgConnection(world: Pick<JobWorld, 'ferry'>, name: string, org: TestOrg): Promise<void> {
   const { sandbox } = org;
   const added = await world.ferry([
     'connection', 'salesforce', name, '--login', sandbox.url, '--client-id', sandbox.jwt.clientId,
