@@ -55,6 +55,22 @@ describe('the window: browsing and copying between a partner server and a folder
     await eventually(() => pane(page, 'Right').getByRole('row', { name: /^orders\.csv/ }).count()).toBe(1);
   });
 
+  it('takes a file dropped from the desktop onto a folder row, streamed to the host', async () => {
+    await mkdir(join(archive, 'inbox'));
+    const page = await world.open();
+    await show(page, 'Right', 'archive');
+    const folder = pane(page, 'Right').getByRole('row', { name: /^inbox/ });
+    await eventually(() => folder.count()).toBe(1);
+    const dropped = await page.evaluateHandle(() => {
+      const data = new DataTransfer();
+      data.items.add(new File(['signed delivery note\n'], 'delivery-note.txt', { type: 'text/plain' }));
+      return data;
+    });
+    for (const type of ['dragenter', 'dragover', 'drop']) await folder.dispatchEvent(type, { dataTransfer: dropped });
+    await eventually(async () => (await readdir(join(archive, 'inbox'))).includes('delivery-note.txt')).toBe(true);
+    expect(await readFile(join(archive, 'inbox', 'delivery-note.txt'), 'utf8')).toBe('signed delivery note\n');
+  });
+
   it('opens a folder of 100,000 files at once, with under 200 rows in the page, and End reaches the last', async () => {
     const big = join(world.home, 'big');
     await mkdir(big);
