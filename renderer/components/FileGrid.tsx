@@ -199,6 +199,7 @@ export function FileGrid(props: FileGridProps) {
   return (
     <div
       ref={gridRef}
+      id={id}
       role="grid"
       aria-label={props.label}
       aria-rowcount={count + 1}

@@ -5,6 +5,7 @@ import styles from './AppFrame.module.css';
 export function BrowseScreen() {
   return (
     <div className={styles.browse}>
+      <h1 className="visually-hidden">Browse</h1>
       <Pane side="left" />
       <Pane side="right" />
     </div>

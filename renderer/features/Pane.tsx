@@ -138,12 +138,14 @@ export function Pane({ side }: { readonly side: Side }) {
   const onDropOn = (entry: Entry | undefined, event: DragEvent<HTMLDivElement>): void => {
     const target = { connection: pane.connection, path: entry?.path ?? pane.path };
     const from = event.dataTransfer.getData(PANE_DRAG);
+    // The grid set the drop effect from the keys held while dragging: Shift moves, as in Explorer.
+    const move = event.dataTransfer.dropEffect === 'move';
     if (from === 'left' || from === 'right') {
       const source = panes.getState()[from];
       void panes
         .getState()
         .targetPaths(from)
-        .then((paths) => dropPaths(stores, { connection: source.connection, paths }, target, event.shiftKey));
+        .then((paths) => dropPaths(stores, { connection: source.connection, paths }, target, move));
       return;
     }
     void dropDesktopFiles(stores, [...event.dataTransfer.files], target);

@@ -22,7 +22,7 @@ export function PaneMenu({ at, onRow, canOpen, otherPane, onAction, onClose }: P
   return (
     <>
       <div ref={anchor} className={styles.anchor} style={{ left: at?.x ?? 0, top: at?.y ?? 0 }} />
-      <Popover triggerRef={anchor} isOpen={at !== undefined} onOpenChange={(open) => !open && onClose()} placement="bottom start" offset={2} className={styles.popover}>
+      <Popover aria-label="File actions" triggerRef={anchor} isOpen={at !== undefined} onOpenChange={(open) => !open && onClose()} placement="bottom start" offset={2} className={styles.popover}>
         <Menu aria-label="File actions" autoFocus="first" disabledKeys={disabled} onAction={(key) => onAction(key as PaneCommand)} onClose={onClose} className={styles.menu}>
           <MenuItem id="open" textValue="Open" className={styles.item}>
             Open<Keyboard>Enter</Keyboard>
