@@ -15,7 +15,7 @@ import { registerLsCommand } from './commands/ls.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
 import { registerServeCommand } from './commands/serve.js';
 import { askYesNo, isInteractive, ReaderSafeOutput, warn, type CliIo } from './io.js';
-import type { UnknownHostKey } from '../security/KnownHosts.js';
+import type { HostKeyAnswer, UnknownHostKey } from '../security/KnownHosts.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -25,12 +25,14 @@ export const EXIT_USAGE = 2;
 export async function runCli(argv: ReadonlyArray<string>, io: CliIo, signal: AbortSignal): Promise<number> {
   let ws: Workspace | undefined;
   const confirmHostKey = isInteractive(io)
-    ? (q: UnknownHostKey): Promise<boolean> =>
-        askYesNo(
+    ? async (q: UnknownHostKey): Promise<HostKeyAnswer> =>
+        (await askYesNo(
           io,
           `The host key of ${q.host}:${q.port} is not known.\n${q.keyType} key fingerprint is ${q.fingerprint}.\n` +
             "Compare it with the fingerprint the server's administrator gives you. Trust it and connect?",
-        )
+        ))
+          ? 'trust'
+          : 'refuse'
     : undefined;
   const workspace = (): Workspace => (ws ??= new Workspace(ferryPaths(io.env), io.env, confirmHostKey));
   const outcome: CopyOutcome = { anyFailed: false };
@@ -45,7 +47,7 @@ export async function runCli(argv: ReadonlyArray<string>, io: CliIo, signal: Abo
   registerConnectionCommands(program, io, workspace, signal);
   registerLsCommand(program, io, workspace);
   registerCopyCommands(program, io, workspace, outcome, signal);
-  registerDemoCommand(program, io);
+  registerDemoCommand(program, io, workspace, signal);
   registerHistoryCommand(program, io, workspace);
   registerJobCommands(program, io, workspace, outcome, signal);
   registerQuarantineCommands(program, io, workspace, outcome, signal);
@@ -53,7 +55,7 @@ export async function runCli(argv: ReadonlyArray<string>, io: CliIo, signal: Abo
   registerDaemonCommand(program, io, workspace, signal);
   registerSecretCommands(program, io, workspace);
   registerSandboxCommand(program, io, signal);
-  registerServeCommand(program, io, workspace, signal);
+  registerServeCommand(program, io, signal);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return outcome.anyFailed ? EXIT_FAILED : EXIT_OK;

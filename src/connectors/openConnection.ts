@@ -1,6 +1,6 @@
 import type { ConnectionConfig, SalesforceConnectionConfig } from '../config/ConnectionStore.js';
 import { readUserFile } from '../config/readUserFile.js';
-import { KnownHosts, defaultReadOnlyKnownHostsPaths, type UnknownHostKey } from '../security/KnownHosts.js';
+import { KnownHosts, defaultReadOnlyKnownHostsPaths, type HostKeyAnswer, type UnknownHostKey } from '../security/KnownHosts.js';
 import { secretKey, type SecretKind } from '../security/secretKeys.js';
 import type { SecretStore } from '../security/SecretStore.js';
 import { loadTlsTrust } from '../security/tlsTrust.js';
@@ -15,7 +15,7 @@ export interface OpenDeps {
   /** Ferry's own known_hosts file. */
   readonly knownHostsFile: string;
   /** Asks a person about an unknown SSH host key; absent when nobody is at a terminal. */
-  readonly confirmHostKey?: (question: UnknownHostKey) => Promise<boolean>;
+  readonly confirmHostKey?: (question: UnknownHostKey) => Promise<HostKeyAnswer>;
   /** How a Salesforce connection behaves near the daily API limit: reserve, recheck interval, pause notices. */
   readonly salesforceBudget?: Partial<ApiBudgetOptions>;
 }

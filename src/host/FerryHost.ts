@@ -17,6 +17,7 @@ import type { CoreHost } from './CoreHost.js';
 import { EventHub } from './EventHub.js';
 import { FolderListings } from './FolderListings.js';
 import { OpenConnections } from './OpenConnections.js';
+import { Prompts } from './Prompts.js';
 import { StreamSource } from './StreamSource.js';
 import { TransferQueue } from './TransferQueue.js';
 
@@ -25,6 +26,8 @@ export interface FerryHostOptions {
   /** Which transport serves it, as `app.info` reports. */
   readonly host: 'web' | 'electron';
   readonly version: string;
+  /** Where the workspace's connections put their questions; the window shows and answers them. */
+  readonly prompts?: Prompts;
   readonly now?: () => number;
 }
 
@@ -47,6 +50,8 @@ const FIELDS: OptionNames = {
 export function createFerryHost(opts: FerryHostOptions): CoreHost {
   const { workspace } = opts;
   const events = new EventHub();
+  const prompts = opts.prompts ?? new Prompts();
+  prompts.attach((message) => events.emit(message));
   const connections = new OpenConnections(workspace);
   const listings = new FolderListings();
   const transfers = new TransferQueue(workspace, connections, events, opts.now);
@@ -130,6 +135,10 @@ export function createFerryHost(opts: FerryHostOptions): CoreHost {
       const files = transfers.files(id);
       return { total: files.length, files: files.slice(offset, offset + limit) };
     },
+    'prompts.answer': async ({ id, answer }) => {
+      prompts.answer(id, answer);
+      return {};
+    },
     'transfers.cancel': async ({ id }) => {
       transfers.cancel(id);
       return {};
@@ -150,6 +159,7 @@ export function createFerryHost(opts: FerryHostOptions): CoreHost {
       }
     },
     close: async () => {
+      prompts.refuseAll();
       await transfers.close();
       await connections.closeAll();
     },

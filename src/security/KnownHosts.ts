@@ -36,11 +36,14 @@ export interface KnownHostsOptions {
   /** Write new entries as `|1|salt|hash` (OpenSSH `HashKnownHosts yes`) so the file does not reveal host names. */
   readonly hashNewEntries?: boolean;
   /**
-   * Asks a person at a terminal whether to trust an unknown key under the 'strict' policy (what OpenSSH
-   * asks on first contact). Absent in non-interactive use, where an unknown key is refused.
+   * Asks a person (at a terminal, or in the window) whether to trust an unknown key under the 'strict'
+   * policy (what OpenSSH asks on first contact). Absent in non-interactive use, where an unknown key is refused.
    */
-  readonly confirmUnknown?: (question: UnknownHostKey) => Promise<boolean>;
+  readonly confirmUnknown?: (question: UnknownHostKey) => Promise<HostKeyAnswer>;
 }
+
+/** Trust the key from now on (recorded), accept it for this connection only, or refuse to connect. */
+export type HostKeyAnswer = 'trust' | 'once' | 'refuse';
 
 /** What a person needs to decide about a key seen for the first time. */
 export interface UnknownHostKey {
@@ -200,11 +203,10 @@ export class KnownHosts implements HostKeyVerifier {
       );
     }
     const confirm = this.#opts.confirmUnknown;
-    const confirmed =
-      this.#opts.policy === 'strict' &&
-      confirm !== undefined &&
-      (await confirm({ host, port, keyType: keyTypeOf(key) ?? 'unknown type', fingerprint: fingerprintSha256(key) }));
-    if (this.#opts.policy === 'strict' && !confirmed) {
+    const answer: HostKeyAnswer =
+      this.#opts.policy !== 'strict' ? 'trust' : confirm === undefined ? 'refuse' : await confirm({ host, port, keyType: keyTypeOf(key) ?? 'unknown type', fingerprint: fingerprintSha256(key) });
+    if (answer === 'once') return undefined;
+    if (answer === 'refuse') {
       return new TransferError(
         'hostKey',
         `The host key of ${where} is not known. The server presented ${presented}. ` +

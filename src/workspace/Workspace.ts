@@ -12,7 +12,7 @@ import { SECRET_KINDS, secretKey, type SecretKind } from '../security/secretKeys
 import type { ApiBudgetOptions } from '../connectors/salesforce/ApiBudget.js';
 import { damagedHistory, HistoryDamagedError, sqliteDamageIn } from '../history/damage.js';
 import type { HistoryStore } from '../history/HistoryStore.js';
-import type { UnknownHostKey } from '../security/KnownHosts.js';
+import type { HostKeyAnswer, UnknownHostKey } from '../security/KnownHosts.js';
 import type { Location } from '../cli/location.js';
 
 /** A location resolved to a connector and a path inside it. */
@@ -32,7 +32,7 @@ export class Workspace {
   readonly secrets: SecretStore;
   readonly journal: ResumeJournal;
 
-  readonly #confirmHostKey: ((question: UnknownHostKey) => Promise<boolean>) | undefined;
+  readonly #confirmHostKey: ((question: UnknownHostKey) => Promise<HostKeyAnswer>) | undefined;
   /** Told when a Salesforce connection pauses for its daily API allocation, and when it resumes. */
   salesforceBudget: Partial<ApiBudgetOptions> = {};
   #history: HistoryStore | undefined;
@@ -41,7 +41,7 @@ export class Workspace {
   constructor(
     paths: FerryPaths,
     env: NodeJS.ProcessEnv = process.env,
-    confirmHostKey?: (question: UnknownHostKey) => Promise<boolean>,
+    confirmHostKey?: (question: UnknownHostKey) => Promise<HostKeyAnswer>,
   ) {
     this.paths = paths;
     this.#confirmHostKey = confirmHostKey;

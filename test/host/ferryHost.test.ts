@@ -2,10 +2,12 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { ferryPaths } from '../../src/config/ferryHome.js';
 import type { CoreHost } from '../../src/host/CoreHost.js';
 import { createFerryHost } from '../../src/host/FerryHost.js';
+import { Prompts } from '../../src/host/Prompts.js';
 import type { CommandInput, CommandName, CommandOutput } from '../../src/shared/contract/commands.js';
 import type { EventMessage } from '../../src/shared/contract/events.js';
 import { THIS_COMPUTER } from '../../src/shared/contract/models.js';
@@ -14,6 +16,7 @@ import { DEMO_DUPLICATE_ACCOUNT_NUMBER } from '../../src/sandbox/seed/demo.js';
 import { Workspace } from '../../src/workspace/Workspace.js';
 import { startTestOrg, type TestOrg } from '../helpers/salesforce.js';
 import { runFerry } from '../helpers/runFerry.js';
+import { openSshFingerprint } from '../helpers/servers/index.js';
 
 /** The core the window talks to, driven through its contract as a transport would. */
 describe('the core behind the window', () => {
@@ -173,5 +176,59 @@ describe('the core previewing a drop onto Salesforce', () => {
     expect(items[0]?.target).toMatch(/^Account\/\w{15,18}\/INV-ACC-10001-2026-11-02\.pdf$/);
     const listing = await core.invoke('files.list', { connection: 'org', path: 'Account/Northwind Traders', offset: 0, limit: 10, sort: { by: 'name', direction: 'asc' } });
     expect(listing.ok && (listing.value as CommandOutput<'files.list'>).entries).toEqual([]);
+  });
+});
+
+describe('the core asking the window about an SSH server seen for the first time', () => {
+  const sftp = inject('servers').sftp;
+  let home: string;
+
+  beforeAll(async () => {
+    home = await mkdtemp(join(tmpdir(), 'ferry-host-key-'));
+    const added = await runFerry(home, ['connection', 'add', 'partner', `sftp://${sftp.user}@${sftp.host}:${sftp.port}/`, '--password-stdin', '--no-test'], `${sftp.password}\n`);
+    expect(added.code, added.err).toBe(0);
+  });
+  afterAll(async () => {
+    await rm(home, { recursive: true, force: true });
+  });
+
+  /** A window's core whose connections ask through its prompts, answering each question with `answer`. */
+  async function listWith(answer: 'trust' | 'once' | 'refuse'): Promise<{ listed: Wire<unknown>; asked: ReadonlyArray<EventMessage> }> {
+    const prompts = new Prompts();
+    const workspace = new Workspace(ferryPaths({ FERRY_HOME: home }), { FERRY_HOME: home }, prompts.confirmHostKey);
+    const core = createFerryHost({ workspace, host: 'web', version: 'test', prompts });
+    const asked: EventMessage[] = [];
+    core.subscribe((m) => {
+      asked.push(m);
+      if (m.event === 'prompt') void core.invoke('prompts.answer', { id: m.payload.id, answer });
+    });
+    try {
+      const listed = await core.invoke('files.list', { connection: 'partner', path: '', offset: 0, limit: 10, sort: { by: 'name', direction: 'asc' } });
+      return { listed, asked };
+    } finally {
+      await core.close();
+      workspace.close();
+    }
+  }
+
+  it('shows the fingerprint, and connects once, refuses, or trusts and remembers as answered', async () => {
+    const refused = await listWith('refuse');
+    expect(refused.listed).toMatchObject({ ok: false, error: { kind: 'hostKey' } });
+    const prompt = refused.asked.find((m) => m.event === 'prompt');
+    const question = prompt?.event === 'prompt' ? prompt.payload.question : undefined;
+    expect(question && [question.host, question.port, question.fingerprint]).toEqual([sftp.host, sftp.port, openSshFingerprint(sftp.hostKeyLine)]);
+    expect(question?.keyType).toBe(sftp.hostKeyLine.split(' ')[0]);
+    expect(refused.asked.map((m) => m.event)).toEqual(['prompt', 'prompt.settled']);
+
+    const once = await listWith('once');
+    expect(once.listed.ok).toBe(true);
+    expect(existsSync(join(home, 'known_hosts'))).toBe(false);
+
+    const trusted = await listWith('trust');
+    expect(trusted.listed.ok).toBe(true);
+    expect(readFileSync(join(home, 'known_hosts'), 'utf8')).toContain(sftp.hostKeyLine.split(' ').slice(0, 2).join(' '));
+    const known = await listWith('refuse');
+    expect(known.listed.ok).toBe(true);
+    expect(known.asked.filter((m) => m.event === 'prompt')).toEqual([]);
   });
 });

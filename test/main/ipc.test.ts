@@ -113,6 +113,7 @@ const VALID_INPUTS: { [C in CommandName]: CommandInput<C> } = {
   'transfers.start': transfer,
   'transfers.list': {},
   'transfers.files': { id: 't1', offset: 0, limit: 50 },
+  'prompts.answer': { id: 'q1', answer: 'once' },
   'transfers.cancel': { id: 't1' },
 };
 
@@ -131,6 +132,7 @@ const INVALID_INPUTS: Record<CommandName, unknown> = {
   'transfers.start': { ...transfer, move: 'yes' },
   'transfers.list': [],
   'transfers.files': { id: 't1', offset: -1, limit: 50 },
+  'prompts.answer': { id: 'q1', answer: 'maybe' },
   'transfers.cancel': { id: 7 },
 };
 

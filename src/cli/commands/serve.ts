@@ -4,7 +4,9 @@ import { TransferError } from '../../connectors/errors.js';
 import { createFerryHost } from '../../host/FerryHost.js';
 import { defaultRendererFolder, ferryVersion } from '../../host/http/ferryPackage.js';
 import { startWebHost } from '../../host/http/startWebHost.js';
-import type { Workspace } from '../../workspace/Workspace.js';
+import { ferryPaths } from '../../config/ferryHome.js';
+import { Prompts } from '../../host/Prompts.js';
+import { Workspace } from '../../workspace/Workspace.js';
 import { print, warn, type CliIo } from '../io.js';
 
 interface ServeOptions {
@@ -16,7 +18,7 @@ interface ServeOptions {
  * `ferry serve`: Ferry's window in a browser on this machine, until SIGTERM or Ctrl-C. The address it
  * prints carries the key; it is the only place the key is ever shown.
  */
-export function registerServeCommand(program: Command, io: CliIo, workspace: () => Workspace, signal: AbortSignal): void {
+export function registerServeCommand(program: Command, io: CliIo, signal: AbortSignal): void {
   program
     .command('serve')
     .description("open Ferry's window in a browser on this machine (127.0.0.1 only; Ctrl-C stops it)")
@@ -25,7 +27,10 @@ export function registerServeCommand(program: Command, io: CliIo, workspace: () 
     .action(async (opts: ServeOptions) => {
       const port = Number(opts.port);
       if (!/^\d+$/.test(opts.port) || port > 65_535) throw new TransferError('config', '--port takes a port number (0 picks a free one)');
-      const core = createFerryHost({ workspace: workspace(), host: 'web', version: await ferryVersion() });
+      // The window asks about an unknown server key, not the terminal it was started from.
+      const prompts = new Prompts();
+      const ws = new Workspace(ferryPaths(io.env), io.env, prompts.confirmHostKey);
+      const core = createFerryHost({ workspace: ws, host: 'web', version: await ferryVersion(), prompts });
       const web = await startWebHost({
         core,
         port,
@@ -33,6 +38,7 @@ export function registerServeCommand(program: Command, io: CliIo, workspace: () 
         onError: (e) => warn(io, `ferry serve: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
       }).catch(async (e: unknown) => {
         await core.close();
+        ws.close();
         if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new TransferError('config', `Port ${port} of 127.0.0.1 is taken: choose another with --port, or 0 for a free one`);
         throw e;
       });
@@ -43,6 +49,7 @@ export function registerServeCommand(program: Command, io: CliIo, workspace: () 
       });
       await web.close();
       await core.close();
+      ws.close();
       warn(io, 'Ferry stopped.');
     });
 }

@@ -3,6 +3,7 @@ import {
   connectionName,
   connectionSummarySchema,
   entrySchema,
+  HOST_KEY_ANSWERS,
   previewItemSchema,
   relativePath,
   serverReportSchema,
@@ -101,6 +102,10 @@ export const COMMANDS = {
   'transfers.files': {
     input: z.strictObject({ id: z.string(), offset: z.number().int().min(0), limit: z.number().int().min(1).max(5000) }),
     output: z.strictObject({ total: z.number().int(), files: z.array(transferFileSchema) }),
+  },
+  'prompts.answer': {
+    input: z.strictObject({ id: z.string(), answer: z.enum(HOST_KEY_ANSWERS) }),
+    output: empty,
   },
   'transfers.cancel': {
     input: z.strictObject({ id: z.string() }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BATCH_STATES, transferFileSchema, transferSnapshotSchema } from './models.js';
+import { BATCH_STATES, hostKeyQuestionSchema, transferFileSchema, transferSnapshotSchema } from './models.js';
 
 /**
  * Everything the core tells the UI without being asked. Progress arrives as whole snapshots at most ten
@@ -12,6 +12,10 @@ export const EVENTS = {
   'transfer.state': z.strictObject({ id: z.string(), state: z.enum(BATCH_STATES), snapshot: transferSnapshotSchema }),
   /** One file of a batch settled (done, skipped, failed, cancelled). */
   'transfer.file': z.strictObject({ id: z.string(), index: z.number().int(), file: transferFileSchema }),
+  /** The core needs a person's answer before it goes on (a server's key seen for the first time). */
+  prompt: z.strictObject({ id: z.string(), kind: z.literal('hostKey'), question: hostKeyQuestionSchema }),
+  /** A question was answered (in this window or another) or withdrawn: its dialog closes. */
+  'prompt.settled': z.strictObject({ id: z.string() }),
   /** A connection's folder changed through Ferry (a transfer landed, a file was deleted): panes showing it refresh. */
   'files.changed': z.strictObject({ connection: z.string(), path: z.string() }),
 } as const;

@@ -121,3 +121,15 @@ export const serverReportSchema = z.strictObject({
   }),
 });
 export type ServerReportView = z.infer<typeof serverReportSchema>;
+
+export const HOST_KEY_ANSWERS = ['trust', 'once', 'refuse'] as const;
+
+/** An SSH server seen for the first time: what a person compares with what its administrator gave them. */
+export const hostKeyQuestionSchema = z.strictObject({
+  host: z.string(),
+  port: z.number().int(),
+  keyType: z.string(),
+  /** `SHA256:…`, as OpenSSH shows it. */
+  fingerprint: z.string(),
+});
+export type HostKeyQuestion = z.infer<typeof hostKeyQuestionSchema>;

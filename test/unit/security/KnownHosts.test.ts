@@ -10,6 +10,7 @@ import {
   keyTypeOf,
   knownHostsName,
   parsePublicKeyLine,
+  type HostKeyAnswer,
 } from '../../../src/security/KnownHosts.js';
 
 interface TestKey {
@@ -110,25 +111,27 @@ describe('KnownHosts', () => {
     expect(found).toContain(ed1.line);
   });
 
-  it('asks a person at a terminal about an unknown key, records a yes, refuses a no, and never asks about a changed key', async () => {
+  it('asks a person about an unknown key: records trust, connects once without recording, refuses a no, and never asks about a changed key', async () => {
     const path = freshFile();
     const asked: string[] = [];
-    const answering = (yes: boolean) =>
+    const answering = (answer: HostKeyAnswer) =>
       new KnownHosts({
         path,
         policy: 'strict',
         confirmUnknown: async (q) => {
           asked.push(`${q.host}:${q.port} ${q.keyType} ${q.fingerprint}`);
-          return yes;
+          return answer;
         },
       });
-    expect((await refusal(answering(false), 'ask.test', 22, ed1)).kind).toBe('hostKey');
+    expect((await refusal(answering('refuse'), 'ask.test', 22, ed1)).kind).toBe('hostKey');
     expect(existsSync(path)).toBe(false);
-    expect(await answering(true).verify('ask.test', 22, ed1.blob)).toBeUndefined();
+    expect(await answering('once').verify('ask.test', 22, ed1.blob)).toBeUndefined();
+    expect(existsSync(path)).toBe(false);
+    expect(await answering('trust').verify('ask.test', 22, ed1.blob)).toBeUndefined();
     expect(readFileSync(path, 'utf8')).toBe(`ask.test ${ed1.line}\n`);
-    expect(asked).toEqual([`ask.test:22 ssh-ed25519 ${ed1.fingerprint}`, `ask.test:22 ssh-ed25519 ${ed1.fingerprint}`]);
-    expect((await refusal(answering(true), 'ask.test', 22, ed2)).message).toContain('CHANGED');
-    expect(asked).toHaveLength(2);
+    expect(asked).toEqual(Array.from({ length: 3 }, () => `ask.test:22 ssh-ed25519 ${ed1.fingerprint}`));
+    expect((await refusal(answering('trust'), 'ask.test', 22, ed2)).message).toContain('CHANGED');
+    expect(asked).toHaveLength(3);
   });
 
   it('records a key once when several connections meet the same new server at the same time', async () => {

@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import { TransferError } from '../connectors/errors.js';
+import type { HostKeyAnswer, UnknownHostKey } from '../security/KnownHosts.js';
+import type { EventMessage } from '../shared/contract/events.js';
+
+/** How long a question waits for a person before it counts as refused: a connection must not hang for ever. */
+const UNANSWERED_AFTER_MS = 15 * 60_000;
+
+interface Pending {
+  readonly settle: (answer: HostKeyAnswer) => void;
+  readonly timer: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * Questions the core puts to the person at the window (a server's key seen for the first time). It is
+ * made before the workspace, whose connections ask through it, and told where to show questions once
+ * a window's host exists; with no window attached, nobody can answer, so the key is refused.
+ */
+export class Prompts {
+  readonly #pending = new Map<string, Pending>();
+  #show: ((message: EventMessage) => void) | undefined;
+
+  /** Where questions and their settling go: the host's events. */
+  attach(show: (message: EventMessage) => void): void {
+    this.#show = show;
+  }
+
+  readonly confirmHostKey = (question: UnknownHostKey): Promise<HostKeyAnswer> => {
+    const show = this.#show;
+    if (show === undefined) return Promise.resolve('refuse');
+    const id = randomUUID();
+    return new Promise<HostKeyAnswer>((resolve) => {
+      const settle = (answer: HostKeyAnswer): void => {
+        clearTimeout(this.#pending.get(id)?.timer);
+        this.#pending.delete(id);
+        show({ event: 'prompt.settled', payload: { id } });
+        resolve(answer);
+      };
+      const timer = setTimeout(() => settle('refuse'), UNANSWERED_AFTER_MS);
+      timer.unref();
+      this.#pending.set(id, { settle, timer });
+      show({ event: 'prompt', payload: { id, kind: 'hostKey', question: { ...question } } });
+    });
+  };
+
+  answer(id: string, answer: HostKeyAnswer): void {
+    const pending = this.#pending.get(id);
+    if (pending === undefined) throw new TransferError('notFound', 'That question was already answered or withdrawn');
+    pending.settle(answer);
+  }
+
+  /** Refuses every open question: the window is going away. */
+  refuseAll(): void {
+    for (const pending of [...this.#pending.values()]) pending.settle('refuse');
+  }
+}
