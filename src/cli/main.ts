@@ -47,7 +47,7 @@ export async function runCli(argv: ReadonlyArray<string>, io: CliIo, signal: Abo
   registerConnectionCommands(program, io, workspace, signal);
   registerLsCommand(program, io, workspace);
   registerCopyCommands(program, io, workspace, outcome, signal);
-  registerDemoCommand(program, io, workspace, signal);
+  registerDemoCommand(program, io, signal);
   registerHistoryCommand(program, io, workspace);
   registerJobCommands(program, io, workspace, outcome, signal);
   registerQuarantineCommands(program, io, workspace, outcome, signal);

@@ -9,17 +9,21 @@ import { dirname, join } from 'node:path';
  * so the core stays free of Electron. Undefined where the package or its download is missing (build
  * machines skip the download).
  */
-export function electronBinary(): string | undefined {
-  let entry: string;
-  try {
-    entry = createRequire(import.meta.url).resolve('electron');
-  } catch {
-    return undefined;
-  }
+export function electronBinary(entry = electronEntry()): string | undefined {
+  if (entry === undefined) return undefined;
   const pathFile = join(dirname(entry), 'path.txt');
   if (!existsSync(pathFile)) return undefined;
   const binary = join(dirname(entry), 'dist', readFileSync(pathFile, 'utf8').trim());
   return existsSync(binary) ? binary : undefined;
+}
+
+/** The `electron` package's entry point, where Node would find it from here. */
+function electronEntry(): string | undefined {
+  try {
+    return createRequire(import.meta.url).resolve('electron');
+  } catch {
+    return undefined;
+  }
 }
 
 /**

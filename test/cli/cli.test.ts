@@ -2,8 +2,10 @@ import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, readdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
 import { runFerry, type FerryRun } from '../helpers/runFerry.js';
 
 const run = promisify(execFile);
@@ -147,19 +149,39 @@ describe('ferry CLI', () => {
     expect(json.entries.map((e) => e.name)).toEqual(['inner', 'f.txt']);
   });
 
-  it('sets up the demo workspace that the README starts with', async () => {
-    expect((await ferry(['demo'])).code).toBe(0);
-    const r = await ferry(['copy', 'demo-partner:', 'demo-archive:2026-11', '-r', '--json']);
-    expect(JSON.parse(r.out)).toMatchObject({ files: 6, failed: [] });
-    const job = await ferry(['run', 'demo-invoices', '--json']);
-    expect(job.code, job.err).toBe(0);
-    const result = JSON.parse(job.out) as { files: Array<{ path: string; outcome: string }> };
-    expect(result.files.map((f) => [f.path, f.outcome]).sort()).toEqual([
-      ['INV-ACME-1001-2026-11-02.csv', 'delivered'],
-      ['INV-GLOBEX-1002-2026-11-03.csv', 'delivered'],
-      ['INV-INITECH-1003-2026-11-04.csv', 'quarantined'],
-    ]);
-    expect((await ferry(['ls', 'demo-archive:invoices/ACME'])).out).toMatch(/ACME_1001_2026-11-02\.csv/);
+  it('runs the demo the README starts with: partner servers to copy from and a job over the SFTP partner\'s invoices', async () => {
+    const stdout = new PassThrough();
+    let printed = '';
+    const ready = new Promise<void>((resolve) =>
+      stdout.on('data', (c: Buffer) => {
+        printed += c.toString();
+        if (/Ferry is open at http:\/\/127\.0\.0\.1:\d+\//.test(printed)) resolve();
+      }),
+    );
+    const stop = new AbortController();
+    const demo = runCli(['demo'], { stdout, stderr: new PassThrough(), stdin: Readable.from(['']), env: { FERRY_HOME: home } }, stop.signal);
+    try {
+      await ready;
+      const r = await ferry(['copy', 'partner-sftp:', 'demo-archive:2026-11', '-r', '--json']);
+      expect(JSON.parse(r.out)).toMatchObject({ files: 9, failed: [] });
+      const preview = await ferry(['run', 'demo-invoices', '--dry-run']);
+      expect(preview.out).toMatch(/4 would be delivered, 2 would be quarantined, 0 would fail/);
+      const job = await ferry(['run', 'demo-invoices', '--json']);
+      expect(job.code, job.err).toBe(0);
+      const result = JSON.parse(job.out) as { files: Array<{ path: string; outcome: string }> };
+      expect(result.files.map((f) => [f.path, f.outcome]).sort()).toEqual([
+        ['INV-ACC-10001-2026-11-02.csv', 'delivered'],
+        ['INV-ACC-10002-2026-11-04.csv', 'delivered'],
+        ['INV-ACC-10003-2026-11-03.csv', 'delivered'],
+        ['INV-ACC-10007-2026-11-04.csv', 'delivered'],
+        ['INV-ACC-10022-2026-11-05.csv', 'quarantined'],
+        ['INV-ACC-1OO05-2026-11-05.csv', 'quarantined'],
+      ]);
+      expect((await ferry(['ls', 'demo-archive:invoices/ACC-10001'])).out).toMatch(/ACC-10001_2026-11-02\.csv/);
+    } finally {
+      stop.abort();
+    }
+    expect(await demo).toBe(0);
   });
 
   it('runs as the installed binary with the documented exit codes', async () => {
