@@ -1,35 +1,22 @@
-import { checkedAnswer, checkedEvent } from './checked.js';
+import type { FerryBridge } from '../../src/shared/contract/bridge.js';
 import { fail } from '../../src/shared/contract/wire.js';
 import { computerPath, type RendererHost } from './RendererHost.js';
 
-/** What the preload exposes as `window.ferry`: plain functions, no IPC objects. */
-export interface FerryBridge {
-  invoke(command: string, input: unknown): Promise<unknown>;
-  subscribe(event: string, listener: (payload: unknown) => void): () => void;
-  /** `webUtils.getPathForFile`: '' when the file is not on disk. */
-  pathForFile(file: File): string;
-}
-
 declare global {
   interface Window {
-    readonly ferry?: FerryBridge;
+    /** Put there by Ferry's preload, inside Electron only. */
+    readonly ferry?: FerryBridge<File>;
   }
 }
 
-/** The host inside Electron: every answer and event is checked against the contract as it crosses. */
-export function electronHost(bridge: FerryBridge): RendererHost {
+/** The host inside Electron: the preload already checks every answer and event against the contract. */
+export function electronHost(bridge: FerryBridge<File>): RendererHost {
   return {
-    async invoke(command, input) {
-      return checkedAnswer(command, await bridge.invoke(command, input));
-    },
-    subscribe(event, listener) {
-      return bridge.subscribe(event, (raw) => {
-        const payload = checkedEvent(event, raw);
-        if (payload !== undefined) listener(payload);
-      });
-    },
+    invoke: (command, input) => bridge.invoke(command, input),
+    subscribe: (event, listener) => bridge.subscribe(event, listener),
     localPathOf(file) {
       const path = bridge.pathForFile(file);
+      // Electron answers '' for a file that is not on disk (dragged out of another app's memory).
       return path === '' ? undefined : computerPath(path);
     },
     async upload() {

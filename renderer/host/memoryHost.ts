@@ -153,7 +153,8 @@ export function memoryHost(connections: ReadonlyArray<ConnectionSummary> = []): 
     batch.snapshot = { ...batch.snapshot, ...change };
   };
 
-  const handlers: { [C in CommandName]: (input: CommandInput<C>) => Wire<CommandOutput<C>> } = {
+  // Partial: a command added to the contract is answered as unsupported until the fake learns it.
+  const handlers: { [C in CommandName]?: (input: CommandInput<C>) => Wire<CommandOutput<C>> } = {
     'app.info': () => ok({ version: '0.0.0-memory', host: 'web', dataFolder: '/memory' }),
     'connections.list': () => ok({ connections: [...summaries.values()] }),
     'connections.add': (input) => {
@@ -253,8 +254,10 @@ export function memoryHost(connections: ReadonlyArray<ConnectionSummary> = []): 
     calls,
     async invoke(command, input) {
       calls.push({ command, input });
+      const handler = handlers[command];
+      if (handler === undefined) return fail({ kind: 'unsupported', message: `The in-memory host does not answer ${command}`, retryable: false });
       // Answers are copies, as any transport's would be.
-      return structuredClone(handlers[command](input));
+      return structuredClone(handler(input));
     },
     subscribe(event, listener) {
       const set = listeners.get(event) ?? new Set();

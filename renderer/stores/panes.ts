@@ -137,11 +137,13 @@ export function createPanesStore(host: RendererHost, initial: { readonly left?: 
       setActive(side) {
         if (get().active !== side) set({ active: side });
       },
+      // Going to a folder reads it afresh, as a commander does; sorting, filtering and scrolling use
+      // the host's copy of that listing.
       setConnection(side, connection) {
-        relist(side, { connection, path: '', filter: '' });
+        relist(side, { connection, path: '', filter: '' }, false, true);
       },
       open(side, path) {
-        relist(side, { path, filter: '' });
+        relist(side, { path, filter: '' }, false, true);
       },
       openRow(side, index) {
         const entry = entryAt(get()[side], index);

@@ -93,6 +93,9 @@ describe('the folder as the host lists it', () => {
     await user.type(within(pane).getByRole('searchbox', { name: 'Filter' }), '0003');
     await waitFor(() => expect(within(grid('Left')).getAllByRole('row')).toHaveLength(2));
     expect(lists(host).at(-1)).toMatchObject({ connection: 'partner', path: 'outbox', filter: '0003' });
+    // Opening the folder read it from the server; filtering works on the host's copy of that listing.
+    expect(lists(host).find((input) => input['path'] === 'outbox')).toMatchObject({ offset: 0, refresh: true });
+    expect(lists(host).at(-1)).not.toHaveProperty('refresh');
     expect(within(grid('Left')).getByRole('row', { name: new RegExp(name(3)) })).toBeTruthy();
 
     await user.clear(within(pane).getByRole('searchbox', { name: 'Filter' }));
