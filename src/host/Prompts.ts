@@ -7,6 +7,8 @@ import type { EventMessage } from '../shared/contract/events.js';
 const UNANSWERED_AFTER_MS = 15 * 60_000;
 
 interface Pending {
+  /** host:port and fingerprint: two panes opening the same new server ask one question. */
+  readonly key: string;
   readonly settle: (answer: HostKeyAnswer) => void;
   readonly timer: ReturnType<typeof setTimeout>;
 }
@@ -38,15 +40,16 @@ export class Prompts {
       };
       const timer = setTimeout(() => settle('refuse'), UNANSWERED_AFTER_MS);
       timer.unref();
-      this.#pending.set(id, { settle, timer });
+      this.#pending.set(id, { key: `${question.host}:${question.port} ${question.fingerprint}`, settle, timer });
       show({ event: 'prompt', payload: { id, kind: 'hostKey', question: { ...question } } });
     });
   };
 
+  /** Answers the question, and every other one open about the same server and key. */
   answer(id: string, answer: HostKeyAnswer): void {
     const pending = this.#pending.get(id);
     if (pending === undefined) throw new TransferError('notFound', 'That question was already answered or withdrawn');
-    pending.settle(answer);
+    for (const other of [...this.#pending.values()]) if (other.key === pending.key) other.settle(answer);
   }
 
   /** Refuses every open question: the window is going away. */

@@ -7,6 +7,7 @@ import { expect } from 'vitest';
 import { ferryPaths } from '../../src/config/ferryHome.js';
 import type { CoreHost } from '../../src/host/CoreHost.js';
 import { createFerryHost } from '../../src/host/FerryHost.js';
+import { Prompts } from '../../src/host/Prompts.js';
 import { defaultRendererFolder } from '../../src/host/http/ferryPackage.js';
 import { startWebHost, type WebHost } from '../../src/host/http/startWebHost.js';
 import { Workspace } from '../../src/workspace/Workspace.js';
@@ -41,8 +42,10 @@ export async function windowWorld(label: string): Promise<WindowWorld> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (bash .ci/install-browser)`);
   const home = await mkdtemp(join(tmpdir(), `ferry-e2e-${label}-`));
   await mkdir(home, { recursive: true });
-  const workspace = new Workspace(ferryPaths({ FERRY_HOME: home }), { FERRY_HOME: home });
-  const core = createFerryHost({ workspace, host: 'web', version: 'test' });
+  // As `ferry serve` does: connections put their questions to the window.
+  const prompts = new Prompts();
+  const workspace = new Workspace(ferryPaths({ FERRY_HOME: home }), { FERRY_HOME: home }, prompts.confirmHostKey);
+  const core = createFerryHost({ workspace, host: 'web', version: 'test', prompts });
   const web = await startWebHost({ core, port: 0, staticDir });
   const browser = await chromium.launch({ executablePath: CHROMIUM });
   const contexts: BrowserContext[] = [];

@@ -1,0 +1,52 @@
+import { useStore } from 'zustand';
+import { DialogFrame } from '../components/DialogFrame.js';
+import type { PromptsStore } from '../stores/prompts.js';
+import styles from './HostKeyDialog.module.css';
+
+/**
+ * An SSH server met for the first time: its key's fingerprint, to compare with the one its administrator
+ * gives, and three answers — trust it from now on, connect this once, or do not connect. Closing the
+ * dialog is "do not connect".
+ */
+export function HostKeyDialog({ prompts }: { readonly prompts: PromptsStore }) {
+  const open = useStore(prompts, (s) => s.open);
+  const error = useStore(prompts, (s) => s.error);
+  const answer = useStore(prompts, (s) => s.answer);
+  const current = open[0];
+  if (current === undefined) return null;
+  const { host, port, keyType, fingerprint } = current.question;
+  const refuse = (): void => void answer(current.id, 'refuse');
+  return (
+    <DialogFrame
+      title={`Is this ${host}?`}
+      wide
+      onClose={refuse}
+      error={error}
+      actions={
+        <>
+          <button type="button" className="button" onClick={refuse}>
+            Do not connect
+          </button>
+          <button type="button" className="button" onClick={() => void answer(current.id, 'once')}>
+            Connect this once
+          </button>
+          <button type="button" className="button primary" onClick={() => void answer(current.id, 'trust')}>
+            Trust and connect
+          </button>
+        </>
+      }
+    >
+      <p>
+        Ferry has not met the server at {host}:{port} before. Compare its key with the fingerprint the server’s administrator gave you: if they differ,
+        someone may be between you and the server.
+      </p>
+      <dl className={styles.facts}>
+        <dt>Fingerprint</dt>
+        <dd className={styles.fingerprint}>{fingerprint}</dd>
+        <dt>Key type</dt>
+        <dd>{keyType}</dd>
+      </dl>
+      <p className="hint">“Trust and connect” remembers the key: Ferry will refuse this server if its key ever changes.</p>
+    </DialogFrame>
+  );
+}
