@@ -55,6 +55,26 @@ describe('the window: browsing and copying between a partner server and a folder
     await eventually(() => pane(page, 'Right').getByRole('row', { name: /^orders\.csv/ }).count()).toBe(1);
   });
 
+  it('asks what to do when the file is already there, and keeps both when told to', async () => {
+    await writeFile(join(archive, 'orders.csv'), 'an older order list\n');
+    const page = await world.open();
+    await show(page, 'Left', 'partner-sftp');
+    await show(page, 'Right', 'archive');
+    const left = pane(page, 'Left');
+    await left.getByRole('row', { name: /^outbox/ }).dblclick();
+    await left.getByRole('row', { name: /^orders\.csv/ }).click();
+    await page.keyboard.press('F5');
+    const dialog = page.getByRole('dialog');
+    await eventually(async () => (await dialog.textContent()) ?? '').toMatch(/changed: /);
+    await dialog.getByRole('combobox', { name: /already there/ }).selectOption('rename');
+    await eventually(async () => (await dialog.textContent()) ?? '').toMatch(/orders \(1\)\.csv/);
+    await screenshot(page, 'preview-conflict-light-1280x800');
+    await dialog.getByRole('button', { name: 'Start transfer' }).click();
+    await eventually(async () => (await readdir(archive)).includes('orders (1).csv')).toBe(true);
+    expect(await readFile(join(archive, 'orders.csv'), 'utf8')).toBe('an older order list\n');
+    expect(await readFile(join(archive, 'orders (1).csv'), 'utf8')).toBe('order,qty\n1,2\n');
+  });
+
   it('takes a file dropped from the desktop onto a folder row, streamed to the host', async () => {
     await mkdir(join(archive, 'inbox'));
     const page = await world.open();
