@@ -159,7 +159,7 @@ describe('ferry CLI', () => {
       }),
     );
     const stop = new AbortController();
-    const demo = runCli(['demo'], { stdout, stderr: new PassThrough(), stdin: Readable.from(['']), env: { FERRY_HOME: home } }, stop.signal);
+    const demo = runCli(['demo', '--browser'], { stdout, stderr: new PassThrough(), stdin: Readable.from(['']), env: { FERRY_HOME: home } }, stop.signal);
     try {
       await ready;
       const r = await ferry(['copy', 'partner-sftp:', 'demo-archive:2026-11', '-r', '--json']);

@@ -17,7 +17,8 @@ export function registerDemoCommand(program: Command, io: CliIo, signal: AbortSi
   program
     .command('demo')
     .description('open Ferry on a demo: partner SFTP and FTP servers with sample files and a Salesforce sandbox, all on this machine (Ctrl-C stops it)')
-    .action(async () => {
+    .option('--browser', 'open the window in the browser even where the desktop app is installed')
+    .action(async (opts: { readonly browser?: boolean }) => {
       // Loaded on use: every other command starts without the servers' libraries.
       const { startDemo } = await import('../../demo/startDemo.js');
       const { DEMO_CONNECTIONS } = await import('../../demo/demoConnections.js');
@@ -29,13 +30,13 @@ export function registerDemoCommand(program: Command, io: CliIo, signal: AbortSi
         const demo = await startDemo(ws);
         try {
           print(io, `Demo ready in ${ws.paths.home}: ${DEMO_CONNECTIONS.sftp}, ${DEMO_CONNECTIONS.ftp} and ${DEMO_CONNECTIONS.salesforce} are connected.`);
-          const electron = electronBinary();
-          if (electron === undefined) {
-            print(io, "The desktop app (Electron) is not installed here, so Ferry's window opens in your browser.");
-            await serveWindow(io, ws, prompts, signal);
-          } else {
+          const electron = opts.browser === true ? undefined : electronBinary();
+          if (electron !== undefined) {
             await runDesktopShell(electron, ferryPackageFolder(), { ...process.env, FERRY_HOME: ws.paths.home }, signal);
+            return;
           }
+          if (opts.browser !== true) print(io, "The desktop app (Electron) is not installed here, so Ferry's window opens in your browser.");
+          await serveWindow(io, ws, prompts, signal);
         } finally {
           await demo.close();
           warn(io, 'Demo stopped.');
