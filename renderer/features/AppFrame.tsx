@@ -75,9 +75,11 @@ export function AppFrame() {
         </ul>
       </nav>
       <main className={styles.main}>
-        <ScreenBoundary key={section}>
-          <Screen section={section} />
-        </ScreenBoundary>
+        <div className={styles.screen}>
+          <ScreenBoundary key={section}>
+            <Screen section={section} />
+          </ScreenBoundary>
+        </div>
         {section !== 'transfers' && <TransferList />}
       </main>
       <StatusBar />
