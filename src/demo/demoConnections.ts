@@ -39,7 +39,12 @@ export async function assertDemoNamesFree(ws: Workspace, archiveFolder: string):
  * secret store as any connection's, and trusts the SFTP server's key for its new port only.
  */
 export async function saveDemoConnections(ws: Workspace, at: DemoEndpoints): Promise<void> {
-  const configs: ReadonlyArray<ConnectionConfig> = [
+  const knownHosts = new KnownHosts({ path: ws.paths.knownHosts, policy: 'strict' });
+  const previous = await ws.connections.get(DEMO_CONNECTIONS.sftp);
+  if (previous?.kind === 'sftp' && previous.port !== at.sftp.port) await knownHosts.forget(previous.host, previous.port);
+  await knownHosts.record(LOOPBACK, at.sftp.port, at.sftp.hostKey);
+
+  await ws.saveConnection(
     {
       name: DEMO_CONNECTIONS.sftp,
       kind: 'sftp',
@@ -52,7 +57,13 @@ export async function saveDemoConnections(ws: Workspace, at: DemoEndpoints): Pro
       useAgent: false,
       hostKeyPolicy: 'strict',
     },
+    { password: at.sftp.password },
+  );
+  await ws.saveConnection(
     { name: DEMO_CONNECTIONS.ftp, kind: 'ftp', security: 'none', host: LOOPBACK, port: at.ftp.port, user: DEMO_USER, root: '/', hasPassword: true },
+    { password: at.ftp.password },
+  );
+  await ws.saveConnection(
     {
       name: DEMO_CONNECTIONS.salesforce,
       kind: 'salesforce',
@@ -65,17 +76,9 @@ export async function saveDemoConnections(ws: Workspace, at: DemoEndpoints): Pro
       root: '',
       mode: 'files',
     },
-    { name: DEMO_CONNECTIONS.archive, kind: 'local', root: at.archiveFolder },
-  ];
-  const knownHosts = new KnownHosts({ path: ws.paths.knownHosts, policy: 'strict' });
-  const previous = await ws.connections.get(DEMO_CONNECTIONS.sftp);
-  if (previous?.kind === 'sftp' && previous.port !== at.sftp.port) await knownHosts.forget(previous.host, previous.port);
-  await knownHosts.record(LOOPBACK, at.sftp.port, at.sftp.hostKey);
-
-  for (const config of configs) {
-    const password = config.name === DEMO_CONNECTIONS.sftp ? at.sftp.password : config.name === DEMO_CONNECTIONS.ftp ? at.ftp.password : undefined;
-    await ws.saveConnection(config, password === undefined ? {} : { password });
-  }
+    {},
+  );
+  await ws.saveConnection({ name: DEMO_CONNECTIONS.archive, kind: 'local', root: at.archiveFolder }, {});
 }
 
 /** Whether a saved connection is one the demo made: the kind its name has in the demo, on this machine. */

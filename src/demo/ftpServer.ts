@@ -1,8 +1,8 @@
 import { Server as NetServer, type AddressInfo } from 'node:net';
 import { FileSystem, FtpSrv, type FtpConnection } from 'ftp-srv';
 import { sameSecret } from './credentials.js';
+import type { DemoServer } from './demoServer.js';
 import { OutsideRootError, ServedFolder } from './servedFolder.js';
-import type { DemoServer } from './sftpServer.js';
 
 export interface FtpServerOptions {
   /** The folder served as '/'. */

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import ssh2 from 'ssh2';
 import type { Connection } from 'ssh2';
 import { sameSecret } from './credentials.js';
+import type { DemoServer } from './demoServer.js';
 import { ServedFolder } from './servedFolder.js';
 import { serveSftp } from './sftpSubsystem.js';
 
@@ -12,12 +13,6 @@ export interface SftpServerOptions {
   readonly password: string;
   /** The host's private key (OpenSSH or PEM text). */
   readonly hostKey: string;
-}
-
-/** A server of the demo, listening on 127.0.0.1 until closed. */
-export interface DemoServer {
-  readonly port: number;
-  close(): Promise<void>;
 }
 
 /** An SFTP server on 127.0.0.1 for one user with a password, serving one folder and nothing else (no shell, no forwarding). */

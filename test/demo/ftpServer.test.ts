@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TransferError } from '../../src/connectors/errors.js';
 import { FtpFs } from '../../src/connectors/ftp/FtpFs.js';
 import { startFtpServer } from '../../src/demo/ftpServer.js';
-import type { DemoServer } from '../../src/demo/sftpServer.js';
+import type { DemoServer } from '../../src/demo/demoServer.js';
 import { FTP_PARTNER_FILES, seedPartnerFiles } from '../../src/demo/partnerFiles.js';
 import { readAll } from '../helpers/data.js';
 

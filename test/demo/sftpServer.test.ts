@@ -7,7 +7,8 @@ import type { SFTPWrapper } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SftpFs } from '../../src/connectors/sftp/SftpFs.js';
 import { demoHostKey } from '../../src/demo/hostKey.js';
-import { startSftpServer, type DemoServer } from '../../src/demo/sftpServer.js';
+import type { DemoServer } from '../../src/demo/demoServer.js';
+import { startSftpServer } from '../../src/demo/sftpServer.js';
 import { KnownHosts } from '../../src/security/KnownHosts.js';
 import { describeRemoteFs } from '../conformance/remoteFs.suite.js';
 
