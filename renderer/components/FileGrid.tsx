@@ -6,7 +6,7 @@ import type { FocusMode } from '../stores/panes.js';
 import styles from './FileGrid.module.css';
 
 /** Every row is this tall, so nothing is measured and a row's place is its index times this. */
-export const ROW_HEIGHT = 28;
+const ROW_HEIGHT = 28;
 
 export interface Column {
   readonly key: string;

@@ -20,7 +20,7 @@ export function connectionLabel(name: string): string {
   return name === THIS_COMPUTER ? 'This computer' : name;
 }
 
-export function paneTitle(side: Side): string {
+function paneTitle(side: Side): string {
   return side === 'left' ? 'Left pane' : 'Right pane';
 }
 

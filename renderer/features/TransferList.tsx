@@ -9,7 +9,7 @@ import styles from './TransferList.module.css';
 const BATCH_WORDS: Readonly<Record<TransferSnapshot['state'], string>> = { queued: 'Queued', running: 'Running', done: 'Done', failed: 'Failed', cancelled: 'Cancelled' };
 
 /** A file's state as the queue says it: a word, and for a skip or failure, why. */
-export function fileStateWords(file: TransferFile): string {
+function fileStateWords(file: TransferFile): string {
   switch (file.state) {
     case 'queued':
       return 'Queued';
@@ -34,7 +34,7 @@ function percent(done: number, total: number): number {
   return total > 0 ? Math.min(100, (done / total) * 100) : 0;
 }
 
-export function queuedFiles(snapshot: TransferSnapshot): number {
+function queuedFiles(snapshot: TransferSnapshot): number {
   return Math.max(0, snapshot.filesTotal - snapshot.filesDone - snapshot.filesSkipped - snapshot.filesFailed - snapshot.current.length);
 }
 

@@ -2,7 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { THIS_COMPUTER, type Entry, type Sort } from '../../src/shared/contract/models.js';
 import type { WireError } from '../../src/shared/contract/wire.js';
 import type { RendererHost } from '../host/RendererHost.js';
-import { joinPath, parentOf } from './paths.js';
+import { parentOf } from './paths.js';
 import { all, clamped, isSelected, NOTHING, only, span, toggled, union, type Selection } from './selection.js';
 
 export type Side = 'left' | 'right';
@@ -236,9 +236,4 @@ export function createPanesStore(host: RendererHost, initial: { readonly left?: 
 
 export function isRowSelected(pane: Pane, index: number): boolean {
   return isSelected(pane.selection, index);
-}
-
-/** Where a new entry named `name` goes in this pane's folder. */
-export function pathIn(pane: Pane, name: string): string {
-  return joinPath(pane.path, name);
 }

@@ -2,8 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ConnectionSummary, Entry, PreviewItem, TransferRequestInput } from '../../src/shared/contract/models.js';
 import type { Side } from './panes.js';
 
-export const SECTIONS = ['browse', 'transfers', 'connections', 'jobs', 'validation', 'history'] as const;
-export type Section = (typeof SECTIONS)[number];
+export type Section = 'browse' | 'transfers' | 'connections' | 'jobs' | 'validation' | 'history';
 
 export type PreviewState =
   | { readonly status: 'loading' }
