@@ -5,13 +5,23 @@ import type { Workspace } from '../workspace/Workspace.js';
 import { DEMO_USER, newDemoPassword } from './credentials.js';
 import { assertDemoNamesFree, DEMO_CONNECTIONS, saveDemoConnections } from './demoConnections.js';
 import { writeDemoJob } from './demoJob.js';
+import { claimDemo } from './demoLock.js';
 import { startFtpServer } from './ftpServer.js';
 import { demoHostKey } from './hostKey.js';
 import { FTP_PARTNER_FILES, SFTP_PARTNER_FILES, seedPartnerFiles } from './partnerFiles.js';
 import { startSftpServer } from './sftpServer.js';
 
-/** The demo's folders inside Ferry's data folder. */
-export function demoFolders(home: string): { readonly sftp: string; readonly ftp: string; readonly salesforce: string; readonly archive: string; readonly hostKey: string } {
+/** Where the demo keeps its things, inside Ferry's data folder. */
+export interface DemoFolders {
+  readonly sftp: string;
+  readonly ftp: string;
+  readonly salesforce: string;
+  readonly archive: string;
+  readonly hostKey: string;
+  readonly lock: string;
+}
+
+export function demoFolders(home: string): DemoFolders {
   const base = join(home, 'demo');
   return {
     sftp: join(base, 'partner-sftp'),
@@ -20,6 +30,7 @@ export function demoFolders(home: string): { readonly sftp: string; readonly ftp
     archive: join(base, 'archive'),
     // Beside the served folders, never in one: no client may read the server's private key.
     hostKey: join(base, 'keys', 'ssh_host_ed25519_key'),
+    lock: join(base, 'running.pid'),
   };
 }
 
@@ -37,16 +48,17 @@ export interface RunningDemo {
 export async function startDemo(ws: Workspace): Promise<RunningDemo> {
   const folders = demoFolders(ws.paths.home);
   await assertDemoNamesFree(ws, folders.archive);
-  await seedPartnerFiles(folders.sftp, SFTP_PARTNER_FILES);
-  await seedPartnerFiles(folders.ftp, FTP_PARTNER_FILES);
-  await mkdir(folders.archive, { recursive: true });
-  const hostKey = await demoHostKey(folders.hostKey);
-
-  const running: Array<{ close(): Promise<void> }> = [];
+  const lock = await claimDemo(folders.lock);
+  const running: Array<{ close(): Promise<void> }> = [{ close: () => lock.release() }];
   const close = async (): Promise<void> => {
     for (const server of running.splice(0).reverse()) await server.close();
   };
   try {
+    await seedPartnerFiles(folders.sftp, SFTP_PARTNER_FILES);
+    await seedPartnerFiles(folders.ftp, FTP_PARTNER_FILES);
+    await mkdir(folders.archive, { recursive: true });
+    const hostKey = await demoHostKey(folders.hostKey);
+
     const sftpPassword = newDemoPassword();
     const sftp = await startSftpServer({ root: folders.sftp, username: DEMO_USER, password: sftpPassword, hostKey: hostKey.privateKey });
     running.push(sftp);

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -163,6 +163,8 @@ describe.skipIf(electronBinary() !== undefined)('ferry demo, as npm start runs i
     expect(await exitCode).toBe(0);
     expect(err).toMatch(/Demo stopped\./);
     for (const p of ports) expect(await isOpen(p)).toBe(false);
+    // Its claim on the data folder goes too: the next npm start starts at once.
+    expect(await readdir(join(home, 'demo'))).not.toContain('running.pid');
   });
 });
 

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,6 +69,25 @@ describe('preparing the demo workspace', () => {
     } finally {
       await second.close();
     }
+  });
+
+  it('refuses a second demo in the same data folder while the first runs, and takes over a claim its ended owner left', async () => {
+    const first = await startDemo(ws);
+    try {
+      const second = await startDemo(ws).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect((second as Error).message).toMatch(new RegExp(`already running in this data folder \\(process ${process.pid}\\)`));
+      expect(await listed('partner-sftp', 'invoices')).toContain('INV-ACC-10001-2026-11-02.csv');
+    } finally {
+      await first.close();
+    }
+    const ended = spawn(process.execPath, ['-e', '']);
+    await new Promise((resolve) => ended.once('exit', resolve));
+    await writeFile(demoFolders(home).lock, `${ended.pid ?? ''}\n`);
+    const third = await startDemo(ws);
+    await third.close();
   });
 
   it('refuses to replace a connection of the same name that is not the demo\'s, before it starts anything', async () => {
