@@ -12,6 +12,11 @@ export interface RendererHost extends HostApi {
   localPathOf(file: File): string | undefined;
   /** Streams a dropped file into the folder `target` under its own name. */
   upload(file: File, target: Location): Promise<Wire<{ readonly path: string }>>;
+  /**
+   * Calls `listener` each time events flow again after a break (the web host restarted), when events may
+   * have been missed and what the window shows should be read again.
+   */
+  onReconnect(listener: () => void): () => void;
 }
 
 /** `/home/ana/a.csv` or `C:\Users\ana\a.csv` as a `@computer` path: forward slashes, no leading slash. */

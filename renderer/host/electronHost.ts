@@ -19,6 +19,8 @@ export function electronHost(bridge: FerryBridge<File>): RendererHost {
       // Electron answers '' for a file that is not on disk (dragged out of another app's memory).
       return path === '' ? undefined : computerPath(path);
     },
+    // Main and the window live and die together: events never break off while the window is open.
+    onReconnect: () => () => undefined,
     async upload() {
       return fail({ kind: 'unsupported', message: 'This file is not on a disk Ferry can read; save it to a folder first, then drop it again', retryable: false });
     },

@@ -30,8 +30,10 @@ async function readWire(response: Response): Promise<unknown> {
  */
 export function httpHost(base: URL = new URL('/', window.location.href)): RendererHost {
   const listeners = new Map<string, Set<Listener>>();
+  const reconnected = new Set<() => void>();
   let socket: WebSocket | undefined;
   let backoff = 500;
+  let broken = false;
 
   const connect = (): void => {
     const url = new URL('api/events', base);
@@ -40,6 +42,8 @@ export function httpHost(base: URL = new URL('/', window.location.href)): Render
     socket = ws;
     ws.addEventListener('open', () => {
       backoff = 500;
+      if (broken) for (const listener of reconnected) listener();
+      broken = false;
     });
     ws.addEventListener('message', (message) => {
       if (typeof message.data !== 'string') return;
@@ -57,6 +61,7 @@ export function httpHost(base: URL = new URL('/', window.location.href)): Render
     ws.addEventListener('close', () => {
       if (socket !== ws || listeners.size === 0) return;
       socket = undefined;
+      broken = true;
       setTimeout(connect, backoff);
       backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
     });
@@ -96,6 +101,10 @@ export function httpHost(base: URL = new URL('/', window.location.href)): Render
     },
     localPathOf() {
       return undefined;
+    },
+    onReconnect(listener) {
+      reconnected.add(listener);
+      return () => reconnected.delete(listener);
     },
     async upload(file, target) {
       const url = new URL('api/upload', base);

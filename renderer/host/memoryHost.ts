@@ -20,6 +20,8 @@ import type { RendererHost } from './RendererHost.js';
  * only when the test says so (`advance`, `complete`), so every state can be looked at.
  */
 export interface MemoryHost extends RendererHost {
+  /** Tells the window events flowed again after a break, as the web host's socket does. */
+  reconnect(): void;
   /** Every command asked, in order, with its input. */
   readonly calls: ReadonlyArray<{ readonly command: CommandName; readonly input: unknown }>;
   addConnection(connection: ConnectionSummary): void;
@@ -94,6 +96,7 @@ export function memoryHost(connections: ReadonlyArray<ConnectionSummary> = []): 
   const trees = new Map<string, Map<string, Map<string, Entry>>>();
   const listeners = new Map<string, Set<(payload: never) => void>>();
   const batches = new Map<string, Batch>();
+  const reconnected = new Set<() => void>();
   let nextBatch = 1;
 
   const tree = (connection: string): Map<string, Map<string, Entry>> => {
@@ -266,6 +269,13 @@ export function memoryHost(connections: ReadonlyArray<ConnectionSummary> = []): 
       return () => set.delete(listener);
     },
     localPathOf: () => undefined,
+    onReconnect(listener) {
+      reconnected.add(listener);
+      return () => reconnected.delete(listener);
+    },
+    reconnect() {
+      for (const listener of reconnected) listener();
+    },
     async upload(file, target) {
       const path = join(target.path, file.name);
       put(target.connection, { name: file.name, path, kind: 'file', size: file.size, modifiedAt: Date.now() });

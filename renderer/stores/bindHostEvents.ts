@@ -20,6 +20,11 @@ export function bindHostEvents(stores: AppStores): () => void {
   };
 
   const unsubscribe = [
+    host.onReconnect(() => {
+      void transfers.getState().load();
+      const state = panes.getState();
+      for (const side of SIDES) state.refresh(side);
+    }),
     host.subscribe('transfer.progress', (snapshot) => {
       pending.set(snapshot.id, snapshot);
       frame ??= requestAnimationFrame(flush);

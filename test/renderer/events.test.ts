@@ -67,6 +67,23 @@ describe('events from the host', () => {
     expect([...stores.transfers.getState().batches.keys()]).toEqual(['a', 'b', 'c']);
   });
 
+  it('read the queue and both panes again when events flow after a break', async () => {
+    const host = memoryHost([{ name: 'partner', kind: 'sftp', location: 'sftp://p/', sdrive: false }]);
+    host.addFolder('partner', 'inbox');
+    const stores = createAppStores(host, { left: 'partner' });
+    stores.panes.getState().open('left', 'inbox');
+    await vi.waitFor(() => expect(stores.panes.getState().left.total).toBe(0));
+
+    // While no events reached the window a transfer was queued and a file arrived.
+    await host.invoke('transfers.start', { source: { connection: 'partner', paths: ['inbox'] }, target: { connection: '@computer', path: '' }, move: false, conflict: 'changed' });
+    host.addFile('partner', 'inbox/late.csv', 5);
+    bindHostEvents(stores);
+    expect(stores.transfers.getState().batches.size).toBe(0);
+    host.reconnect();
+    await vi.waitFor(() => expect(stores.transfers.getState().batches.size).toBe(1));
+    await vi.waitFor(() => expect(stores.panes.getState().left.total).toBe(1));
+  });
+
   it('refresh a pane showing a folder that changed, and no other', async () => {
     const host = memoryHost([{ name: 'partner', kind: 'sftp', location: 'sftp://p/', sdrive: false }]);
     host.addFolder('partner', 'inbox');

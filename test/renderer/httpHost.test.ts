@@ -62,12 +62,17 @@ describe('the browser host', () => {
     }
     vi.stubGlobal('WebSocket', FakeSocket);
     const seen: string[] = [];
-    const stop = httpHost(BASE).subscribe('files.changed', (p) => seen.push(p.path));
+    const host = httpHost(BASE);
+    let reconnects = 0;
+    host.onReconnect(() => reconnects++);
+    const stop = host.subscribe('files.changed', (p) => seen.push(p.path));
     expect(String(sockets[0]?.url)).toBe('ws://127.0.0.1:4567/api/events');
 
     const message = (socket: FakeSocket | undefined, data: unknown): void => {
       socket?.dispatchEvent(new MessageEvent('message', { data: JSON.stringify(data) }));
     };
+    sockets[0]?.dispatchEvent(new Event('open'));
+    expect(reconnects).toBe(0);
     message(sockets[0], { event: 'files.changed', payload: { connection: 'partner', path: 'inbox' } });
     message(sockets[0], { event: 'files.changed', payload: { connection: 'partner' } });
     expect(seen).toEqual(['inbox']);
@@ -82,6 +87,8 @@ describe('the browser host', () => {
     expect(sockets).toHaveLength(2);
     vi.advanceTimersByTime(1);
     expect(sockets).toHaveLength(3);
+    sockets[2]?.dispatchEvent(new Event('open'));
+    expect(reconnects).toBe(1);
     message(sockets[2], { event: 'files.changed', payload: { connection: 'partner', path: 'outbox' } });
     expect(seen).toEqual(['inbox', 'outbox']);
 
