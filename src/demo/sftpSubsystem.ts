@@ -12,7 +12,7 @@ const NAMES_PER_ANSWER = 100;
 /** The most a READ answers with; clients ask for less (ssh2 about 32 KiB, OpenSSH 255 KiB). */
 const MAX_READ = 256 * 1024;
 
-type OpenFile = { readonly kind: 'file'; readonly file: FileHandle; readonly local: string };
+type OpenFile = { readonly kind: 'file'; readonly file: FileHandle };
 type OpenDir = { readonly kind: 'dir'; readonly local: string; names?: string[] };
 
 /** An SFTP request failed in a way the client is told by status code (and, for FAILURE, in words). */
@@ -69,9 +69,8 @@ export function serveSftp(sftp: SFTPWrapper, folder: ServedFolder): void {
   sftp.on('LSTAT', (id, path) => answer(id, async () => sftp.attrs(id, attributesOf(await lstat(await folder.local(path, false))))));
 
   sftp.on('OPEN', (id, path, flags) => answer(id, async () => {
-    const local = await folder.local(path, true);
-    const file = await open(local, nodeFlags(flags), 0o644);
-    sftp.handle(id, handleOf({ kind: 'file', file, local }));
+    const file = await open(await folder.local(path, true), nodeFlags(flags), 0o644);
+    sftp.handle(id, handleOf({ kind: 'file', file }));
   }));
   sftp.on('READ', (id, handle, offset, length) => answer(id, async () => {
     const { file } = fileOf(handle);
@@ -122,8 +121,10 @@ export function serveSftp(sftp: SFTPWrapper, folder: ServedFolder): void {
     }
     const entries: FileEntry[] = [];
     for (const name of batch) {
+      // '..' of the root would describe a folder outside it: both dots describe the folder itself.
+      const read = name === '.' || name === '..' ? stat(dir.local) : lstat(join(dir.local, name));
       // A file removed since the folder was read is no longer part of it.
-      const attrs = await lstat(join(dir.local, name)).then(attributesOf, () => undefined);
+      const attrs = await read.then(attributesOf, () => undefined);
       if (attrs !== undefined) entries.push({ filename: name, longname: longnameOf(name, attrs), attrs });
     }
     sftp.name(id, entries);
