@@ -13,6 +13,8 @@ export interface Column {
   readonly label: string;
   /** The host sorts by this key when the column header is pressed; undefined for columns it cannot sort. */
   readonly sortBy?: Sort['by'];
+  /** The key that sorts by this column from the grid, shown on the header. */
+  readonly sortKey?: string;
   /** Pixels; the name column takes this at least and whatever is left over. */
   readonly width: number;
   /** Columns with a drop order give way, lowest first, when the pane is too narrow for all of them. */
@@ -222,7 +224,7 @@ export function FileGrid(props: FileGridProps) {
               {column.sortBy === undefined ? (
                 <span className={styles.headText}>{column.label}</span>
               ) : (
-                <button type="button" tabIndex={-1} className={styles.sortButton} onClick={() => column.sortBy !== undefined && props.onSort(column.sortBy)}>
+                <button type="button" tabIndex={-1} title={column.sortKey === undefined ? undefined : `Sort by ${column.label.toLowerCase()} (${column.sortKey})`} className={styles.sortButton} onClick={() => column.sortBy !== undefined && props.onSort(column.sortBy)}>
                   {column.label}
                   {props.sort.by === column.sortBy && (props.sort.direction === 'asc' ? <ArrowUp aria-hidden size={12} /> : <ArrowDown aria-hidden size={12} />)}
                 </button>

@@ -99,7 +99,7 @@ export function DeleteDialog({ dialog }: { readonly dialog: Extract<Dialog, { ki
       }
     >
       <p>
-        {count === 1 ? `${nameOf(first)} is` : `${formatCount(count)} items are`} deleted from {connectionLabel(pane.connection)}: /{pane.path}. Ferry cannot bring them back.
+        {count === 1 ? nameOf(first) : `${formatCount(count)} items`} will be deleted from {connectionLabel(pane.connection)}: /{pane.path}. Ferry cannot bring {count === 1 ? 'it' : 'them'} back.
       </p>
     </DialogFrame>
   );

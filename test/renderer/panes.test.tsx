@@ -106,6 +106,19 @@ describe('the folder as the host lists it', () => {
     await waitFor(() => expect(within(grid('Left')).getAllByRole('row')[1]?.textContent).toContain(name(4)));
   });
 
+  it('sorts from the keyboard as commanders do: Ctrl+F3 name, Ctrl+F4 type, Ctrl+F5 time, Ctrl+F6 size', async () => {
+    const { host } = await outbox();
+    const user = userEvent.setup();
+    grid('Left').focus();
+    await user.keyboard('{Control>}{F6}{/Control}');
+    await waitFor(() => expect(lists(host).at(-1)).toMatchObject({ sort: { by: 'size', direction: 'asc' } }));
+    await user.keyboard('{Control>}{F5}{/Control}');
+    await waitFor(() => expect(lists(host).at(-1)).toMatchObject({ sort: { by: 'modifiedAt', direction: 'asc' } }));
+    await user.keyboard('{Control>}{F5}{/Control}');
+    await waitFor(() => expect(lists(host).at(-1)).toMatchObject({ sort: { by: 'modifiedAt', direction: 'desc' } }));
+    expect(within(screen.getByRole('region', { name: /^Left pane/ })).getByRole('columnheader', { name: /Modified/ }).getAttribute('aria-sort')).toBe('descending');
+  });
+
   it('opens a folder with Enter, goes up with Backspace, and follows the breadcrumb and a typed path', async () => {
     const host = partnerHost();
     host.addFile('partner', 'outbox/2026/12/INV-1.pdf', 10);
