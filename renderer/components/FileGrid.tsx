@@ -187,7 +187,8 @@ export function FileGrid(props: FileGridProps) {
   const onDragOver = (entry: Entry | undefined, index: number | undefined) => (event: DragEvent<HTMLDivElement>): void => {
     event.preventDefault();
     event.stopPropagation();
-    event.dataTransfer.dropEffect = event.shiftKey ? 'move' : 'copy';
+    // Files from the desktop are only ever copied: a move would have the desktop delete its own copy.
+    event.dataTransfer.dropEffect = event.shiftKey && !event.dataTransfer.types.includes('Files') ? 'move' : 'copy';
     setDropRow(entry?.kind === 'dir' && index !== undefined ? index : 'pane');
   };
 
