@@ -9,7 +9,6 @@ export const DEMO_CONNECTIONS = {
   sftp: 'partner-sftp',
   ftp: 'partner-ftp',
   salesforce: 'salesforce-demo',
-  archive: 'demo-archive',
 } as const;
 
 const LOOPBACK = '127.0.0.1';
@@ -18,17 +17,16 @@ export interface DemoEndpoints {
   readonly sftp: { readonly port: number; readonly password: string; readonly hostKey: Buffer };
   readonly ftp: { readonly port: number; readonly password: string };
   readonly salesforce: { readonly url: string; readonly clientId: string; readonly keyFile: string; readonly username: string; readonly apiVersion: string };
-  readonly archiveFolder: string;
 }
 
 /**
  * Refuses to start when a connection has one of the demo's names but is not the demo's (someone's real
  * partner server): the demo would overwrite it.
  */
-export async function assertDemoNamesFree(ws: Workspace, archiveFolder: string): Promise<void> {
+export async function assertDemoNamesFree(ws: Workspace): Promise<void> {
   for (const name of Object.values(DEMO_CONNECTIONS)) {
     const existing = await ws.connections.get(name);
-    if (existing !== undefined && !isDemos(existing, archiveFolder)) {
+    if (existing !== undefined && !isDemos(existing)) {
       throw new TransferError('config', `A connection named "${name}" is not the demo's: rename or remove it to run the demo`);
     }
   }
@@ -78,11 +76,10 @@ export async function saveDemoConnections(ws: Workspace, at: DemoEndpoints): Pro
     },
     {},
   );
-  await ws.saveConnection({ name: DEMO_CONNECTIONS.archive, kind: 'local', root: at.archiveFolder }, {});
 }
 
 /** Whether a saved connection is one the demo made: the kind its name has in the demo, on this machine. */
-function isDemos(existing: ConnectionConfig, archiveFolder: string): boolean {
+function isDemos(existing: ConnectionConfig): boolean {
   switch (existing.kind) {
     case 'sftp':
       return existing.name === DEMO_CONNECTIONS.sftp && existing.host === LOOPBACK && existing.user === DEMO_USER;
@@ -91,6 +88,6 @@ function isDemos(existing: ConnectionConfig, archiveFolder: string): boolean {
     case 'salesforce':
       return existing.name === DEMO_CONNECTIONS.salesforce && new URL(existing.loginUrl).hostname === LOOPBACK;
     case 'local':
-      return existing.name === DEMO_CONNECTIONS.archive && existing.root === archiveFolder;
+      return false;
   }
 }

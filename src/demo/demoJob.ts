@@ -27,17 +27,20 @@ validate:
       - { name: currency, enum: [EUR, USD, GBP] }
 routes:
   - name: archive
-    to: ${archive}:invoices/{account}/
+    to: ${JSON.stringify(`${archive}/invoices/{account}/`)}
     rename: '{account}_{day}.csv'
 `;
 }
 
-/** Adds the demo job unless a job file of that name is there already: someone may have changed it. */
-export async function writeDemoJob(jobsFolder: string, source: string, archive: string): Promise<string> {
+/**
+ * Adds the demo job unless a job file of that name is there already: someone may have changed it. It
+ * reads from the `source` connection and files into the folder `archiveFolder` on this machine.
+ */
+export async function writeDemoJob(jobsFolder: string, source: string, archiveFolder: string): Promise<string> {
   const file = join(jobsFolder, `${DEMO_JOB_NAME}.yaml`);
   await mkdir(jobsFolder, { recursive: true });
   try {
-    await writeFile(file, demoJob(source, archive), { flag: 'wx' });
+    await writeFile(file, demoJob(source, archiveFolder), { flag: 'wx' });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
   }

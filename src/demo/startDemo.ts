@@ -47,7 +47,7 @@ export interface RunningDemo {
  */
 export async function startDemo(ws: Workspace): Promise<RunningDemo> {
   const folders = demoFolders(ws.paths.home);
-  await assertDemoNamesFree(ws, folders.archive);
+  await assertDemoNamesFree(ws);
   const lock = await claimDemo(folders.lock);
   const running: Array<{ close(): Promise<void> }> = [{ close: () => lock.release() }];
   const close = async (): Promise<void> => {
@@ -77,9 +77,8 @@ export async function startDemo(ws: Workspace): Promise<RunningDemo> {
         username: sandbox.context.defaultUser.username,
         apiVersion: sandbox.context.latestVersion,
       },
-      archiveFolder: folders.archive,
     });
-    const jobFile = await writeDemoJob(ws.paths.jobs, DEMO_CONNECTIONS.sftp, DEMO_CONNECTIONS.archive);
+    const jobFile = await writeDemoJob(ws.paths.jobs, DEMO_CONNECTIONS.sftp, folders.archive);
     return { jobFile, close };
   } catch (e) {
     await close();

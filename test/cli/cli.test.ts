@@ -162,8 +162,9 @@ describe('ferry CLI', () => {
     const demo = runCli(['demo', '--browser'], { stdout, stderr: new PassThrough(), stdin: Readable.from(['']), env: { FERRY_HOME: home } }, stop.signal);
     try {
       await ready;
-      const r = await ferry(['copy', 'partner-sftp:', 'demo-archive:2026-11', '-r', '--json']);
+      const r = await ferry(['copy', 'partner-sftp:', join(work, '2026-11'), '-r', '--json']);
       expect(JSON.parse(r.out)).toMatchObject({ files: 9, failed: [] });
+      expect(await readdir(join(work, '2026-11', 'invoices'))).toContain('INV-ACC-10001-2026-11-02.csv');
       const preview = await ferry(['run', 'demo-invoices', '--dry-run']);
       expect(preview.out).toMatch(/4 would be delivered, 2 would be quarantined, 0 would fail/);
       const job = await ferry(['run', 'demo-invoices', '--json']);
@@ -177,7 +178,7 @@ describe('ferry CLI', () => {
         ['INV-ACC-10022-2026-11-05.csv', 'quarantined'],
         ['INV-ACC-1OO05-2026-11-05.csv', 'quarantined'],
       ]);
-      expect((await ferry(['ls', 'demo-archive:invoices/ACC-10001'])).out).toMatch(/ACC-10001_2026-11-02\.csv/);
+      expect(await readdir(join(home, 'demo', 'archive', 'invoices', 'ACC-10001'))).toEqual(['ACC-10001_2026-11-02.csv']);
     } finally {
       stop.abort();
     }

@@ -88,7 +88,6 @@ describe.skipIf(electronBinary() !== undefined)('ferry demo, as npm start runs i
     expect((await api('app.info', {})).dataFolder).toBe(home);
     const connections = (await api('connections.list', {})).connections;
     expect(connections.map((c) => [c.name, c.kind]).sort()).toEqual([
-      ['demo-archive', 'local'],
       ['partner-ftp', 'ftp'],
       ['partner-sftp', 'sftp'],
       ['salesforce-demo', 'salesforce'],
