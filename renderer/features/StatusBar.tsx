@@ -1,6 +1,5 @@
 import { AlertTriangle, X } from 'lucide-react';
 import { THIS_COMPUTER } from '../../src/shared/contract/models.js';
-import { isFinished } from '../stores/transfers.js';
 import styles from './AppFrame.module.css';
 import { useSlice, useStores } from './StoresContext.js';
 
@@ -8,7 +7,8 @@ import { useSlice, useStores } from './StoresContext.js';
 export function StatusBar() {
   const { connections, transfers, ui } = useStores();
   const servers = useSlice(connections, (s) => s.connections.filter((c) => c.name !== THIS_COMPUTER).length);
-  const running = useSlice(transfers, (s) => [...s.batches.values()].filter((b) => !isFinished(b)).length);
+  const running = useSlice(transfers, (s) => [...s.batches.values()].filter((b) => b.state === 'running').length);
+  const waiting = useSlice(transfers, (s) => [...s.batches.values()].filter((b) => b.state === 'queued').length);
   const attention = useSlice(transfers, (s) => [...s.batches.values()].filter((b) => b.state === 'failed' || b.filesFailed > 0).length);
   const notice = useSlice(ui, (s) => s.notice);
   return (
@@ -17,7 +17,7 @@ export function StatusBar() {
         {servers} {servers === 1 ? 'connection' : 'connections'}
       </span>
       <span>
-        {running} {running === 1 ? 'transfer' : 'transfers'} running
+        {running} {running === 1 ? 'transfer' : 'transfers'} running{waiting > 0 ? `, ${waiting} waiting` : ''}
       </span>
       {attention > 0 ? (
         <button type="button" className={styles.attention} onClick={() => ui.getState().go('transfers')}>

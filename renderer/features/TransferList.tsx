@@ -100,7 +100,9 @@ function Batch({ id }: { readonly id: string }) {
           {expanded ? <ChevronDown aria-hidden size={16} /> : <ChevronRight aria-hidden size={16} />}
         </button>
         <div className={styles.what}>
-          <span className={styles.label}>{snapshot.label}</span>
+          <span className={styles.label} title={snapshot.label}>
+            {snapshot.label}
+          </span>
           <span className={styles.counts}>{counts.join(' · ')}</span>
         </div>
         <span className={styles.state}>{BATCH_WORDS[snapshot.state]}</span>
@@ -139,7 +141,8 @@ function Batch({ id }: { readonly id: string }) {
 export function TransferList({ full = false }: { readonly full?: boolean }) {
   const { transfers } = useStores();
   const ids = useSlice(transfers, (s) => [...s.batches.keys()].join('\n'));
-  const running = useSlice(transfers, (s) => [...s.batches.values()].filter((b) => !isFinished(b)).length);
+  const running = useSlice(transfers, (s) => [...s.batches.values()].filter((b) => b.state === 'running').length);
+  const waiting = useSlice(transfers, (s) => [...s.batches.values()].filter((b) => b.state === 'queued').length);
   const finished = useSlice(transfers, (s) => [...s.batches.values()].filter(isFinished).length);
   const rate = useSlice(transfers, (s) => [...s.batches.values()].reduce((sum, b) => sum + (isFinished(b) ? 0 : b.rateBps), 0));
   const queued = useSlice(transfers, (s) => [...s.batches.values()].reduce((sum, b) => sum + (isFinished(b) ? 0 : queuedFiles(b)), 0));
@@ -151,7 +154,7 @@ export function TransferList({ full = false }: { readonly full?: boolean }) {
       <header className={styles.header}>
         <h2 className={styles.title}>Transfers</h2>
         <span className={styles.totals}>
-          {running} running · {formatCount(queued)} {queued === 1 ? 'file' : 'files'} queued · {formatRate(rate)}
+          {running} running{waiting > 0 ? ` · ${waiting} waiting to start` : ''} · {formatCount(queued)} {queued === 1 ? 'file' : 'files'} queued · {formatRate(rate)}
         </span>
         <button type="button" className="button small" disabled={finished === 0} onClick={() => transfers.getState().clearFinished()}>
           Clear finished

@@ -111,6 +111,8 @@ describe('the transfer queue', () => {
     );
     const id = answer.ok ? answer.value.id : '';
     const queue = await screen.findByRole('region', { name: 'Transfers' });
+    const status = screen.getByRole('contentinfo', { name: 'Status' });
+    expect(within(status).getByText('0 transfers running, 1 waiting')).toBeTruthy();
     const user = userEvent.setup();
     await user.click(within(queue).getByRole('button', { name: /^Files of/ }));
     await within(queue).findByText('INV-1-Globex.pdf');
@@ -126,6 +128,7 @@ describe('the transfer queue', () => {
     expect(within(queue).getByText('Running', { selector: 'span[class*=fileState]' })).toBeTruthy();
     expect(within(queue).getByText('1 s left')).toBeTruthy();
     expect(within(queue).getByText('976.6 KB/s')).toBeTruthy();
+    expect(within(status).getByText('1 transfer running')).toBeTruthy();
 
     act(() => {
       host.failFile(id, 1, 'the folder refused the write (permission denied)');
