@@ -158,6 +158,8 @@ describe.skipIf(electronBinary() !== undefined)('ferry demo, as npm start runs i
     ];
     expect(ports).toHaveLength(4);
     for (const p of ports) expect(await isOpen(p)).toBe(true);
+    // Bound to 127.0.0.1 itself, not to every address: another loopback address finds nothing there.
+    for (const p of ports) expect(await isOpen(p, '127.0.0.2')).toBe(false);
     demo.kill('SIGINT');
     expect(await exitCode).toBe(0);
     expect(err).toMatch(/Demo stopped\./);
@@ -167,9 +169,9 @@ describe.skipIf(electronBinary() !== undefined)('ferry demo, as npm start runs i
   });
 });
 
-function isOpen(port: number): Promise<boolean> {
+function isOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
+    const socket = connect(port, host);
     socket.once('connect', () => {
       socket.destroy();
       resolve(true);

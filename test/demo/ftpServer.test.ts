@@ -1,4 +1,5 @@
 import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -78,7 +79,54 @@ describe('the demo FTP server through FtpFs', () => {
     }
   });
 
+  it('opens passive data ports on 127.0.0.1 only, and says so', async () => {
+    const control = connect(server.port, '127.0.0.1');
+    const replies: string[] = [];
+    let buffered = '';
+    const next = (): Promise<string> =>
+      new Promise((resolve) => {
+        const take = (): void => {
+          const line = replies.shift();
+          if (line === undefined) control.once('data', take);
+          else resolve(line);
+        };
+        take();
+      });
+    control.on('data', (c: Buffer) => {
+      buffered += c.toString();
+      const lines = buffered.split('\r\n');
+      buffered = lines.pop() ?? '';
+      // Only final reply lines ("227 ..."), not the continuation lines of a multi-line reply.
+      replies.push(...lines.filter((l) => /^\d{3} /.test(l)));
+    });
+    try {
+      expect(await next()).toMatch(/^220 /);
+      control.write('USER partner\r\n');
+      expect(await next()).toMatch(/^331 /);
+      control.write('PASS right\r\n');
+      expect(await next()).toMatch(/^230 /);
+      control.write('PASV\r\n');
+      const pasv = /\((\d+),(\d+),(\d+),(\d+),(\d+),(\d+)\)/.exec(await next());
+      expect(pasv?.slice(1, 5).join('.')).toBe('127.0.0.1');
+      const dataPort = Number(pasv?.[5]) * 256 + Number(pasv?.[6]);
+      expect(await reachable(dataPort, '127.0.0.2')).toBe(false);
+    } finally {
+      control.destroy();
+    }
+  });
+
   it('leaves Ctrl-C to Ferry: the server adds no signal handler that would end the process', () => {
     for (const s of signals) expect(process.listenerCount(s)).toBe(listenersBefore.get(s));
   });
 });
+
+function reachable(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, host);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
