@@ -133,7 +133,8 @@ class RootedFileSystem extends FileSystem {
 
 function reasonOf(e: unknown): string {
   if (e instanceof OutsideRootError) return 'outside the served folder';
-  switch ((e as NodeJS.ErrnoException).code) {
+  const code = (e as NodeJS.ErrnoException).code;
+  switch (code) {
     case 'ENOENT':
     case 'ENOTDIR':
       return 'no such file or folder';
@@ -145,6 +146,8 @@ function reasonOf(e: unknown): string {
     case 'ENOTEMPTY':
       return 'the folder is not empty';
     default:
-      return e instanceof Error && (e as NodeJS.ErrnoException).code === undefined ? e.message : 'the operation failed';
+      // ftp-srv's own refusals ("Not a valid directory") carry a reply code and say it well; a system
+      // error's message would name the file on this machine.
+      return typeof code === 'string' || !(e instanceof Error) ? 'the operation failed' : e.message;
   }
 }
