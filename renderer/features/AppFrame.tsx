@@ -5,6 +5,7 @@ import styles from './AppFrame.module.css';
 import { BrowseScreen } from './BrowseScreen.js';
 import { ConnectionsScreen } from './ConnectionsScreen.js';
 import { Dialogs } from './Dialogs.js';
+import { HostKeyDialog } from './HostKeyDialog.js';
 import { Placeholder } from './Placeholder.js';
 import { StatusBar } from './StatusBar.js';
 import { useSlice, useStores } from './StoresContext.js';
@@ -84,6 +85,7 @@ export function AppFrame() {
       </main>
       <StatusBar />
       <Dialogs />
+      <HostKeyDialog />
     </div>
   );
 }

@@ -1,17 +1,17 @@
-import { useStore } from 'zustand';
 import { DialogFrame } from '../components/DialogFrame.js';
-import type { PromptsStore } from '../stores/prompts.js';
 import styles from './HostKeyDialog.module.css';
+import { useSlice, useStores } from './StoresContext.js';
 
 /**
  * An SSH server met for the first time: its key's fingerprint, to compare with the one its administrator
  * gives, and three answers — trust it from now on, connect this once, or do not connect. Closing the
  * dialog is "do not connect".
  */
-export function HostKeyDialog({ prompts }: { readonly prompts: PromptsStore }) {
-  const open = useStore(prompts, (s) => s.open);
-  const error = useStore(prompts, (s) => s.error);
-  const answer = useStore(prompts, (s) => s.answer);
+export function HostKeyDialog() {
+  const { prompts } = useStores();
+  const open = useSlice(prompts, (s) => s.open);
+  const error = useSlice(prompts, (s) => s.error);
+  const answer = useSlice(prompts, (s) => s.answer);
   const current = open[0];
   if (current === undefined) return null;
   const { host, port, keyType, fingerprint } = current.question;

@@ -232,6 +232,10 @@ export function memoryHost(connections: ReadonlyArray<ConnectionSummary> = []): 
       emit('transfer.state', { id, state: 'queued', snapshot });
       return ok({ id });
     },
+    'prompts.answer': (input) => {
+      emit('prompt.settled', { id: input.id });
+      return ok({});
+    },
     'transfers.list': () => ok({ transfers: [...batches.values()].map(snapshotOf) }),
     'transfers.files': (input) => {
       const batch = batches.get(input.id);

@@ -1,6 +1,7 @@
 import type { RendererHost } from '../host/RendererHost.js';
 import { createConnectionsStore, type ConnectionsStore } from './connections.js';
 import { createPanesStore, type PanesStore } from './panes.js';
+import { createPromptsStore, type PromptsStore } from './prompts.js';
 import { createTransfersStore, type TransfersStore } from './transfers.js';
 import { createUiStore, type UiStore } from './ui.js';
 
@@ -10,6 +11,7 @@ export interface AppStores {
   readonly connections: ConnectionsStore;
   readonly panes: PanesStore;
   readonly transfers: TransfersStore;
+  readonly prompts: PromptsStore;
   readonly ui: UiStore;
 }
 
@@ -19,6 +21,7 @@ export function createAppStores(host: RendererHost, panes: { readonly left?: str
     connections: createConnectionsStore(host),
     panes: createPanesStore(host, panes),
     transfers: createTransfersStore(host),
+    prompts: createPromptsStore(host),
     ui: createUiStore(),
   };
 }

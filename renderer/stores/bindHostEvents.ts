@@ -8,7 +8,7 @@ import { SIDES } from './panes.js';
  * render per frame; a state change is applied at once, and drops the older progress it supersedes.
  */
 export function bindHostEvents(stores: AppStores): () => void {
-  const { host, transfers, panes } = stores;
+  const { host, transfers, panes, prompts } = stores;
   const pending = new Map<string, TransferSnapshot>();
   let frame: number | undefined;
 
@@ -36,6 +36,8 @@ export function bindHostEvents(stores: AppStores): () => void {
     host.subscribe('transfer.file', ({ id, index, file }) => {
       transfers.getState().applyFile(id, index, file);
     }),
+    host.subscribe('prompt', (prompt) => prompts.getState().asked(prompt)),
+    host.subscribe('prompt.settled', ({ id }) => prompts.getState().settled(id)),
     host.subscribe('files.changed', ({ connection, path }) => {
       const state = panes.getState();
       for (const side of SIDES) {
