@@ -76,6 +76,8 @@ function freshPane(connection: string, path: string, sort: Sort = { by: 'name', 
 export function createPanesStore(host: RendererHost, initial: { readonly left?: string; readonly right?: string } = {}): PanesStore {
   /** Page requests in flight, by side, listing and page, so scrolling does not ask twice. */
   const inFlight = new Set<string>();
+  /** The folder just left, by listing: going up puts the focus back on it, as commanders do. */
+  const reveal = new Map<number, string>();
   let listings = 0;
 
   return createStore<PanesState>()((set, get) => {
@@ -109,6 +111,14 @@ export function createPanesStore(host: RendererHost, initial: { readonly left?: 
       const pages = now.total === total || now.total === -1 ? new Map(now.pages) : new Map<number, ReadonlyArray<Entry>>();
       pages.set(page, entries);
       const last = Math.max(0, total - 1);
+      const left = reveal.get(listing);
+      reveal.delete(listing);
+      // Found only if it is among the first rows; further down, the focus stays at the top.
+      const found = left === undefined ? -1 : entries.findIndex((e) => e.path === left);
+      if (found >= 0) {
+        patch(side, { total, pages, refused, error: undefined, focus: page * PAGE_SIZE + found, anchor: page * PAGE_SIZE + found, selection: only(page * PAGE_SIZE + found) });
+        return;
+      }
       patch(side, {
         total,
         pages,
@@ -151,7 +161,9 @@ export function createPanesStore(host: RendererHost, initial: { readonly left?: 
       },
       up(side) {
         const { path } = get()[side];
-        if (path !== '') get().open(side, parentOf(path));
+        if (path === '') return;
+        get().open(side, parentOf(path));
+        reveal.set(get()[side].listing, path);
       },
       setSort(side, by) {
         const { sort } = get()[side];

@@ -122,6 +122,7 @@ describe('the folder as the host lists it', () => {
   it('opens a folder with Enter, goes up with Backspace, and follows the breadcrumb and a typed path', async () => {
     const host = partnerHost();
     host.addFile('partner', 'outbox/2026/12/INV-1.pdf', 10);
+    host.addFolder('partner', 'outbox/2025');
     await renderApp(host, { left: 'partner' });
     const user = userEvent.setup();
     const pane = (): HTMLElement => screen.getByRole('region', { name: /^Left pane/ });
@@ -130,10 +131,13 @@ describe('the folder as the host lists it', () => {
     await user.keyboard('{Enter}');
     await within(grid('Left')).findByRole('row', { name: /2026/ });
     expect(pane().getAttribute('aria-label')).toBe('Left pane — partner: /outbox');
-    await user.keyboard('{Enter}');
+    await user.keyboard('{ArrowDown}{Enter}');
     await within(grid('Left')).findByRole('row', { name: /12/ });
     await user.keyboard('{Backspace}');
-    await within(grid('Left')).findByRole('row', { name: /^2026/ });
+    const left = await within(grid('Left')).findByRole('row', { name: /^2026/ });
+    // Back up, the folder just left is the focused and selected row.
+    await waitFor(() => expect(grid('Left').getAttribute('aria-activedescendant')).toBe(left.id));
+    expect(left.getAttribute('aria-selected')).toBe('true');
 
     await user.click(within(within(pane()).getByRole('navigation', { name: 'Path' })).getByRole('button', { name: 'partner' }));
     await within(grid('Left')).findByRole('row', { name: /outbox/ });
