@@ -6,11 +6,11 @@ import {
   type Entry,
   type PreviewItem,
   type ServerReportView,
-  type Sort,
   type TransferFile,
   type TransferRequestInput,
   type TransferSnapshot,
 } from '../../src/shared/contract/models.js';
+import { listingComparator, passesFilter } from '../../src/shared/contract/listingOrder.js';
 import { fail, ok, type Wire } from '../../src/shared/contract/wire.js';
 import type { RendererHost } from './RendererHost.js';
 
@@ -62,32 +62,6 @@ function nameOf(path: string): string {
 
 function join(dir: string, name: string): string {
   return dir === '' ? name : `${dir}/${name}`;
-}
-
-function extensionOf(entry: Entry): string {
-  if (entry.kind === 'dir') return '';
-  const dot = entry.name.lastIndexOf('.');
-  return dot <= 0 ? '' : entry.name.slice(dot + 1).toLowerCase();
-}
-
-const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
-
-function compareBy(sort: Sort): (a: Entry, b: Entry) => number {
-  const sign = sort.direction === 'asc' ? 1 : -1;
-  const key = (a: Entry, b: Entry): number => {
-    switch (sort.by) {
-      case 'name':
-        return collator.compare(a.name, b.name);
-      case 'size':
-        return a.size - b.size;
-      case 'modifiedAt':
-        return (a.modifiedAt ?? 0) - (b.modifiedAt ?? 0);
-      case 'type':
-        return collator.compare(extensionOf(a), extensionOf(b));
-    }
-  };
-  // Folders stay above files whichever way the column is sorted, as every commander does.
-  return (a, b) => (a.kind === b.kind ? sign * key(a, b) || collator.compare(a.name, b.name) : a.kind === 'dir' ? -1 : 1);
 }
 
 export function memoryHost(connections: ReadonlyArray<ConnectionSummary> = []): MemoryHost {
@@ -174,8 +148,7 @@ export function memoryHost(connections: ReadonlyArray<ConnectionSummary> = []): 
     'files.list': (input) => {
       const entries = folder(input.connection, input.path);
       if (entries === undefined) return missing(input.connection, input.path);
-      const needle = input.filter?.toLowerCase() ?? '';
-      const rows = [...entries.values()].filter((e) => e.name.toLowerCase().includes(needle)).sort(compareBy(input.sort));
+      const rows = [...entries.values()].filter((e) => passesFilter(e, input.filter ?? '')).sort(listingComparator(input.sort));
       return ok({ path: input.path, total: rows.length, offset: input.offset, entries: rows.slice(input.offset, input.offset + input.limit), refused: [] });
     },
     'files.mkdir': (input) => {

@@ -1,4 +1,5 @@
 import type { RemoteEntry, RemoteFs } from '../connectors/types.js';
+import { listingComparator, passesFilter } from '../shared/contract/listingOrder.js';
 import type { Entry, Sort } from '../shared/contract/models.js';
 
 interface Listing {
@@ -62,41 +63,10 @@ function viewOf(listing: Listing, sort: Sort, filter: string): ReadonlyArray<Ent
   const key = `${sort.by}\0${sort.direction}\0${filter}`;
   let view = listing.views.get(key);
   if (view === undefined) {
-    const needle = filter.toLocaleLowerCase();
-    const kept = needle === '' ? [...listing.entries] : listing.entries.filter((e) => e.name.toLocaleLowerCase().includes(needle));
-    view = kept.sort(comparator(sort));
+    view = listing.entries.filter((e) => passesFilter(e, filter)).sort(listingComparator(sort));
     listing.views.set(key, view);
   }
   return view;
-}
-
-const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
-
-/** Folders first, as every file manager does, then the chosen column, then the name. */
-function comparator(sort: Sort): (a: Entry, b: Entry) => number {
-  const sign = sort.direction === 'asc' ? 1 : -1;
-  const byColumn = (a: Entry, b: Entry): number => {
-    switch (sort.by) {
-      case 'name':
-        return collator.compare(a.name, b.name);
-      case 'size':
-        return a.size - b.size;
-      case 'modifiedAt':
-        return (a.modifiedAt ?? 0) - (b.modifiedAt ?? 0);
-      case 'type':
-        return collator.compare(extension(a.name), extension(b.name));
-    }
-  };
-  return (a, b) => {
-    if (a.kind !== b.kind) return a.kind === 'dir' ? -1 : 1;
-    // Equal sizes, dates or types stay in name order, whichever way the column runs.
-    return sort.by === 'name' ? sign * collator.compare(a.name, b.name) : sign * byColumn(a, b) || collator.compare(a.name, b.name);
-  };
-}
-
-function extension(name: string): string {
-  const dot = name.lastIndexOf('.');
-  return dot > 0 ? name.slice(dot + 1) : '';
 }
 
 function toEntry(e: RemoteEntry): Entry {
