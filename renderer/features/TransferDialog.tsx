@@ -11,7 +11,7 @@ import styles from './TransferDialog.module.css';
 type Conflict = TransferRequestInput['conflict'];
 
 const POLICY_WORDS: Readonly<Record<Conflict, string>> = {
-  changed: 'Send it if it changed (size or time differs)',
+  changed: 'Send it if it changed (the preview says why for each file)',
   overwrite: 'Overwrite it',
   skip: 'Skip it',
   rename: 'Keep both: the new one gets a new name',
