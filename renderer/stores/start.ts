@@ -1,11 +1,23 @@
-import { THIS_COMPUTER } from '../../src/shared/contract/models.js';
+import { THIS_COMPUTER, type ConnectionSummary } from '../../src/shared/contract/models.js';
 import type { AppStores } from './appStores.js';
 
-/** First paint: this computer on the left, the first saved server on the right, and the queue as it is. */
+/**
+ * First paint: where files usually come from on the left (the first partner server), where they go on
+ * the right (the first Salesforce org), so that the day's first drag needs no set-up; this computer
+ * fills a side that has no such connection. The queue is read as it is.
+ */
 export async function startApp(stores: AppStores): Promise<void> {
   await Promise.all([stores.connections.getState().load(), stores.transfers.getState().load()]);
-  const remote = stores.connections.getState().connections.find((c) => c.name !== THIS_COMPUTER);
+  const { left, right } = firstPanes(stores.connections.getState().connections);
   const panes = stores.panes.getState();
-  panes.setConnection('left', panes.left.connection);
-  panes.setConnection('right', remote?.name ?? THIS_COMPUTER);
+  panes.setConnection('left', left);
+  panes.setConnection('right', right);
+}
+
+export function firstPanes(connections: ReadonlyArray<ConnectionSummary>): { readonly left: string; readonly right: string } {
+  const saved = connections.filter((c) => c.name !== THIS_COMPUTER);
+  const server = saved.find((c) => c.kind === 'sftp' || c.kind === 'ftp') ?? saved.find((c) => c.kind === 'local');
+  const org = saved.find((c) => c.kind === 'salesforce');
+  if (server !== undefined && org !== undefined) return { left: server.name, right: org.name };
+  return { left: THIS_COMPUTER, right: (server ?? org)?.name ?? THIS_COMPUTER };
 }
