@@ -1,24 +1,19 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startWebHost } from '../../src/host/http/startWebHost.js';
-import { commandHeaders, FakeCore, send, startSignedIn, type Answer, type Started } from './webHostFakes.js';
+import type { FakeCore} from './webHostFakes.js';
+import { commandHeaders, send, type Answer, type Started, openSignedIn, type SignedInWorld } from './webHostFakes.js';
 
 describe('ferry serve: who gets in', () => {
+  let world: SignedInWorld;
   let folder: string;
   let core: FakeCore;
   let started: Started;
 
   beforeEach(async () => {
-    folder = await mkdtemp(join(tmpdir(), 'ferry-web-'));
-    core = new FakeCore();
-    started = await startSignedIn(core, folder);
+    world = await openSignedIn();
+    ({ folder, core, started } = world);
   });
-  afterEach(async () => {
-    await started.host.close();
-    await rm(folder, { recursive: true, force: true });
-  });
+  afterEach(() => world.close());
 
   it('listens on 127.0.0.1 with a new token of at least 128 random bits on each start', async () => {
     const url = new URL(started.host.url);

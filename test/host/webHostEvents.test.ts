@@ -1,10 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import type { EventMessage } from '../../src/shared/contract/events.js';
-import { FakeCore, startSignedIn, type Started } from './webHostFakes.js';
+import type { FakeCore} from './webHostFakes.js';
+import { type Started, openSignedIn, type SignedInWorld } from './webHostFakes.js';
 
 const CHANGED: EventMessage = { event: 'files.changed', payload: { connection: 'partner', path: 'outbox' } };
 
@@ -39,19 +37,15 @@ function closed(socket: WebSocket): Promise<number> {
 }
 
 describe('ferry serve: the event socket', () => {
-  let folder: string;
+  let world: SignedInWorld;
   let core: FakeCore;
   let started: Started;
 
   beforeEach(async () => {
-    folder = await mkdtemp(join(tmpdir(), 'ferry-web-'));
-    core = new FakeCore();
-    started = await startSignedIn(core, folder);
+    world = await openSignedIn();
+    ({ core, started } = world);
   });
-  afterEach(async () => {
-    await started.host.close();
-    await rm(folder, { recursive: true, force: true });
-  });
+  afterEach(() => world.close());
 
   it("sends each of the core's events as JSON, in order, and unsubscribes when the page closes it", async () => {
     const socket = connect(started);

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { CoreHost } from '../../src/host/CoreHost.js';
 import { startWebHost, type WebHost } from '../../src/host/http/startWebHost.js';
@@ -112,4 +115,27 @@ export async function startSignedIn(core: CoreHost, staticDir: string): Promise<
 /** The headers a page of the window sends with a command. */
 export function commandHeaders(started: Started): Record<string, string> {
   return { Cookie: started.cookie, 'X-Ferry': '1', 'Content-Type': 'application/json', Origin: `http://127.0.0.1:${started.port}` };
+}
+
+/** A fresh folder, a fake core and a host signed into, for one test; `close` ends the host and removes the folder. */
+export interface SignedInWorld {
+  readonly folder: string;
+  readonly core: FakeCore;
+  readonly started: Started;
+  close(): Promise<void>;
+}
+
+export async function openSignedIn(): Promise<SignedInWorld> {
+  const folder = await mkdtemp(join(tmpdir(), 'ferry-web-'));
+  const core = new FakeCore();
+  const started = await startSignedIn(core, folder);
+  return {
+    folder,
+    core,
+    started,
+    close: async () => {
+      await started.host.close();
+      await rm(folder, { recursive: true, force: true });
+    },
+  };
 }

@@ -1,13 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Location } from '../../src/shared/contract/models.js';
 import { ok, type Wire } from '../../src/shared/contract/wire.js';
-import { commandHeaders, FakeCore, send, startSignedIn, type Started } from './webHostFakes.js';
+import { commandHeaders, FakeCore, send, type Started, openSignedIn, startSignedIn, type SignedInWorld } from './webHostFakes.js';
 
 function uploadHeaders(started: Started): Record<string, string> {
   return { ...commandHeaders(started), 'Content-Type': 'application/octet-stream' };
@@ -18,19 +15,16 @@ function uploadPath(connection: string, path: string, name: string): string {
 }
 
 describe('ferry serve: files dropped into the browser', () => {
+  let world: SignedInWorld;
   let folder: string;
   let core: FakeCore;
   let started: Started;
 
   beforeEach(async () => {
-    folder = await mkdtemp(join(tmpdir(), 'ferry-web-'));
-    core = new FakeCore();
-    started = await startSignedIn(core, folder);
+    world = await openSignedIn();
+    ({ folder, core, started } = world);
   });
-  afterEach(async () => {
-    await started.host.close();
-    await rm(folder, { recursive: true, force: true });
-  });
+  afterEach(() => world.close());
 
   it('streams the body into receive byte for byte, with its declared size', async () => {
     const data = randomBytes(5 * 1024 * 1024 + 17);
