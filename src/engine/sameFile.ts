@@ -83,7 +83,7 @@ function asWritten(rec: WrittenFile, source: FileSide, sourceTime: number | unde
 }
 
 /** The listed time, or the server's exact time for this one file where the listing had none (FTP LIST). */
-export async function exactTime(side: FileSide, signal?: AbortSignal): Promise<number | undefined> {
+async function exactTime(side: FileSide, signal?: AbortSignal): Promise<number | undefined> {
   if (side.entry.modifiedAt !== undefined) return side.entry.modifiedAt;
   return (await side.fs.stat(side.entry.path, signal))?.modifiedAt;
 }

@@ -23,8 +23,6 @@ export const EVENTS = {
 export type EventName = keyof typeof EVENTS;
 export type EventPayload<E extends EventName> = z.infer<(typeof EVENTS)[E]>;
 
-export const EVENT_NAMES = Object.keys(EVENTS) as ReadonlyArray<EventName>;
-
 export function isEventName(name: string): name is EventName {
   return Object.hasOwn(EVENTS, name);
 }

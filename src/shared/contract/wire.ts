@@ -5,8 +5,7 @@ import { TRANSFER_ERROR_KINDS } from '../model/errorKinds.js';
  * What can go wrong in a command, as one closed list: the engine's own kinds, plus `badRequest` (the
  * payload did not match the command's schema), `unknownCommand` and `internal` (a bug, never a user error).
  */
-export const HOST_ERROR_KINDS = [...TRANSFER_ERROR_KINDS, 'badRequest', 'unknownCommand', 'internal'] as const;
-export type HostErrorKind = (typeof HOST_ERROR_KINDS)[number];
+const HOST_ERROR_KINDS = [...TRANSFER_ERROR_KINDS, 'badRequest', 'unknownCommand', 'internal'] as const;
 
 export const wireErrorSchema = z.strictObject({
   kind: z.enum(HOST_ERROR_KINDS),
