@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chmod, chown, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 import ssh2 from 'ssh2';
 import type { SFTPWrapper } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,24 +17,48 @@ import { describeRemoteFs } from '../conformance/remoteFs.suite.js';
 const SERVER_USER = { uid: 65534, gid: 65534 };
 const CHILD = join(import.meta.dirname, 'sftpServerChild.ts');
 
+/**
+ * The child bundled into one file in a folder anyone may read: the unprivileged user may not be able to
+ * reach the checkout (a clone in a private folder), so it must not load anything from there.
+ */
+async function bundledChild(folder: string): Promise<string> {
+  const outfile = join(folder, 'sftp-server-child.mjs');
+  await build({
+    entryPoints: [CHILD],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'error',
+    // ssh2's optional native helpers stay out: it falls back to Node's own crypto without them.
+    external: ['cpu-features', '*.node'],
+    banner: {
+      js: "import { createRequire } from 'node:module'; import { fileURLToPath } from 'node:url'; const require = createRequire(import.meta.url); const __dirname = fileURLToPath(new URL('.', import.meta.url));",
+    },
+  });
+  await chmod(outfile, 0o644);
+  return outfile;
+}
+
 /** The demo SFTP server started in a child process as SERVER_USER, serving `root`. */
-async function startAsServerUser(root: string, password: string, hostKey: string): Promise<{ port: number; stop: () => Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', CHILD], { ...SERVER_USER, stdio: ['pipe', 'pipe', 'inherit'] });
-  child.stdin?.end(JSON.stringify({ root, username: 'partner', password, hostKey }));
+async function startAsServerUser(root: string, password: string, hostKey: string, child: string): Promise<{ port: number; stop: () => Promise<void> }> {
+  const server: ChildProcess = spawn(process.execPath, [child], { ...SERVER_USER, stdio: ['pipe', 'pipe', 'inherit'] });
+  server.stdin?.end(JSON.stringify({ root, username: 'partner', password, hostKey }));
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
-    child.stdout?.on('data', (c: Buffer) => {
+    server.stdout?.on('data', (c: Buffer) => {
       out += c.toString();
       const m = /port (\d+)/.exec(out);
       if (m !== null) resolve(Number(m[1]));
     });
-    child.once('exit', (code) => reject(new Error(`The demo SFTP server exited (${code})`)));
+    server.once('exit', (code) => reject(new Error(`The demo SFTP server exited (${code})`)));
   });
   return {
     port,
     stop: async () => {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
+      const exited = new Promise((resolve) => server.once('exit', resolve));
+      server.kill('SIGTERM');
       await exited;
     },
   };
@@ -47,7 +72,7 @@ describeRemoteFs('sftp (Ferry demo server)', async () => {
   await mkdir(root);
   await chown(root, SERVER_USER.uid, SERVER_USER.gid);
   const key = await demoHostKey(join(base, 'keys', 'host_key'));
-  const server = await startAsServerUser(root, 'conformance-pw', key.privateKey);
+  const server = await startAsServerUser(root, 'conformance-pw', key.privateKey, await bundledChild(base));
   const knownHosts = new KnownHosts({ path: join(base, 'known_hosts'), policy: 'strict' });
   await knownHosts.record('127.0.0.1', server.port, key.publicKey);
   const fs = new SftpFs({ host: '127.0.0.1', port: server.port, username: 'partner', password: 'conformance-pw', root: '/', hostKeys: knownHosts });
