@@ -12,7 +12,7 @@ export interface FtpServerOptions {
 }
 
 /** ftp-srv logs through bunyan to stdout by default: the demo's output is Ferry's, not the server's. */
-const SILENT_LOG = {
+export const SILENT_LOG = {
   child: () => SILENT_LOG,
   trace: () => undefined,
   debug: () => undefined,

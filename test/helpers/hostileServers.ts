@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { FileSystem, FtpSrv, type FtpConnection } from 'ftp-srv';
 import ssh2 from 'ssh2';
 import type { Attributes, Connection, FileEntry } from 'ssh2';
+import { SILENT_LOG } from '../../src/demo/ftpServer.js';
 
 /** What a hostile server sends for a name it made up, should a client ever ask for it. */
 export const HOSTILE_CONTENT = 'escaped: a client followed a hostile name\n';
@@ -206,16 +207,6 @@ class HostileFileSystem extends FileSystem {
   }
 }
 
-const quietLog = {
-  child: () => quietLog,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  fatal: () => undefined,
-};
-
 /** A free loopback port to start ftp-srv's passive range at. */
 async function freePort(): Promise<number> {
   const probe = createServer();
@@ -238,7 +229,7 @@ export async function startHostileFtpServer(shareDir: string, hostile: HostileNa
     pasv_min: pasvMin,
     pasv_max: Math.min(65535, pasvMin + 64),
     anonymous: true,
-    log: quietLog,
+    log: SILENT_LOG,
   });
   server.on('login', ({ connection }, resolve) => {
     resolve({ fs: new HostileFileSystem(connection, shareDir, hostile) });

@@ -8,6 +8,7 @@ import { COMMAND_NAMES, COMMANDS, type CommandInput, type CommandName } from '..
 import type { EventMessage } from '../../src/shared/contract/events.js';
 import type { TransferSnapshot } from '../../src/shared/contract/models.js';
 import { fail, ok, type Wire } from '../../src/shared/contract/wire.js';
+import { RUNNING_SNAPSHOT } from './fixtures.js';
 
 type Listener = (event: InvokeEvent, payload: unknown) => Promise<Wire<unknown>>;
 
@@ -136,22 +137,7 @@ const INVALID_INPUTS: Record<CommandName, unknown> = {
   'transfers.cancel': { id: 7 },
 };
 
-const snapshot: TransferSnapshot = {
-  id: 't1',
-  label: '2 files from partner:/outbox to @computer:/home/ops/inbox',
-  move: false,
-  state: 'running',
-  filesTotal: 2,
-  filesDone: 1,
-  filesSkipped: 0,
-  filesFailed: 0,
-  bytesTotal: 200,
-  bytesDone: 100,
-  rateBps: 50,
-  etaSeconds: 2,
-  startedAt: 1_700_000_000_000,
-  current: [],
-};
+const snapshot: TransferSnapshot = RUNNING_SNAPSHOT;
 const progress: EventMessage = { event: 'transfer.progress', payload: snapshot };
 const folderChanged: EventMessage = { event: 'files.changed', payload: { connection: 'partner', path: 'outbox' } };
 const stateChanged: EventMessage = { event: 'transfer.state', payload: { id: 't1', state: 'running', snapshot } };

@@ -8,6 +8,7 @@ import type { FerryBridge } from '../../src/shared/contract/bridge.js';
 import type { EventMessage } from '../../src/shared/contract/events.js';
 import type { TransferSnapshot } from '../../src/shared/contract/models.js';
 import { fail, ok, type Wire } from '../../src/shared/contract/wire.js';
+import { RUNNING_SNAPSHOT } from './fixtures.js';
 
 const ROOT = `${import.meta.dirname}/../..`;
 
@@ -61,22 +62,7 @@ class FakeElectron implements PreloadPorts {
   }
 }
 
-const progress: TransferSnapshot = {
-  id: 't1',
-  label: '2 files from partner:/outbox to @computer:/home/ops/inbox',
-  move: false,
-  state: 'running',
-  filesTotal: 2,
-  filesDone: 1,
-  filesSkipped: 0,
-  filesFailed: 0,
-  bytesTotal: 200,
-  bytesDone: 100,
-  rateBps: 50,
-  etaSeconds: 2,
-  startedAt: 1_700_000_000_000,
-  current: [],
-};
+const progress: TransferSnapshot = RUNNING_SNAPSHOT;
 const progressMessage: EventMessage = { event: 'transfer.progress', payload: progress };
 const appInfo = { version: '0.1.0', host: 'electron', dataFolder: '/home/ops/.config/Ferry' } as const;
 
