@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
  * only evidence that an equal-sized target is still the file Ferry put there.
  */
 export interface WrittenFile {
-  /** The source's connection and path (`sourceKey`). */
+  /** The source's connection and path (`memoryKey`). */
   readonly source: string;
   readonly sourceSize: number;
   /** The source's exact modification time when it was read. */
@@ -18,7 +18,7 @@ export interface WrittenFile {
   readonly modifiedAt: number;
 }
 
-/** Keyed by `writtenKey(target connection, path)`. */
+/** Keyed by `memoryKey(target connection, path)`. */
 export interface WrittenFiles {
   get(key: string): Promise<WrittenFile | undefined>;
   put(key: string, file: WrittenFile): Promise<void>;

@@ -52,7 +52,7 @@ export async function sameFile(source: FileSide, target: FileSide, opts: SameFil
   }
   const hashed = await compareHashes(source, target, opts.signal);
   if (hashed !== undefined) return hashed;
-  const remembered = opts.written === undefined ? undefined : await opts.written.get(writtenKey(target.fs, b.path));
+  const remembered = opts.written === undefined ? undefined : await opts.written.get(memoryKey(target.fs, b.path));
   if (remembered !== undefined && sizesMatch && asWritten(remembered, source, sourceTime, b, targetTime)) {
     return { same: true, reason: 'Ferry wrote the target from this same source file, and neither has changed since' };
   }
@@ -60,19 +60,14 @@ export async function sameFile(source: FileSide, target: FileSide, opts: SameFil
   return { same: false, reason: 'only the size is known to match, so the file is treated as changed' };
 }
 
-/** The key of a target file in the memory of what Ferry wrote. */
-export function writtenKey(fs: RemoteFs, path: string): string {
-  return `${fs.description}\0${path}`;
-}
-
-/** The key of a source file in that memory. */
-export function sourceKey(fs: RemoteFs, path: string): string {
+/** How the memory of what Ferry wrote names a file, the target it wrote and the source it read alike. */
+export function memoryKey(fs: RemoteFs, path: string): string {
   return `${fs.description}\0${path}`;
 }
 
 function asWritten(rec: WrittenFile, source: FileSide, sourceTime: number | undefined, target: RemoteEntry, targetTime: number | undefined): boolean {
   return (
-    rec.source === sourceKey(source.fs, source.entry.path) &&
+    rec.source === memoryKey(source.fs, source.entry.path) &&
     rec.sourceSize === source.entry.size &&
     sourceTime !== undefined &&
     rec.sourceModifiedAt === sourceTime &&

@@ -9,7 +9,7 @@ import { copyFile, isPartialName, partialPathFor, type Verification } from './co
 import type { ResumeJournal } from './ResumeJournal.js';
 import { DEFAULT_RETRY, toTransferError, withRetries, type RetryPolicy } from './retry.js';
 import { TransferStats } from './TransferStats.js';
-import { sourceKey, writtenKey } from './sameFile.js';
+import { memoryKey } from './sameFile.js';
 import type { WrittenFiles } from './WrittenFiles.js';
 
 export interface TransferRequest {
@@ -184,17 +184,15 @@ export async function transfer(req: TransferRequest): Promise<TransferSummary> {
     // files are gone by then, and with them the space they took).
     const outOfSpace = (r: ItemResult): boolean => limit > 1 && r.status === 'failed' && r.errorKind === 'quota';
     const itemResults = await sendAll(files, limit, (r) => !outOfSpace(r));
-    const again = files.filter((_, i) => {
+    const again = files.flatMap((file, i) => {
       const r = itemResults[i];
-      return r !== undefined && outOfSpace(r);
+      return r !== undefined && outOfSpace(r) ? [{ file, i }] : [];
     });
     if (again.length > 0) {
-      for (const f of again) stats.requeue(f.entry.size);
-      const retried = new Map(again.map((f, i) => [f, i]));
-      const second = await sendAll(again, 1, () => true);
-      files.forEach((f, i) => {
-        const j = retried.get(f);
-        const r = j === undefined ? undefined : second[j];
+      for (const { file } of again) stats.requeue(file.entry.size);
+      const second = await sendAll(again.map((a) => a.file), 1, () => true);
+      again.forEach(({ i }, k) => {
+        const r = second[k];
         if (r !== undefined) itemResults[i] = r;
       });
     }
@@ -465,8 +463,8 @@ function replacing(decision: Exclude<CopyDecision, { kind: 'skip' }>): { replace
 /** Remembers what was written, for targets whose own times and hashes cannot show it later. */
 async function remember(req: TransferRequest, source: RemoteEntry, targetPath: string, written: { size: number; modifiedAt: number } | undefined): Promise<void> {
   if (req.written === undefined || written === undefined || source.modifiedAt === undefined) return;
-  await req.written.put(writtenKey(req.target, targetPath), {
-    source: sourceKey(req.source, source.path),
+  await req.written.put(memoryKey(req.target, targetPath), {
+    source: memoryKey(req.source, source.path),
     sourceSize: source.size,
     sourceModifiedAt: source.modifiedAt,
     ...written,

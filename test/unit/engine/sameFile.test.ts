@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RemoteEntry } from '../../../src/connectors/types.js';
-import { sameFile, sourceKey, writtenKey } from '../../../src/engine/sameFile.js';
+import { memoryKey, sameFile } from '../../../src/engine/sameFile.js';
 import { MemoryWrittenFiles } from '../../../src/engine/WrittenFiles.js';
 import { fakeFs } from '../../helpers/fakeFs.js';
 
@@ -55,7 +55,7 @@ describe('one notion of "the target already is this file"', () => {
     const source = fakeFs({ description: 'file:///data' });
     const target = fakeFs({ description: 'ftp://partner/in' });
     const written = new MemoryWrittenFiles();
-    await written.put(writtenKey(target, 'orders.csv'), { source: sourceKey(source, 'orders.csv'), sourceSize: 120, sourceModifiedAt: 5_000, size: 120, modifiedAt: 77_000 });
+    await written.put(memoryKey(target, 'orders.csv'), { source: memoryKey(source, 'orders.csv'), sourceSize: 120, sourceModifiedAt: 5_000, size: 120, modifiedAt: 77_000 });
     const asWritten = await sameFile({ fs: source, entry: file({ modifiedAt: 5_000 }) }, { fs: target, entry: file({ modifiedAt: 77_000 }) }, { ...opts, written });
     expect(asWritten.same).toBe(true);
     const regenerated = await sameFile({ fs: source, entry: file({ modifiedAt: 6_000 }) }, { fs: target, entry: file({ modifiedAt: 77_000 }) }, { ...opts, written });
