@@ -4,10 +4,11 @@ import type { EventReceiver } from '../../main/ipc/eventFanOut.js';
 import { registerCoreIpc, type InvokeEvent, type IpcMainPort, type SenderFrame } from '../../main/ipc/registerCoreIpc.js';
 import { isAppFrame } from '../../main/security.js';
 import { IPC_CHANNELS } from '../../src/shared/contract/bridge.js';
-import { COMMAND_NAMES, COMMANDS, type CommandInput, type CommandName } from '../../src/shared/contract/commands.js';
+import { COMMAND_NAMES, COMMANDS } from '../../src/shared/contract/commands.js';
 import type { EventMessage } from '../../src/shared/contract/events.js';
 import type { TransferSnapshot } from '../../src/shared/contract/models.js';
 import { fail, ok, type Wire } from '../../src/shared/contract/wire.js';
+import { INVALID_INPUTS, VALID_INPUTS } from './examples/index.js';
 import { RUNNING_SNAPSHOT } from './fixtures.js';
 
 type Listener = (event: InvokeEvent, payload: unknown) => Promise<Wire<unknown>>;
@@ -91,51 +92,6 @@ const appFrame: SenderFrame = { url: APP_PAGE, parent: null };
 function eventFrom(sender: EventReceiver, frame: SenderFrame | null = appFrame): InvokeEvent {
   return { sender, senderFrame: frame };
 }
-
-const transfer: CommandInput<'transfers.start'> = {
-  source: { connection: 'partner', paths: ['outbox/a.csv', 'outbox/b.csv'] },
-  target: { connection: '@computer', path: 'home/ops/inbox' },
-  move: false,
-  conflict: 'changed',
-};
-
-/** One input per command that its schema accepts. */
-const VALID_INPUTS: { [C in CommandName]: CommandInput<C> } = {
-  'app.info': {},
-  'connections.list': {},
-  'connections.add': { name: 'partner', url: 'sftp://ops@partner.example/outbox', password: 'secret', test: true },
-  'connections.test': { name: 'partner' },
-  'connections.remove': { name: 'partner' },
-  'files.list': { connection: 'partner', path: 'outbox', offset: 0, limit: 100, sort: { by: 'name', direction: 'asc' }, filter: 'csv' },
-  'files.mkdir': { connection: 'partner', path: 'outbox/new' },
-  'files.rename': { connection: 'partner', from: 'outbox/a.csv', to: 'outbox/b.csv' },
-  'files.delete': { connection: 'partner', paths: ['outbox/a.csv'] },
-  'transfers.preview': transfer,
-  'transfers.start': transfer,
-  'transfers.list': {},
-  'transfers.files': { id: 't1', offset: 0, limit: 50 },
-  'prompts.answer': { id: 'q1', answer: 'once' },
-  'transfers.cancel': { id: 't1' },
-};
-
-/** One input per command that breaks its schema where a careless page would. */
-const INVALID_INPUTS: Record<CommandName, unknown> = {
-  'app.info': { verbose: true },
-  'connections.list': null,
-  'connections.add': { name: '', url: 'sftp://ops@partner.example/', test: true },
-  'connections.test': { name: 42 },
-  'connections.remove': {},
-  'files.list': { ...VALID_INPUTS['files.list'], limit: 0 },
-  'files.mkdir': { connection: 'partner', path: '' },
-  'files.rename': { connection: 'partner', from: 'outbox/a\0.csv', to: 'outbox/b.csv' },
-  'files.delete': { connection: 'partner', paths: [] },
-  'transfers.preview': { ...transfer, conflict: 'clobber' },
-  'transfers.start': { ...transfer, move: 'yes' },
-  'transfers.list': [],
-  'transfers.files': { id: 't1', offset: -1, limit: 50 },
-  'prompts.answer': { id: 'q1', answer: 'maybe' },
-  'transfers.cancel': { id: 7 },
-};
 
 const snapshot: TransferSnapshot = RUNNING_SNAPSHOT;
 const progress: EventMessage = { event: 'transfer.progress', payload: snapshot };
