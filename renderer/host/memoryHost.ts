@@ -10,7 +10,7 @@ import {
   type TransferRequestInput,
   type TransferSnapshot,
 } from '../../src/shared/contract/models.js';
-import { listingComparator, passesFilter } from '../../src/shared/contract/listingOrder.js';
+import { listingComparator, passesFilter, startsWithTyped } from '../../src/shared/contract/listingOrder.js';
 import { fail, ok, type Wire } from '../../src/shared/contract/wire.js';
 import type { RendererHost } from './RendererHost.js';
 
@@ -150,6 +150,30 @@ export function memoryHost(connections: ReadonlyArray<ConnectionSummary> = []): 
       if (entries === undefined) return missing(input.connection, input.path);
       const rows = [...entries.values()].filter((e) => passesFilter(e, input.filter ?? '')).sort(listingComparator(input.sort));
       return ok({ path: input.path, total: rows.length, offset: input.offset, entries: rows.slice(input.offset, input.offset + input.limit), refused: [] });
+    },
+    'files.locate': (input) => {
+      const entries = folder(input.connection, input.path);
+      if (entries === undefined) return missing(input.connection, input.path);
+      const rows = [...entries.values()].filter((e) => passesFilter(e, input.filter ?? '')).sort(listingComparator(input.sort));
+      const index = rows.findIndex((e) => startsWithTyped(e, input.prefix));
+      return ok({ index: index < 0 ? null : index });
+    },
+    // A record is a folder under its object's; its id is what `details.id` says, else its name.
+    'records.search': (input) => {
+      const text = input.text.trim().toLowerCase();
+      const records = [...(folder(input.connection, input.object)?.values() ?? [])]
+        .filter((r) => r.kind === 'dir' && (r.name.toLowerCase().includes(text) || (r.details?.['number'] ?? '').toLowerCase().includes(text)))
+        .slice(0, input.limit)
+        .map((r) => {
+          const number = r.details?.['number'];
+          const fields: Record<string, string> = number === undefined ? {} : { AccountNumber: number };
+          return { id: r.details?.['id'] ?? r.name, name: r.name, path: r.path, fields };
+        });
+      return ok({ records });
+    },
+    'records.names': (input) => {
+      const records = [...(folder(input.connection, input.object)?.values() ?? [])];
+      return ok({ names: Object.fromEntries(input.ids.flatMap((id) => records.filter((r) => r.details?.['id'] === id).map((r) => [id, r.name]))) });
     },
     'files.mkdir': (input) => {
       if (entryAt(input.connection, input.path) !== undefined) return fail({ kind: 'exists', message: `${nameOf(input.path)} already exists`, retryable: false });

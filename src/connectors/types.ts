@@ -160,6 +160,27 @@ export interface RecordStore {
   ): Promise<ReadonlyArray<{ readonly id: string; readonly error?: string }>>;
 }
 
+/** A record found by what a person typed, with the folder it is browsed as under its object's folder. */
+export interface FoundRecord {
+  readonly id: string;
+  readonly name: string;
+  /** `Object/Name (Id)`: the id keeps the folder exact whether or not another record has the name. */
+  readonly path: string;
+  /** The other fields searched (an Account's number), by field name, where the record has them. */
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+/** Salesforce connectors: finding records by name or number, and naming records known by their id. */
+export interface RecordSearch {
+  searchRecords(objectDir: string, text: string, limit: number, signal?: AbortSignal): Promise<ReadonlyArray<FoundRecord>>;
+  /** Each id's record name; ids of no record are left out. */
+  recordNames(objectDir: string, ids: ReadonlyArray<string>, signal?: AbortSignal): Promise<ReadonlyMap<string, string>>;
+}
+
+export function canSearchRecords(fs: RemoteFs): fs is RemoteFs & RecordSearch {
+  return 'searchRecords' in fs && 'recordNames' in fs;
+}
+
 export function isRecordStore(fs: RemoteFs): fs is RemoteFs & RecordStore {
   return 'selectRecords' in fs && 'updateRecords' in fs;
 }

@@ -1,5 +1,5 @@
 import type { RemoteEntry, RemoteFs } from '../connectors/types.js';
-import { listingComparator, passesFilter } from '../shared/contract/listingOrder.js';
+import { listingComparator, passesFilter, startsWithTyped } from '../shared/contract/listingOrder.js';
 import type { Entry, Sort } from '../shared/contract/models.js';
 
 interface Listing {
@@ -32,21 +32,31 @@ export class FolderListings {
     query: { readonly offset: number; readonly limit: number; readonly sort: Sort; readonly filter?: string | undefined; readonly refresh?: boolean | undefined },
     signal?: AbortSignal,
   ): Promise<ListingPage> {
-    const key = keyOf(connection, path);
-    let listing = query.refresh === true ? undefined : this.#listings.get(key);
-    if (listing === undefined) {
-      const refused: Array<{ name: string; reason: string }> = [];
-      const entries = await fs.list(path, { ...(signal === undefined ? {} : { signal }), onUnsafeName: (name, reason) => refused.push({ name, reason }) });
-      listing = { entries: entries.map(toEntry), refused, views: new Map() };
-      this.#listings.delete(key);
-      this.#listings.set(key, listing);
-      for (const old of this.#listings.keys()) {
-        if (this.#listings.size <= KEPT) break;
-        this.#listings.delete(old);
-      }
-    }
+    const listing = await this.#listing(connection, fs, path, query.refresh === true, signal);
     const view = viewOf(listing, query.sort, query.filter ?? '');
     return { total: view.length, entries: view.slice(query.offset, query.offset + query.limit), refused: listing.refused };
+  }
+
+  /** The index of the first row starting with `prefix` in the order `page` gives, or -1. */
+  async locate(connection: string, fs: RemoteFs, path: string, query: { readonly sort: Sort; readonly filter?: string | undefined; readonly prefix: string }): Promise<number> {
+    const listing = await this.#listing(connection, fs, path, false);
+    return viewOf(listing, query.sort, query.filter ?? '').findIndex((e) => startsWithTyped(e, query.prefix));
+  }
+
+  async #listing(connection: string, fs: RemoteFs, path: string, refresh: boolean, signal?: AbortSignal): Promise<Listing> {
+    const key = keyOf(connection, path);
+    const kept = refresh ? undefined : this.#listings.get(key);
+    if (kept !== undefined) return kept;
+    const refused: Array<{ name: string; reason: string }> = [];
+    const entries = await fs.list(path, { ...(signal === undefined ? {} : { signal }), onUnsafeName: (name, reason) => refused.push({ name, reason }) });
+    const listing: Listing = { entries: entries.map(toEntry), refused, views: new Map() };
+    this.#listings.delete(key);
+    this.#listings.set(key, listing);
+    for (const old of this.#listings.keys()) {
+      if (this.#listings.size <= KEPT) break;
+      this.#listings.delete(old);
+    }
+    return listing;
   }
 
   /** Forgets a folder's listing after Ferry changed it, so that the next page lists it again. */

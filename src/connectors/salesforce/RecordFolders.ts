@@ -1,10 +1,10 @@
 import { TransferError } from '../errors.js';
 import { joinRelative } from '../paths.js';
-import type { RemoteEntry, SelectedRecord } from '../types.js';
+import type { FoundRecord, RemoteEntry, SelectedRecord } from '../types.js';
 import { idInFolderName, recordFolderName } from './fileNames.js';
-import { fileBearingObject, type FileBearingObject } from './objects.js';
+import { fileBearingObject, searchFieldsOf, type FileBearingObject } from './objects.js';
 import type { SalesforceSession } from './SalesforceSession.js';
-import { soqlLike, soqlString } from './soqlText.js';
+import { chunkForInClause, soqlLike, soqlString } from './soqlText.js';
 import { textOf } from '../../shared/util/textOf.js';
 
 /** A field of a query row by its path: `Account.Name` is nested as `{Account: {Name}}`. */
@@ -125,6 +125,46 @@ export class RecordFolders {
       const values = Object.fromEntries(fields.map((f) => [f, textOf(fieldAt(r, f))]));
       return { id: r.Id, path: joinRelative(dir, name), fields: { Id: r.Id, [object.nameField]: recordName, ...values } };
     });
+  }
+
+  /**
+   * Up to `limit` records whose name, or one of the object's number fields, contains `text`, in name
+   * order. Each folder carries the id, so that it names exactly this record.
+   */
+  async search(object: FileBearingObject, dir: string, text: string, limit: number, signal?: AbortSignal): Promise<FoundRecord[]> {
+    const extra = searchFieldsOf(object);
+    const fields = [object.nameField, ...extra];
+    const where = fields.map((f) => `${f} LIKE ${soqlLike(text)}`).join(' OR ');
+    const rows = await this.#session.query<RecordRow>(
+      `SELECT Id, ${fields.join(', ')} FROM ${object.name} WHERE ${where} ORDER BY ${object.nameField}, Id LIMIT ${limit}`,
+      `the ${object.name} records matching "${text}"`,
+      signal,
+    );
+    return rows.map((r) => {
+      const name = textOf(r[object.nameField]);
+      const folder = recordFolderName(name, r.Id, false);
+      this.#ids.set(`${object.name}/${folder}`, r.Id);
+      const values = extra.flatMap((f): Array<[string, string]> => (textOf(r[f]) === '' ? [] : [[f, textOf(r[f])]]));
+      return { id: r.Id, name, path: joinRelative(dir, folder), fields: Object.fromEntries(values) };
+    });
+  }
+
+  /** The names of the records with these ids, one query per few hundred ids. */
+  async names(object: FileBearingObject, ids: ReadonlyArray<string>, signal?: AbortSignal): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    for (const chunk of chunkForInClause(ids.filter((id) => ID.test(id)))) {
+      const rows = await this.#session.query<RecordRow>(
+        `SELECT Id, ${object.nameField} FROM ${object.name} WHERE Id IN (${chunk.map(soqlString).join(', ')})`,
+        `the names of ${chunk.length} ${object.name} records`,
+        signal,
+      );
+      for (const r of rows) {
+        const name = textOf(r[object.nameField]);
+        // Asked by a 15- or an 18-character id, answered with the 18: both spellings are named.
+        for (const asked of chunk) if (asked.slice(0, 15) === r.Id.slice(0, 15)) names.set(asked, name);
+      }
+    }
+    return names;
   }
 
   /** Remembers a record found another way (a naming rule), so that its folder needs no lookup. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { TransferError } from '../errors.js';
 import { joinRelative, normalizeRelative, parentOf, unsafeNameReason } from '../paths.js';
-import type { Capabilities, ListOptions, ReadOptions, RecordStore, RecordValues, RemoteEntry, RemoteFs, SelectedRecord, ServerReport, WriteOptions } from '../types.js';
+import type { Capabilities, FoundRecord, ListOptions, ReadOptions, RecordSearch, RecordStore, RecordValues, RemoteEntry, RemoteFs, SelectedRecord, ServerReport, WriteOptions } from '../types.js';
 import { updateRecords } from './recordUpdates.js';
 import { fileNameOf, titleOf } from './fileNames.js';
 import { mapSalesforceError } from './mapSalesforceError.js';
@@ -90,7 +90,7 @@ type Location =
  * FirstPublishLocationId linking it to the record, or a new version when the record already holds a
  * file of that name.
  */
-export class SalesforceFilesFs implements RemoteFs, RecordStore {
+export class SalesforceFilesFs implements RemoteFs, RecordStore, RecordSearch {
   readonly kind = 'salesforce';
   readonly capabilities: Capabilities;
   readonly description: string;
@@ -247,6 +247,20 @@ export class SalesforceFilesFs implements RemoteFs, RecordStore {
     const where = this.#locate(rel);
     if (where.level !== 'object') throw new TransferError('notFound', `${rel} is not an object folder`, { path: rel });
     return this.#records.list(where.object, rel, opts);
+  }
+
+  async searchRecords(objectDir: string, text: string, limit: number, signal?: AbortSignal): Promise<ReadonlyArray<FoundRecord>> {
+    const rel = normalizeRelative(objectDir);
+    const where = this.#locate(rel);
+    if (where.level !== 'object') throw new TransferError('config', `Records are searched in an object folder (e.g. Account), not ${rel || '/'}`);
+    return this.#records.search(where.object, rel, text, limit, signal);
+  }
+
+  async recordNames(objectDir: string, ids: ReadonlyArray<string>, signal?: AbortSignal): Promise<ReadonlyMap<string, string>> {
+    const rel = normalizeRelative(objectDir);
+    const where = this.#locate(rel);
+    if (where.level !== 'object') throw new TransferError('config', `Records are named in an object folder (e.g. Account), not ${rel || '/'}`);
+    return this.#records.names(where.object, ids, signal);
   }
 
   async selectRecords(

@@ -22,3 +22,17 @@ export function fileBearingObject(name: string): FileBearingObject | undefined {
   const wanted = name.toLowerCase();
   return FILE_BEARING_OBJECTS.find((o) => o.name.toLowerCase() === wanted);
 }
+
+/**
+ * Fields a record is also known by, besides its name: the numbers coordinators quote from invoices and
+ * orders. A record search looks in these too.
+ */
+const SEARCH_FIELDS: Readonly<Record<string, ReadonlyArray<string>>> = {
+  Account: ['AccountNumber'],
+  Case: ['Subject'],
+  Quote: ['QuoteNumber'],
+};
+
+export function searchFieldsOf(object: FileBearingObject): ReadonlyArray<string> {
+  return SEARCH_FIELDS[object.name] ?? [];
+}

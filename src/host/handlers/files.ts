@@ -19,6 +19,11 @@ export function fileHandlers({ connections, listings, changed }: HostContext): H
       const page = await listings.page(input.connection, fs, path, input);
       return { path, total: page.total, offset: input.offset, entries: [...page.entries], refused: [...page.refused] };
     },
+    'files.locate': async (input) => {
+      const fs = await connections.get(input.connection);
+      const index = await listings.locate(input.connection, fs, normalizeRelative(input.path), input);
+      return { index: index < 0 ? null : index };
+    },
     'files.mkdir': async ({ connection, path }) => {
       const fs = await connections.get(connection);
       await fs.mkdir(normalizeRelative(path));

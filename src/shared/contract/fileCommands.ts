@@ -27,6 +27,18 @@ export const FILES_COMMANDS = {
       refused: z.array(z.strictObject({ name: z.string(), reason: z.string() })),
     }),
   },
+  'files.locate': {
+    input: z.strictObject({
+      connection: connectionName,
+      path: relativePath,
+      sort: sortSchema,
+      filter: z.string().max(500).optional(),
+      /** Typed letters: the first row whose name starts with them, ignoring case. */
+      prefix: z.string().min(1).max(200),
+    }),
+    /** The row's index in the listing as `files.list` orders it with the same sort and filter; null when none. */
+    output: z.strictObject({ index: z.number().int().nullable() }),
+  },
   'files.mkdir': {
     input: z.strictObject({ connection: connectionName, path: relativePath.refine((p) => p !== '', 'a folder needs a name') }),
     output: empty,

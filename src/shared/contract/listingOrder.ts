@@ -37,3 +37,10 @@ function extensionOf(entry: Entry): string {
   const dot = entry.name.lastIndexOf('.');
   return dot <= 0 ? '' : entry.name.slice(dot + 1).toLowerCase();
 }
+
+const prefixCollator = new Intl.Collator(undefined, { sensitivity: 'base' });
+
+/** Whether an entry's name starts with what was typed, ignoring case and accents, as type-ahead matches. */
+export function startsWithTyped(entry: Entry, prefix: string): boolean {
+  return prefixCollator.compare(entry.name.slice(0, prefix.length), prefix) === 0;
+}

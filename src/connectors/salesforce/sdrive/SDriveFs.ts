@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { TransferError } from '../../errors.js';
 import { baseName, joinRelative, normalizeRelative, parentOf, unsafeNameReason } from '../../paths.js';
-import type { Capabilities, ListOptions, ReadOptions, RemoteEntry, RemoteFs, WriteOptions } from '../../types.js';
+import type { Capabilities, FoundRecord, ListOptions, ReadOptions, RecordSearch, RemoteEntry, RemoteFs, WriteOptions } from '../../types.js';
 import type { SalesforceSession } from '../SalesforceSession.js';
 import { spoolUpload } from '../uploadBody.js';
 import { describeFileObject, PACKAGED_OBJECTS, type FileObjectInfo, type SDriveObjectConfig } from './fileObjects.js';
@@ -68,7 +68,7 @@ function isNotFound(e: unknown): boolean {
  * folders and files, which are records of the object's file object while the bytes live in S3. Uploads
  * in progress and deleted files are never shown. A record's whole tree is read with one query and kept.
  */
-export class SDriveFs implements RemoteFs {
+export class SDriveFs implements RemoteFs, RecordSearch {
   readonly kind = 'salesforce';
   readonly capabilities: Capabilities;
   readonly description: string;
@@ -188,6 +188,20 @@ export class SDriveFs implements RemoteFs {
         return this.#entries(rel, node, opts);
       }
     }
+  }
+
+  async searchRecords(objectDir: string, text: string, limit: number, signal?: AbortSignal): Promise<ReadonlyArray<FoundRecord>> {
+    const rel = normalizeRelative(objectDir);
+    const where = this.#locate(rel);
+    if (where.level !== 'object') throw new TransferError('config', `Records are searched in an object folder (e.g. Account), not ${rel || '/'}`);
+    return this.#records.search(await this.#records.object(where.config.object, signal), rel, text, limit, signal);
+  }
+
+  async recordNames(objectDir: string, ids: ReadonlyArray<string>, signal?: AbortSignal): Promise<ReadonlyMap<string, string>> {
+    const rel = normalizeRelative(objectDir);
+    const where = this.#locate(rel);
+    if (where.level !== 'object') throw new TransferError('config', `Records are named in an object folder (e.g. Account), not ${rel || '/'}`);
+    return this.#records.names(await this.#records.object(where.config.object, signal), ids, signal);
   }
 
   /**
