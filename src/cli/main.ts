@@ -14,6 +14,7 @@ import { registerSecretCommands } from './commands/secret.js';
 import { registerLsCommand } from './commands/ls.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerSyncCommand } from './commands/sync.js';
 import { askYesNo, isInteractive, ReaderSafeOutput, warn, type CliIo } from './io.js';
 import type { HostKeyAnswer, UnknownHostKey } from '../security/KnownHosts.js';
 
@@ -47,6 +48,7 @@ export async function runCli(argv: ReadonlyArray<string>, io: CliIo, signal: Abo
   registerConnectionCommands(program, io, workspace, signal);
   registerLsCommand(program, io, workspace);
   registerCopyCommands(program, io, workspace, outcome, signal);
+  registerSyncCommand(program, io, workspace, outcome, signal);
   registerDemoCommand(program, io, signal);
   registerHistoryCommand(program, io, workspace);
   registerJobCommands(program, io, workspace, outcome, signal);

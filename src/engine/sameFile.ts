@@ -20,6 +20,11 @@ export interface SameFileOptions {
   readonly written?: WrittenFiles;
   /** Judge by size alone, as the user asked (`--size-only`). */
   readonly sizeOnly?: boolean;
+  /**
+   * Judge by size and a hash both sides know before looking at times, as the user asked (`--checksum`):
+   * a file touched but not changed is not sent again, one changed within the same second is.
+   */
+  readonly checksum?: boolean;
   readonly signal?: AbortSignal;
 }
 
@@ -34,6 +39,7 @@ export interface SameFileOptions {
  * 4. otherwise Ferry's memory of what it wrote decides: the target is exactly as Ferry left it, and
  *    the source is exactly the file it was written from;
  * 5. otherwise the file is taken as changed, because only its size is known to match.
+ * With `checksum`, step 3 comes before step 2 wherever both sides know a common hash.
  */
 export async function sameFile(source: FileSide, target: FileSide, opts: SameFileOptions): Promise<Sameness> {
   const a = source.entry;
@@ -43,6 +49,10 @@ export async function sameFile(source: FileSide, target: FileSide, opts: SameFil
     return a.size >= 0 && a.size === b.size
       ? { same: true, reason: 'same size (compared by size only)' }
       : { same: false, reason: 'the size is unknown' };
+  }
+  if (opts.checksum === true) {
+    const hashed = await compareHashes(source, target, opts.signal);
+    if (hashed !== undefined) return hashed;
   }
   const sourceTime = await exactTime(source, opts.signal);
   const targetTime = await exactTime(target, opts.signal);

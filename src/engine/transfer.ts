@@ -33,6 +33,13 @@ export interface TransferRequest {
   readonly written?: WrittenFiles;
   /** Judge "unchanged" by size alone, as the user asked (`--size-only`). */
   readonly sizeOnly?: boolean;
+  /** Judge "unchanged" by a hash both sides know before times (`--checksum`). */
+  readonly checksum?: boolean;
+  /**
+   * For a folder: whether a path below it (`a/b.csv`, or a folder `a`) is taken at all. Names left out
+   * are neither listed further nor reported: a sync's excluded files.
+   */
+  readonly select?: (relativePath: string, kind: RemoteEntry['kind']) => boolean;
   readonly concurrency?: number;
   readonly retry?: RetryPolicy;
   readonly preserveModifiedTime?: boolean;
@@ -138,7 +145,7 @@ export async function transfer(req: TransferRequest): Promise<TransferSummary> {
       if (!req.recursive) {
         throw new TransferError('validation', `${sourcePath || '/'} is a folder: add --recursive to copy it`);
       }
-      const walked = await walk(req.source, sourcePath, normalizeRelative(req.targetPath), results, abort.signal, retrying);
+      const walked = await walk(req.source, sourcePath, normalizeRelative(req.targetPath), results, abort.signal, retrying, req.select);
       files = walked.files;
       sourceDirs = walked.dirs;
     } else {
@@ -226,6 +233,7 @@ async function walk(
   results: ItemResult[],
   signal: AbortSignal,
   retrying: Retrying,
+  select: TransferRequest['select'],
 ): Promise<{ files: PlannedFile[]; dirs: string[] }> {
   const files: PlannedFile[] = [];
   const dirs: string[] = [];
@@ -252,6 +260,7 @@ async function walk(
     for (const entries of listings) {
       for (const e of entries) {
         const rel = root === '' ? e.path : e.path.slice(root.length + 1);
+        if (select !== undefined && !select(rel, e.kind)) continue;
         if (e.kind === 'dir') {
           next.push(e.path);
           dirs.push(e.path);
@@ -369,6 +378,7 @@ async function transferOne(
         toleranceMs: Math.max(1000, req.source.capabilities.mtimePrecisionMs, req.target.capabilities.mtimePrecisionMs),
         ...(req.written === undefined ? {} : { written: req.written }),
         ...(req.sizeOnly === true ? { sizeOnly: true } : {}),
+        ...(req.checksum === true ? { checksum: true } : {}),
         signal,
       },
       freeName: (p) => freeName(req.target, p, existing),

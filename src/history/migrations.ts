@@ -210,6 +210,52 @@ CREATE INDEX runs_by_status ON runs (status, started_at);
 CREATE INDEX runs_in_progress ON runs (job) WHERE status = 'running';
 `;
 
+// Version 4: an item can be 'deleted' (a sync removed it from the destination, or moved it to its
+// backup folder). The items table is rebuilt like the runs table in version 3, keeping ids, so the
+// rows that refer to items, and the file-name index keyed by item id, stay valid.
+const DELETED_ITEMS_SCHEMA = `
+CREATE TABLE items_v4 (
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  source_path TEXT NOT NULL,
+  target_path TEXT,
+  stage TEXT NOT NULL,
+  status TEXT NOT NULL
+    CHECK (status IN ('pending', 'copied', 'moved', 'skipped', 'failed', 'planned', 'quarantined', 'deleted')),
+  bytes INTEGER NOT NULL,
+  error_kind TEXT,
+  reason TEXT,
+  verified_by TEXT,
+  updated_at INTEGER NOT NULL,
+  fingerprint TEXT,
+  sha256 TEXT,
+  UNIQUE (run_id, source_path)
+) STRICT;
+
+INSERT INTO items_v4 (id, run_id, source_path, target_path, stage, status, bytes, error_kind, reason, verified_by, updated_at, fingerprint, sha256)
+SELECT id, run_id, source_path, target_path, stage, status, bytes, error_kind, reason, verified_by, updated_at, fingerprint, sha256 FROM items;
+
+DROP TABLE items;
+ALTER TABLE items_v4 RENAME TO items;
+
+CREATE INDEX items_by_status ON items (run_id, status, source_path);
+
+CREATE TRIGGER item_names_insert AFTER INSERT ON items BEGIN
+  INSERT INTO item_names (rowid, name)
+  VALUES (new.id, substr(new.source_path, length(rtrim(new.source_path, replace(new.source_path, '/', ''))) + 1));
+END;
+
+CREATE TRIGGER item_names_rename AFTER UPDATE OF source_path ON items BEGIN
+  UPDATE item_names
+  SET name = substr(new.source_path, length(rtrim(new.source_path, replace(new.source_path, '/', ''))) + 1)
+  WHERE rowid = new.id;
+END;
+
+CREATE TRIGGER item_names_delete AFTER DELETE ON items BEGIN
+  DELETE FROM item_names WHERE rowid = old.id;
+END;
+`;
+
 export const MIGRATIONS: ReadonlyArray<Migration> = [
   {
     version: 1,
@@ -225,6 +271,11 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
     version: 3,
     description: "runs whose process ended before they finished: status 'interrupted'",
     up: (db) => db.exec(INTERRUPTED_RUNS_SCHEMA),
+  },
+  {
+    version: 4,
+    description: "items a sync deleted from its destination: status 'deleted'",
+    up: (db) => db.exec(DELETED_ITEMS_SCHEMA),
   },
 ];
 

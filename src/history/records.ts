@@ -15,8 +15,11 @@ export type RunStatus = 'running' | FinishedRunStatus | 'interrupted';
 /** How a process that saw its run through says it ended. */
 export type FinishedRunStatus = 'succeeded' | 'partial' | 'failed' | 'cancelled';
 
-/** The engine's outcomes, plus the states an item has before it has one or after validation rejects it. */
-export type HistoryItemStatus = ItemStatus | 'pending' | 'quarantined';
+/**
+ * The engine's outcomes, plus the states an item has before it has one or after validation rejects it,
+ * and 'deleted' for a file a sync removed from its destination (or moved to its backup folder).
+ */
+export type HistoryItemStatus = ItemStatus | 'pending' | 'quarantined' | 'deleted';
 
 /** The last pipeline stage an item reached. */
 export type ItemStage = 'discovered' | 'validated' | 'transferred' | 'verified' | 'done';

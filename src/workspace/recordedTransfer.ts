@@ -105,7 +105,7 @@ function recordRun(history: HistoryStore, runId: RunId, s: TransferSummary): voi
   });
 }
 
-function itemUpdate(item: ItemResult): ItemUpdate {
+export function itemUpdate(item: ItemResult): ItemUpdate {
   return {
     sourcePath: item.source,
     ...(item.target === undefined ? {} : { targetPath: item.target }),

@@ -1,0 +1,159 @@
+import type { Command } from 'commander';
+import picomatch from 'picomatch';
+import { TransferError } from '../../connectors/errors.js';
+import { toTransferError } from '../../engine/retry.js';
+import { syncActions, type SyncAction } from '../../engine/sync/actions.js';
+import { parseMaxDelete } from '../../engine/sync/maxDelete.js';
+import { syncSucceeded, type SyncSummary } from '../../engine/sync/sync.js';
+import { TransferStats } from '../../engine/TransferStats.js';
+import { recordedSync } from '../../workspace/recordedSync.js';
+import type { Workspace } from '../../workspace/Workspace.js';
+import { formatBytes, formatDuration, visibleName } from '../format.js';
+import { print, printJson, warn, type CliIo } from '../io.js';
+import { parseLocation, type Location } from '../location.js';
+import { startProgress } from '../progress.js';
+import type { CopyOutcome } from './copy.js';
+
+interface SyncOptions {
+  readonly dryRun?: boolean;
+  readonly maxDelete?: string;
+  readonly backupDir?: string;
+  readonly sizeOnly?: boolean;
+  readonly checksum?: boolean;
+  readonly exclude: ReadonlyArray<string>;
+  readonly concurrency?: string;
+  readonly json?: boolean;
+  readonly progress: boolean;
+}
+
+export function registerSyncCommand(program: Command, io: CliIo, workspace: () => Workspace, outcome: CopyOutcome, signal: AbortSignal): void {
+  program
+    .command('sync <source> <destination>')
+    .description('make the destination folder a mirror of the source folder: copy what is new or changed, then delete what the source no longer has')
+    .option('--dry-run', 'list every copy and delete with its reason, change nothing')
+    .option('--max-delete <limit>', 'delete nothing, and fail, when more files than this would go: a count (25) or a share of the destination\'s files (10%)')
+    .option('--backup-dir <location>', 'move replaced and deleted files here (on the destination\'s connection, outside it), under their relative paths, instead of losing them')
+    .option('--size-only', 'take a destination file of the same size as unchanged, without checking times or hashes')
+    .option('--checksum', 'compare by hash first where both sides can give one, then by size and time')
+    .option('--exclude <glob>', 'leave matching paths alone on both sides: never copied, never deleted (repeatable; a glob without "/" matches a name in any folder)', collect, [])
+    .option('--concurrency <n>', 'files in flight at once (capped by each server\'s connection budget)')
+    .option('--json', 'print one JSON summary')
+    .option('--no-progress', 'no progress bar')
+    .action(async (source: string, destination: string, opts: SyncOptions) => {
+      if (opts.sizeOnly === true && opts.checksum === true) throw new TransferError('config', '--size-only and --checksum ask for different comparisons: give one of them');
+      const maxDelete = opts.maxDelete === undefined ? undefined : parseMaxDelete(opts.maxDelete, '--max-delete');
+      const concurrency = parseConcurrency(opts.concurrency);
+      const select = excluding(opts.exclude);
+      const ws = workspace();
+      // First: a history that cannot be used stops the command before any server is contacted.
+      await ws.history();
+      const target = parseLocation(destination);
+      const backupPath = opts.backupDir === undefined ? undefined : await backupPathOn(ws, target, opts.backupDir);
+      const from = await ws.openLocation(parseLocation(source));
+      try {
+        const to = await ws.openLocation(target);
+        try {
+          const stats = new TransferStats();
+          const progress = opts.json === true || !opts.progress ? undefined : startProgress(() => stats.snapshot(), io.stderr);
+          let summary: SyncSummary;
+          try {
+            summary = await recordedSync(ws, {
+              source: from.fs,
+              sourcePath: from.path,
+              target: to.fs,
+              targetPath: to.path,
+              shownSource: source,
+              shownTarget: destination,
+              dryRun: opts.dryRun === true,
+              ...(opts.sizeOnly === true ? { sizeOnly: true } : {}),
+              ...(opts.checksum === true ? { checksum: true } : {}),
+              ...(maxDelete === undefined ? {} : { maxDelete }),
+              ...(backupPath === undefined ? {} : { backupPath }),
+              ...(select === undefined ? {} : { select }),
+              ...(concurrency === undefined ? {} : { concurrency }),
+              stats,
+              signal,
+            });
+          } catch (e) {
+            // A script reading --json output must get JSON even when nothing could start.
+            if (opts.json === true) printJson(io, { error: { kind: toTransferError(e).kind, message: toTransferError(e).message } });
+            throw e;
+          } finally {
+            progress?.stop();
+          }
+          outcome.anyFailed = !syncSucceeded(summary);
+          report(io, summary, opts.json === true);
+        } finally {
+          await to.fs.close();
+        }
+      } finally {
+        await from.fs.close();
+      }
+    });
+}
+
+function collect(value: string, previous: ReadonlyArray<string>): ReadonlyArray<string> {
+  return [...previous, value];
+}
+
+/** A path takes part unless an `--exclude` glob matches it; a glob without "/" matches a name in any folder, as rclone's do. */
+function excluding(globs: ReadonlyArray<string>): ((relativePath: string) => boolean) | undefined {
+  if (globs.length === 0) return undefined;
+  const excluded = picomatch([...globs], { dot: true, basename: true });
+  return (relativePath) => !excluded(relativePath);
+}
+
+/**
+ * The backup folder as a path on the destination's connection: files are moved there by a rename on
+ * that server, never copied across connections, so another connection is refused (rclone's rule too).
+ */
+async function backupPathOn(ws: Workspace, destination: Location, text: string): Promise<string> {
+  const backup = parseLocation(text);
+  if (destination.kind === 'connection' && backup.kind === 'connection' && backup.connection === destination.connection) return backup.path;
+  if (destination.kind === 'local' && backup.kind === 'local') {
+    const [d, b] = [await ws.openLocation(destination), await ws.openLocation(backup)];
+    await Promise.all([d.fs.close(), b.fs.close()]);
+    if (d.fs.description === b.fs.description) return b.path;
+  }
+  const where = destination.kind === 'connection' ? `the connection ${destination.connection} (${destination.connection}:<folder>)` : 'this computer, on the same drive';
+  throw new TransferError('config', `--backup-dir ${text} must be on the destination's side, ${where}: files are moved there, not copied`);
+}
+
+function parseConcurrency(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new TransferError('config', '--concurrency takes a whole number from 1 to 256');
+  return n;
+}
+
+function report(io: CliIo, s: SyncSummary, json: boolean): void {
+  const actions = syncActions(s);
+  const count = (action: SyncAction['action'], ...statuses: ReadonlyArray<SyncAction['status']>): number =>
+    actions.filter((a) => a.action === action && a.kind === 'file' && statuses.includes(a.status)).length;
+  const acted = s.dryRun ? 'planned' : 'done';
+  const totals = {
+    new: count('new', acted),
+    replace: count('replace', acted),
+    delete: count('delete', acted),
+    unchanged: count('unchanged', 'done'),
+    failed: actions.filter((a) => a.status === 'failed').length,
+  };
+  if (json) {
+    printJson(io, { dryRun: s.dryRun, ...totals, bytes: s.copy.bytes, ...(s.withheld === undefined ? {} : { withheld: s.withheld }), actions, durationMs: s.durationMs });
+    return;
+  }
+  for (const a of actions) {
+    const listed = s.dryRun ? a.action !== 'unchanged' : a.action === 'delete' || a.backupPath !== undefined;
+    if (!listed || a.status === 'failed') continue;
+    const label = `${s.dryRun ? 'would ' : ''}${a.action}${a.kind === 'dir' ? ' folder' : ''}${a.status === 'withheld' ? ' (held back)' : ''}`;
+    print(io, `${label.padEnd(20)} ${visibleName(a.path)}  (${a.backupPath === undefined ? a.reason : `${a.reason}; the old file is kept as ${visibleName(a.backupPath)}`})`);
+  }
+  for (const a of actions) if (a.status === 'failed') warn(io, `FAILED ${a.action} ${visibleName(a.path)}: ${a.reason}`);
+  if (s.withheld !== undefined) warn(io, `${s.dryRun ? 'Nothing would be deleted' : 'Nothing was deleted'}: ${s.withheld}.`);
+  const verb = s.dryRun ? 'Would sync' : 'Synced';
+  const parts = [
+    `${verb}: ${totals.new} new, ${totals.replace} replaced (${formatBytes(s.copy.bytes)}), ${totals.delete} deleted, ${totals.unchanged} unchanged in ${formatDuration(s.durationMs / 1000)}`,
+  ];
+  if (totals.failed > 0) parts.push(`${totals.failed} failed`);
+  print(io, parts.join(', '));
+}
