@@ -4,14 +4,14 @@ import { CONFLICT_POLICIES, type ConflictPolicy } from '../../engine/conflict.js
 import type { TransferSummary } from '../../engine/transfer.js';
 import { TransferStats } from '../../engine/TransferStats.js';
 import { toTransferError } from '../../engine/retry.js';
-import { recordedTransfer, recordResolution } from '../../workspace/recordedTransfer.js';
 import type { Workspace } from '../../workspace/Workspace.js';
+import { bandwidthOption, commandPace, runLimitOf, type BandwidthOptions } from '../bandwidthOption.js';
 import { formatBytes, formatDuration, visibleName } from '../format.js';
 import { print, printJson, warn, type CliIo } from '../io.js';
 import { parseLocation } from '../location.js';
 import { startProgress } from '../progress.js';
 
-interface CopyOptions {
+interface CopyOptions extends BandwidthOptions {
   readonly recursive?: boolean;
   readonly conflict: string;
   readonly dryRun?: boolean;
@@ -50,15 +50,21 @@ export function registerCopyCommands(
       .option('--json', 'print one JSON summary')
       .option('--no-progress', 'no progress bar')
       .option('--attach-by <rule>', "Salesforce target: find each file's record by a naming rule, e.g. 'INV-{AccountNumber}-{date}.pdf' or '{AccountNumber}/{**}'")
+      .addOption(bandwidthOption())
       .action(async (source: string, destination: string, opts: CopyOptions) => {
         const policy = parsePolicy(opts.conflict);
         const concurrency = parseConcurrency(opts.concurrency);
+        const runLimit = runLimitOf(opts);
+        const { recordedTransfer, recordResolution } = await import('../../workspace/recordedTransfer.js');
         const ws = workspace();
         // First: a history that cannot be used stops the command before any server is contacted.
         await ws.history();
-        const from = await ws.openLocation(parseLocation(source));
+        const sourceLocation = parseLocation(source);
+        const targetLocation = parseLocation(destination);
+        const pace = await commandPace(ws, runLimit, sourceLocation, targetLocation);
+        const from = await ws.openLocation(sourceLocation);
         try {
-          const to = await ws.openLocation(parseLocation(destination));
+          const to = await ws.openLocation(targetLocation);
           try {
             const stats = new TransferStats();
             const progress = opts.json === true || !opts.progress ? undefined : startProgress(() => stats.snapshot(), io.stderr);
@@ -78,6 +84,7 @@ export function registerCopyCommands(
                 stats,
                 signal,
                 ...(concurrency === undefined ? {} : { concurrency }),
+                ...(pace === undefined ? {} : { pace }),
                 ...(resolveTargets === undefined ? {} : { resolveTargets }),
                 ...(opts.json === true
                   ? {}

@@ -1,11 +1,6 @@
 import type { Command } from 'commander';
-import picomatch from 'picomatch';
-import { loadJobFile, type LoadedJob } from '../../jobs/definition/loadJob.js';
-import { InProcessJobRunner } from '../../jobs/JobRunner.js';
-import { systemClock } from '../../schedule/Clock.js';
-import { Scheduler } from '../../schedule/Scheduler.js';
-import { SlaWatch } from '../../schedule/SlaWatch.js';
-import { jobServices } from '../../workspace/jobServices.js';
+import type { LoadedJob } from '../../jobs/definition/loadJob.js';
+import type { SlaWatch } from '../../schedule/SlaWatch.js';
 import type { Workspace } from '../../workspace/Workspace.js';
 import { visibleName } from '../format.js';
 import { warn, type CliIo } from '../io.js';
@@ -21,6 +16,13 @@ export function registerDaemonCommand(program: Command, io: CliIo, workspace: ()
     .description('run every scheduled job of the jobs folder until stopped (SIGTERM or Ctrl-C stops cleanly)')
     .option('--jobs <folder>', 'where the job files are (default: the jobs folder of the Ferry data folder)')
     .action(async (opts: { jobs?: string }) => {
+      const { default: picomatch } = await import('picomatch');
+      const { loadJobFile } = await import('../../jobs/definition/loadJob.js');
+      const { InProcessJobRunner } = await import('../../jobs/JobRunner.js');
+      const { systemClock } = await import('../../schedule/Clock.js');
+      const { Scheduler } = await import('../../schedule/Scheduler.js');
+      const { SlaWatch } = await import('../../schedule/SlaWatch.js');
+      const { jobServices } = await import('../../workspace/jobServices.js');
       const ws = workspace();
       const log = (line: string): void => warn(io, `${new Date().toISOString()} ${line}`);
       const jobs = new Map<string, LoadedJob>();

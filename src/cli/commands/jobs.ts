@@ -2,14 +2,9 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { TransferError } from '../../connectors/errors.js';
-import { jobJsonSchema } from '../../jobs/definition/jobSchema.js';
-import { JobFileError, loadJobFile, type LoadedJob } from '../../jobs/definition/loadJob.js';
+import type { LoadedJob } from '../../jobs/definition/loadJob.js';
 import type { RunEvent } from '../../jobs/JobServices.js';
-import { InProcessJobRunner } from '../../jobs/JobRunner.js';
 import type { JobRunResult } from '../../jobs/runJob.js';
-import { JobBusyError } from '../../history/JobJournal.js';
-import { JobValidator } from '../../jobs/jobValidator.js';
-import { jobServices } from '../../workspace/jobServices.js';
 import type { Workspace } from '../../workspace/Workspace.js';
 import { formatBytes, visibleName } from '../format.js';
 import { print, printJson, warn, type CliIo } from '../io.js';
@@ -20,6 +15,7 @@ const JOB_EXTENSIONS = ['.yaml', '.yml', '.json'];
 /** A job by file path, or by name from the workspace's jobs folder. */
 export async function findJob(ws: Workspace, ref: string): Promise<LoadedJob> {
   const looksLikeFile = JOB_EXTENSIONS.includes(extname(ref).toLowerCase()) || ref.includes('/') || ref.includes('\\');
+  const { JobFileError, loadJobFile } = await import('../../jobs/definition/loadJob.js');
   try {
     if (looksLikeFile) return await loadJobFile(resolve(ref));
     for (const file of await jobFiles(ws.paths.jobs)) {
@@ -53,6 +49,9 @@ export function registerJobCommands(program: Command, io: CliIo, workspace: () =
     .option('--dry-run', 'show what would happen to each file, change nothing')
     .option('--json', 'print the result as JSON')
     .action(async (ref: string, opts: { dryRun?: boolean; json?: boolean }) => {
+      const { jobServices } = await import('../../workspace/jobServices.js');
+      const { InProcessJobRunner } = await import('../../jobs/JobRunner.js');
+      const { JobBusyError } = await import('../../history/JobJournal.js');
       const ws = workspace();
       const job = await findJob(ws, ref);
       const services = await jobServices(ws, opts.json === true ? {} : { onEvent: (e) => showEvent(io, e, opts.dryRun === true) });
@@ -74,6 +73,7 @@ export function registerJobCommands(program: Command, io: CliIo, workspace: () =
     .requiredOption('--job <job>', 'the job whose rules apply')
     .option('--json', 'print the verdict as JSON')
     .action(async (file: string, opts: { job: string; json?: boolean }) => {
+      const { JobValidator } = await import('../../jobs/jobValidator.js');
       const ws = workspace();
       const job = await findJob(ws, opts.job);
       const path = resolve(file);
@@ -99,8 +99,9 @@ export function registerJobCommands(program: Command, io: CliIo, workspace: () =
   program
     .command('schema <kind>')
     .description('print the JSON Schema of a Ferry file format ("job")')
-    .action((kind: string) => {
+    .action(async (kind: string) => {
       if (kind !== 'job') throw new TransferError('config', `Unknown schema "${kind}" (known: job)`);
+      const { jobJsonSchema } = await import('../../jobs/definition/jobSchema.js');
       printJson(io, jobJsonSchema());
     });
 }

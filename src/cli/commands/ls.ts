@@ -27,15 +27,17 @@ export function registerLsCommand(program: Command, io: CliIo, workspace: () => 
     .option('--limit <n>', 'Salesforce object folders: records per page', '200')
     .option('--page <n>', 'Salesforce object folders: which page of records', '1')
     .action(async (location: string, opts: LsOptions) => {
-      const { fs, path } = await workspace().openLocation(parseLocation(location));
+      const where = parseLocation(location);
+      const { fs, path } = await workspace().openLocation(where);
       try {
         const refused: Array<{ name: string; reason: string }> = [];
         const target = await fs.stat(path);
         if (target === undefined) throw new TransferError('notFound', `Not found: ${location}`);
-        const { SalesforceFilesFs } = await import('../../connectors/salesforce/SalesforceFilesFs.js');
         const limit = positive(opts.limit, '--limit');
         const page = positive(opts.page, '--page');
-        const records = fs instanceof SalesforceFilesFs && path.replace(/\/+$/, '').split('/').filter((p) => p !== '').length === 1;
+        // Only a named connection can be Salesforce: a local folder is listed without loading its connector.
+        const salesforce = where.kind === 'connection' ? (await import('../../connectors/salesforce/SalesforceFilesFs.js')).SalesforceFilesFs : undefined;
+        const records = salesforce !== undefined && fs instanceof salesforce && path.replace(/\/+$/, '').split('/').filter((p) => p !== '').length === 1;
         const listed = records
           ? await fs.listRecords(path, { search: opts.search, limit, offset: (page - 1) * limit })
           : undefined;

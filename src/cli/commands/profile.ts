@@ -1,10 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
 import { readUserFile } from '../../config/readUserFile.js';
 import { TransferError } from '../../connectors/errors.js';
-import { parseProfile, previewConversion, ProfileError, type PartnerProfile } from '../../mapping/profile.js';
+import type { PartnerProfile } from '../../mapping/profile.js';
 import type { Row } from '../../mapping/records.js';
 import { print, printJson, type CliIo } from '../io.js';
 import type { CopyOutcome } from './copy.js';
@@ -46,6 +45,7 @@ export function registerProfileCommands(program: Command, io: CliIo, outcome: Co
       const info = await stat(samplePath).catch(() => undefined);
       if (info === undefined || !info.isFile()) throw new TransferError('notFound', `No such sample file: ${samplePath}`);
 
+      const { previewConversion } = await import('../../mapping/profile.js');
       const { rows, errors } = await previewConversion(samplePath, conversion, new Date(), limit);
       outcome.anyFailed = errors.length > 0;
       if (opts.json === true) {
@@ -74,6 +74,8 @@ export function registerProfileCommands(program: Command, io: CliIo, outcome: Co
 
 async function loadProfile(path: string): Promise<PartnerProfile> {
   const text = (await readUserFile(path, 'partner profile')).toString('utf8');
+  const { parse: parseYaml } = await import('yaml');
+  const { parseProfile, ProfileError } = await import('../../mapping/profile.js');
   let value: unknown;
   try {
     value = parseYaml(text);

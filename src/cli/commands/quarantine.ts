@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
 import { TransferError } from '../../connectors/errors.js';
 import type { QuarantinedFile, QuarantineState } from '../../history/JobJournal.js';
-import { InProcessJobRunner } from '../../jobs/JobRunner.js';
-import { releaseQuarantined, returnQuarantined } from '../../jobs/quarantineActions.js';
-import { jobServices } from '../../workspace/jobServices.js';
 import type { Workspace } from '../../workspace/Workspace.js';
 import { formatTime, visibleName } from '../format.js';
 import { print, printJson, type CliIo } from '../io.js';
@@ -50,6 +47,9 @@ export function registerQuarantineCommands(program: Command, io: CliIo, workspac
       )
       .option('--job <job>', 'the job file, when it is not in the jobs folder')
       .action(async (ids: string[], opts: { job?: string }) => {
+        const { InProcessJobRunner } = await import('../../jobs/JobRunner.js');
+        const { releaseQuarantined } = await import('../../jobs/quarantineActions.js');
+        const { jobServices } = await import('../../workspace/jobServices.js');
         const ws = workspace();
         const journal = (await ws.history()).journal();
         const files = ids.map((id) => held(journal.quarantinedFile(parseId(id)), id));
@@ -72,6 +72,8 @@ export function registerQuarantineCommands(program: Command, io: CliIo, workspac
     .option('--note <text>', 'what the partner should do, added to the note')
     .option('--job <job>', 'the job file, when it is not in the jobs folder')
     .action(async (id: string, opts: { note?: string; job?: string }) => {
+      const { returnQuarantined } = await import('../../jobs/quarantineActions.js');
+      const { jobServices } = await import('../../workspace/jobServices.js');
       const ws = workspace();
       const journal = (await ws.history()).journal();
       const file = held(journal.quarantinedFile(parseId(id)), id);
