@@ -4,6 +4,7 @@ import { TransferError } from '../connectors/errors.js';
 import { baseName, parentOf, joinRelative } from '../connectors/paths.js';
 import type { HashKind, RemoteEntry, RemoteFs } from '../connectors/types.js';
 import type { CopyDecision } from './conflict.js';
+import type { Pace } from './bandwidth/BandwidthLimits.js';
 import type { ResumeJournal } from './ResumeJournal.js';
 import { withRetries, toTransferError, type RetryPolicy } from './retry.js';
 import type { ItemMeter } from './TransferStats.js';
@@ -19,6 +20,8 @@ export interface CopyFileRequest {
   readonly preserveModifiedTime: boolean;
   /** The caller listed the target folder and saw no partial file: one round trip saved per file. */
   readonly noPartialOnTarget?: boolean;
+  /** Bandwidth limits the bytes go through; none when absent. */
+  readonly pace?: Pace;
   readonly signal?: AbortSignal;
   readonly onRetry?: (error: TransferError, attempt: number, delayMs: number) => void;
 }
@@ -134,7 +137,7 @@ export async function copyFile(req: CopyFileRequest): Promise<CopyFileResult> {
         }
         meter.reset(offset);
         const hashKind = offset === 0 ? commonHash(source, target) : undefined;
-        const counter = new CountingStream(meter, hashKind);
+        const counter = new CountingStream(meter, hashKind, req.pace, signal);
         const input = await source.read(entry.path, { offset, ...(signal ? { signal } : {}) });
         input.once('error', (e) => counter.destroy(e));
         try {
@@ -370,23 +373,49 @@ async function removeQuietly(fs: RemoteFs, path: string): Promise<void> {
   }
 }
 
-/** Passes bytes through, counting them into the meter and, from offset 0, hashing them. */
+/** Below this, pieces of a chunk cost more in bookkeeping than they smooth the flow. */
+const MIN_PIECE_BYTES = 1024;
+
+/** Passes bytes through at the pace of the bandwidth limits, counting them into the meter and, from offset 0, hashing them. */
 class CountingStream extends Transform {
   readonly #meter: ItemMeter;
   readonly #hash: Hash | undefined;
   readonly #kind: HashKind | undefined;
+  readonly #pace: Pace | undefined;
+  readonly #signal: AbortSignal | undefined;
 
-  constructor(meter: ItemMeter, kind: HashKind | undefined) {
+  constructor(meter: ItemMeter, kind: HashKind | undefined, pace: Pace | undefined, signal: AbortSignal | undefined) {
     super({ highWaterMark: 256 * 1024 });
     this.#meter = meter;
     this.#kind = kind;
     this.#hash = kind === undefined ? undefined : createHash(kind);
+    this.#pace = pace;
+    this.#signal = signal;
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    this.#meter.add(chunk.length);
-    this.#hash?.update(chunk);
-    done(null, chunk);
+    if (this.#pace === undefined) {
+      this.#pass(chunk);
+      done();
+      return;
+    }
+    this.#paced(chunk, this.#pace).then(() => done(), done);
+  }
+
+  async #paced(chunk: Buffer, pace: Pace): Promise<void> {
+    for (let at = 0; at < chunk.length; ) {
+      const piece = chunk.subarray(at, at + Math.max(MIN_PIECE_BYTES, pace.pieceBytes()));
+      const wait = pace.admit(piece.length, this.#signal);
+      if (wait !== undefined) await wait;
+      this.#pass(piece);
+      at += piece.length;
+    }
+  }
+
+  #pass(piece: Buffer): void {
+    this.#meter.add(piece.length);
+    this.#hash?.update(piece);
+    this.push(piece);
   }
 
   digest(): { kind: HashKind; hex: string } | undefined {
