@@ -1,17 +1,16 @@
 import type { Command } from 'commander';
-import picomatch from 'picomatch';
 import { TransferError } from '../../connectors/errors.js';
 import { toTransferError } from '../../engine/retry.js';
-import { syncActions, type SyncAction } from '../../engine/sync/actions.js';
+import { syncActions } from '../../engine/sync/actions.js';
 import { parseMaxDelete } from '../../engine/sync/maxDelete.js';
-import { syncSucceeded, type SyncSummary } from '../../engine/sync/sync.js';
+import type { SyncSummary } from '../../engine/sync/sync.js';
 import { TransferStats } from '../../engine/TransferStats.js';
-import { recordedSync } from '../../workspace/recordedSync.js';
 import type { Workspace } from '../../workspace/Workspace.js';
-import { formatBytes, formatDuration, visibleName } from '../format.js';
-import { print, printJson, warn, type CliIo } from '../io.js';
+import { formatBytes, formatDuration } from '../format.js';
+import { print, printJson, type CliIo } from '../io.js';
 import { parseLocation, type Location } from '../location.js';
 import { startProgress } from '../progress.js';
+import { printSyncActions, syncTotals } from '../syncReport.js';
 import type { CopyOutcome } from './copy.js';
 
 interface SyncOptions {
@@ -43,7 +42,9 @@ export function registerSyncCommand(program: Command, io: CliIo, workspace: () =
       if (opts.sizeOnly === true && opts.checksum === true) throw new TransferError('config', '--size-only and --checksum ask for different comparisons: give one of them');
       const maxDelete = opts.maxDelete === undefined ? undefined : parseMaxDelete(opts.maxDelete, '--max-delete');
       const concurrency = parseConcurrency(opts.concurrency);
-      const select = excluding(opts.exclude);
+      const select = await excluding(opts.exclude);
+      const { syncSucceeded } = await import('../../engine/sync/sync.js');
+      const { recordedSync } = await import('../../workspace/recordedSync.js');
       const ws = workspace();
       // First: a history that cannot be used stops the command before any server is contacted.
       await ws.history();
@@ -97,8 +98,9 @@ function collect(value: string, previous: ReadonlyArray<string>): ReadonlyArray<
 }
 
 /** A path takes part unless an `--exclude` glob matches it; a glob without "/" matches a name in any folder, as rclone's do. */
-function excluding(globs: ReadonlyArray<string>): ((relativePath: string) => boolean) | undefined {
+async function excluding(globs: ReadonlyArray<string>): Promise<((relativePath: string) => boolean) | undefined> {
   if (globs.length === 0) return undefined;
+  const { default: picomatch } = await import('picomatch');
   const excluded = picomatch([...globs], { dot: true, basename: true });
   return (relativePath) => !excluded(relativePath);
 }
@@ -128,31 +130,14 @@ function parseConcurrency(value: string | undefined): number | undefined {
 
 function report(io: CliIo, s: SyncSummary, json: boolean): void {
   const actions = syncActions(s);
-  const count = (action: SyncAction['action'], ...statuses: ReadonlyArray<SyncAction['status']>): number =>
-    actions.filter((a) => a.action === action && a.kind === 'file' && statuses.includes(a.status)).length;
-  const acted = s.dryRun ? 'planned' : 'done';
-  const totals = {
-    new: count('new', acted),
-    replace: count('replace', acted),
-    delete: count('delete', acted),
-    unchanged: count('unchanged', 'done'),
-    failed: actions.filter((a) => a.status === 'failed').length,
-  };
+  const totals = syncTotals(actions, s.dryRun);
   if (json) {
     printJson(io, { dryRun: s.dryRun, ...totals, bytes: s.copy.bytes, ...(s.withheld === undefined ? {} : { withheld: s.withheld }), actions, durationMs: s.durationMs });
     return;
   }
-  for (const a of actions) {
-    const listed = s.dryRun ? a.action !== 'unchanged' : a.action === 'delete' || a.backupPath !== undefined;
-    if (!listed || a.status === 'failed') continue;
-    const label = `${s.dryRun ? 'would ' : ''}${a.action}${a.kind === 'dir' ? ' folder' : ''}${a.status === 'withheld' ? ' (held back)' : ''}`;
-    print(io, `${label.padEnd(20)} ${visibleName(a.path)}  (${a.backupPath === undefined ? a.reason : `${a.reason}; the old file is kept as ${visibleName(a.backupPath)}`})`);
-  }
-  for (const a of actions) if (a.status === 'failed') warn(io, `FAILED ${a.action} ${visibleName(a.path)}: ${a.reason}`);
-  if (s.withheld !== undefined) warn(io, `${s.dryRun ? 'Nothing would be deleted' : 'Nothing was deleted'}: ${s.withheld}.`);
-  const verb = s.dryRun ? 'Would sync' : 'Synced';
+  printSyncActions(io, actions, s.withheld, s.dryRun);
   const parts = [
-    `${verb}: ${totals.new} new, ${totals.replace} replaced (${formatBytes(s.copy.bytes)}), ${totals.delete} deleted, ${totals.unchanged} unchanged in ${formatDuration(s.durationMs / 1000)}`,
+    `${s.dryRun ? 'Would sync' : 'Synced'}: ${totals.new} new, ${totals.replace} replaced (${formatBytes(s.copy.bytes)}), ${totals.delete} deleted, ${totals.unchanged} unchanged in ${formatDuration(s.durationMs / 1000)}`,
   ];
   if (totals.failed > 0) parts.push(`${totals.failed} failed`);
   print(io, parts.join(', '));
