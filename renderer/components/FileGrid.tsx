@@ -1,12 +1,17 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { ArrowDown, ArrowUp, File, Folder } from 'lucide-react';
+import { ArrowDown, ArrowUp, CirclePlus, ClockArrowUp, File, Folder, Scale, type LucideIcon } from 'lucide-react';
 import { useEffect, useRef, useState, type DragEvent, type KeyboardEvent, type MouseEvent, type ReactNode, type RefObject } from 'react';
 import type { Entry, Sort } from '../../src/shared/contract/models.js';
+import { COMPARE_WORDS, type CompareMark } from '../stores/compare.js';
 import type { FocusMode } from '../stores/panes.js';
 import styles from './FileGrid.module.css';
 
 /** Every row is this tall, so nothing is measured and a row's place is its index times this. */
 const ROW_HEIGHT = 28;
+/** Letters typed closer together than this make one name to go to; a longer pause starts a new one. */
+const TYPE_AHEAD_PAUSE_MS = 1000;
+/** How long a dragged item hovers over a folder before the folder opens (spring-loaded folders). */
+const SPRING_DELAY_MS = 900;
 
 export interface Column {
   readonly key: string;
@@ -49,6 +54,14 @@ export interface FileGridProps {
   readonly onDragRows: (index: number, event: DragEvent<HTMLDivElement>) => void;
   /** A drop on a folder row lands in that folder; anywhere else in the grid, in the pane's folder. */
   readonly onDropOn: (entry: Entry | undefined, event: DragEvent<HTMLDivElement>) => void;
+  /** A drag that hovers over a folder row opens it. */
+  readonly onSpringOpen: (entry: Entry) => void;
+  /** A drag started in this grid ended: dropped somewhere, or cancelled (Escape). */
+  readonly onDragEnd: (dropped: boolean) => void;
+  /** Letters typed in the grid: the pane goes to the first name starting with them. */
+  readonly onTypeAhead: (text: string) => void;
+  /** Compare mode: how an entry differs from the other pane's; colours the row. */
+  readonly markOf: (entry: Entry) => CompareMark | undefined;
 }
 
 /** Cell padding and gaps of a row, beside the columns themselves. */
@@ -96,6 +109,19 @@ export function FileGrid(props: FileGridProps) {
   const gridRef = useRef<HTMLDivElement>(null);
   const width = useWidth(gridRef);
   const [dropRow, setDropRow] = useState<number | 'pane' | undefined>(undefined);
+  const typed = useRef({ text: '', at: 0 });
+  const [typedShown, setTypedShown] = useState('');
+  const spring = useRef<{ row: number; timer: ReturnType<typeof setTimeout> } | undefined>(undefined);
+  const stopSpring = (): void => {
+    if (spring.current !== undefined) clearTimeout(spring.current.timer);
+    spring.current = undefined;
+  };
+  useEffect(() => stopSpring, []);
+  useEffect(() => {
+    if (typedShown === '') return;
+    const timer = setTimeout(() => setTypedShown(''), TYPE_AHEAD_PAUSE_MS);
+    return () => clearTimeout(timer);
+  }, [typedShown]);
   const count = Math.max(total, 0);
   const virtualizer = useVirtualizer({ count, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
   const items = virtualizer.getVirtualItems();
@@ -166,6 +192,15 @@ export function FileGrid(props: FileGridProps) {
         }
         break;
     }
+    const now = Date.now();
+    const typing = typed.current.text !== '' && now - typed.current.at < TYPE_AHEAD_PAUSE_MS;
+    if (isTypedLetter(event, typing)) {
+      event.preventDefault();
+      const text = typing ? typed.current.text + event.key : event.key;
+      typed.current = { text, at: now };
+      setTypedShown(text);
+      return props.onTypeAhead(text);
+    }
     props.onOtherKey(event);
   };
 
@@ -189,13 +224,21 @@ export function FileGrid(props: FileGridProps) {
     event.stopPropagation();
     // Files from the desktop are only ever copied: a move would have the desktop delete its own copy.
     event.dataTransfer.dropEffect = event.shiftKey && !event.dataTransfer.types.includes('Files') ? 'move' : 'copy';
-    setDropRow(entry?.kind === 'dir' && index !== undefined ? index : 'pane');
+    const folderRow = entry?.kind === 'dir' && index !== undefined ? index : undefined;
+    setDropRow(folderRow ?? 'pane');
+    // Only drags that start in the window spring folders open: only they say when they were cancelled.
+    if (folderRow === undefined || event.dataTransfer.types.includes('Files')) stopSpring();
+    else if (spring.current?.row !== folderRow && entry !== undefined) {
+      stopSpring();
+      spring.current = { row: folderRow, timer: setTimeout(() => { spring.current = undefined; props.onSpringOpen(entry); }, SPRING_DELAY_MS) };
+    }
   };
 
   const onDrop = (entry: Entry | undefined) => (event: DragEvent<HTMLDivElement>): void => {
     event.preventDefault();
     event.stopPropagation();
     setDropRow(undefined);
+    stopSpring();
     props.onDropOn(entry?.kind === 'dir' ? entry : undefined, event);
   };
 
@@ -214,7 +257,12 @@ export function FileGrid(props: FileGridProps) {
       className={styles.grid}
       onKeyDown={onKeyDown}
       onDragOver={onDragOver(undefined, undefined)}
-      onDragLeave={() => setDropRow(undefined)}
+      onDragLeave={(event) => {
+        // Leaving a row for another row of this grid is no leaving at all.
+        if (event.relatedTarget instanceof Node && event.currentTarget.contains(event.relatedTarget)) return;
+        setDropRow(undefined);
+        stopSpring();
+      }}
       onDrop={onDrop(undefined)}
       data-drop={dropRow === 'pane' ? 'pane' : undefined}
     >
@@ -239,6 +287,7 @@ export function FileGrid(props: FileGridProps) {
           {items.map((item) => {
             const entry = props.entryAt(item.index);
             const selected = props.isSelected(item.index);
+            const mark = entry === undefined ? undefined : props.markOf(entry);
             return (
               <div
                 key={item.key}
@@ -249,6 +298,7 @@ export function FileGrid(props: FileGridProps) {
                 className={styles.row}
                 data-focused={item.index === focus || undefined}
                 data-drop={dropRow === item.index || undefined}
+                data-compare={mark}
                 style={{ gridTemplateColumns: template, transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
                 draggable={entry !== undefined}
                 onMouseDown={onRowPress(item.index, false)}
@@ -260,6 +310,7 @@ export function FileGrid(props: FileGridProps) {
                   props.onContextMenu(item.index, { x: event.clientX, y: event.clientY });
                 }}
                 onDragStart={(event) => props.onDragRows(item.index, event)}
+                onDragEnd={(event) => props.onDragEnd(event.dataTransfer.dropEffect !== 'none')}
                 onDragOver={onDragOver(entry, item.index)}
                 onDrop={onDrop(entry)}
               >
@@ -274,16 +325,40 @@ export function FileGrid(props: FileGridProps) {
         </div>
         {total === 0 && <p className={styles.empty}>{props.emptyText}</p>}
       </div>
+      {typedShown !== '' && (
+        <div className={styles.typed} role="status">
+          Go to “{typedShown}”
+        </div>
+      )}
     </div>
   );
 }
 
-/** The name cell: a folder or file glyph and the name, cut with an ellipsis when the column is narrow. */
-export function NameCell({ entry, icon }: { readonly entry: Entry; readonly icon?: ReactNode }) {
+/** A printable key with no Ctrl, Alt or Meta: a letter of a name. Space counts only inside a name being typed. */
+function isTypedLetter(event: KeyboardEvent<HTMLDivElement>, typing: boolean): boolean {
+  if (event.ctrlKey || event.altKey || event.metaKey || [...event.key].length !== 1) return false;
+  return event.key !== ' ' || typing;
+}
+
+const MARK_ICONS: Readonly<Record<CompareMark, LucideIcon>> = { only: CirclePlus, newer: ClockArrowUp, size: Scale };
+
+/** A compare mark as a glyph with its words, so that it never rests on colour alone. */
+export function CompareBadge({ mark, size = 14 }: { readonly mark: CompareMark; readonly size?: number }) {
+  const Icon = MARK_ICONS[mark];
+  return (
+    <span className={styles.mark} data-compare={mark} role="img" aria-label={COMPARE_WORDS[mark]} title={COMPARE_WORDS[mark]}>
+      <Icon aria-hidden size={size} />
+    </span>
+  );
+}
+
+/** The name cell: a folder or file glyph and the name, cut with an ellipsis when the column is narrow (the whole name is its title). */
+export function NameCell({ entry, icon, mark }: { readonly entry: Entry; readonly icon?: ReactNode; readonly mark?: CompareMark | undefined }) {
   return (
     <span className={styles.name} title={entry.name}>
       {icon ?? (entry.kind === 'dir' ? <Folder aria-hidden size={16} className={styles.folderIcon} /> : <File aria-hidden size={16} className={styles.fileIcon} />)}
       <span className={styles.nameText}>{entry.name}</span>
+      {mark !== undefined && <CompareBadge mark={mark} />}
     </span>
   );
 }

@@ -1,5 +1,5 @@
 import { RemoveConnectionDialog } from './ConnectionsScreen.js';
-import { DeleteDialog, NewFolderDialog, RenameDialog } from './FileDialogs.js';
+import { CopyToDialog, DeleteDialog, NewFolderDialog, RenameDialog } from './FileDialogs.js';
 import { useSlice, useStores } from './StoresContext.js';
 import { TransferDialog } from './TransferDialog.js';
 
@@ -18,6 +18,8 @@ export function Dialogs() {
       return <RenameDialog key={dialog.entry.path} dialog={dialog} />;
     case 'delete':
       return <DeleteDialog dialog={dialog} />;
+    case 'copyTo':
+      return <CopyToDialog dialog={dialog} />;
     case 'removeConnection':
       return <RemoveConnectionDialog dialog={dialog} />;
   }

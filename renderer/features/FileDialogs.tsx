@@ -1,11 +1,12 @@
 import { useState } from 'react';
 import { DialogFrame } from '../components/DialogFrame.js';
 import { formatCount } from '../format.js';
-import { createFolder, deletePaths, renameEntry } from '../stores/actions.js';
+import { copyToTyped, createFolder, deletePaths, renameEntry } from '../stores/actions.js';
+import { otherSide } from '../stores/panes.js';
 import { nameOf } from '../stores/paths.js';
 import type { Dialog } from '../stores/ui.js';
 import { connectionLabel } from './Pane.js';
-import { useStores } from './StoresContext.js';
+import { useSlice, useStores } from './StoresContext.js';
 
 /** A name typed into a dialog, refused before it reaches the host when it cannot be one name. */
 function nameProblem(name: string): string | undefined {
@@ -101,6 +102,59 @@ export function DeleteDialog({ dialog }: { readonly dialog: Extract<Dialog, { ki
       <p>
         {count === 1 ? nameOf(first) : `${formatCount(count)} items`} will be deleted from {connectionLabel(pane.connection)}: /{pane.path}. Ferry cannot bring {count === 1 ? 'it' : 'them'} back.
       </p>
+    </DialogFrame>
+  );
+}
+
+/** Shift+F5 / Shift+F6: copy or move to a folder typed here, the other pane's connection and folder offered first. */
+export function CopyToDialog({ dialog }: { readonly dialog: Extract<Dialog, { kind: 'copyTo' }> }) {
+  const stores = useStores();
+  const connections = useSlice(stores.connections, (s) => s.connections);
+  const other = stores.panes.getState()[otherSide(dialog.side)];
+  const [connection, setConnection] = useState(other.connection);
+  const [folder, setFolder] = useState(`/${other.path}`);
+  const count = dialog.paths.length;
+  const verb = dialog.move ? 'Move' : 'Copy';
+  const what = count === 1 ? nameOf(dialog.paths[0] ?? '') : `${formatCount(count)} items`;
+  return (
+    <DialogFrame
+      title={`${verb} ${what} to…`}
+      onClose={() => stores.ui.getState().closeDialog()}
+      error={dialog.error}
+      actions={
+        <>
+          <button type="button" className="button" onClick={() => stores.ui.getState().closeDialog()}>
+            Cancel
+          </button>
+          <button type="submit" form="copy-to-form" className="button primary">
+            {verb}
+          </button>
+        </>
+      }
+    >
+      <form
+        id="copy-to-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void copyToTyped(stores, { connection, typed: folder });
+        }}
+      >
+        <label className="field">
+          Connection
+          <select value={connection} onChange={(event) => setConnection(event.target.value)}>
+            {connections.map((c) => (
+              <option key={c.name} value={c.name}>
+                {connectionLabel(c.name)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          Folder
+          <input autoFocus value={folder} spellCheck={false} onChange={(event) => setFolder(event.target.value)} onFocus={(event) => event.target.select()} />
+          <span className="hint">A path from the connection’s top, e.g. /outbox/2026. The preview shows where each file lands before anything moves.</span>
+        </label>
+      </form>
     </DialogFrame>
   );
 }

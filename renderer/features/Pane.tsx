@@ -1,15 +1,17 @@
 import { ArrowUp, FolderPlus, RefreshCw, Search } from 'lucide-react';
-import { useCallback, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
 import { THIS_COMPUTER, type Entry, type Sort } from '../../src/shared/contract/models.js';
 import { FileGrid, NameCell, type Column } from '../components/FileGrid.js';
-import { ObjectTile, RecordHeader } from '../components/ObjectTile.js';
+import { ObjectTile, RecordHeader, recordParts } from '../components/ObjectTile.js';
 import { PathBar } from '../components/PathBar.js';
 import { formatBytes, formatCount, formatDate, typeOf } from '../format.js';
-import { askDelete, copyToOtherPane, dropDesktopFiles, dropPaths } from '../stores/actions.js';
+import { askCopyTo, askDelete, copyToOtherPane, dropDesktopFiles, dropPaths, recordNameOf } from '../stores/actions.js';
+import type { CompareMark } from '../stores/compare.js';
 import { kindOf } from '../stores/connections.js';
 import { entryAt, isRowSelected, otherSide, type Side } from '../stores/panes.js';
 import { selectedCount } from '../stores/selection.js';
 import { PaneMenu, type PaneCommand } from './PaneMenu.js';
+import { RecordSearch } from './RecordSearch.js';
 import styles from './Pane.module.css';
 import { useSlice, useStores } from './StoresContext.js';
 
@@ -26,14 +28,15 @@ function paneTitle(side: Side): string {
 
 const SORT_KEYS: Readonly<Record<string, Sort['by']>> = { F3: 'name', F4: 'type', F5: 'modifiedAt', F6: 'size' };
 
-function columnsFor(salesforceLevel: number | undefined): ReadonlyArray<Column> {
+function columnsFor(salesforceLevel: number | undefined, marks: ReadonlyMap<string, CompareMark> | undefined): ReadonlyArray<Column> {
+  // Wide enough for an invoice's whole name at 1280 px; the type column gives way first.
   const name: Column = {
     key: 'name',
     label: 'Name',
     sortBy: 'name',
     sortKey: 'Ctrl+F3',
-    width: 160,
-    render: (entry) => <NameCell entry={entry} icon={salesforceLevel === 0 ? <ObjectTile object={entry.name} size={16} /> : undefined} />,
+    width: 250,
+    render: (entry) => <NameCell entry={entry} icon={salesforceLevel === 0 ? <ObjectTile object={entry.name} size={16} /> : undefined} mark={marks?.get(entry.name)} />,
   };
   const size: Column = { key: 'size', label: 'Size', sortBy: 'size', sortKey: 'Ctrl+F6', width: 76, align: 'end', dropOrder: 3, render: (e) => (e.kind === 'dir' ? '' : formatBytes(e.size)) };
   const modified: Column = { key: 'modified', label: 'Modified', sortBy: 'modifiedAt', sortKey: 'Ctrl+F5', width: 124, dropOrder: 2, render: (e) => formatDate(e.modifiedAt) };
@@ -65,7 +68,7 @@ export function Pane({ side }: { readonly side: Side }) {
   const salesforce = kindOf(connections, pane.connection) === 'salesforce';
   const segments = pane.path === '' ? [] : pane.path.split('/');
   const level = salesforce ? segments.length : undefined;
-  const columns = useMemo(() => columnsFor(level), [level]);
+  const columns = useMemo(() => columnsFor(level, pane.marks), [level, pane.marks]);
   const gridId = `pane-${side}`;
   const where = `${connectionLabel(pane.connection)}: /${pane.path}`;
   const focused = entryAt(pane, pane.focus);
@@ -73,11 +76,30 @@ export function Pane({ side }: { readonly side: Side }) {
 
   const focusGrid = (which: Side): void => document.getElementById(`pane-${which}`)?.focus();
 
+  // A record folder named by its id alone (a path typed, a naming rule's target) is named from Salesforce.
+  const [recordName, setRecordName] = useState<{ readonly key: string; readonly name: string } | undefined>(undefined);
+  const [object, record] = segments;
+  const bareId = salesforce && object !== undefined && record !== undefined && recordParts(record).name === undefined ? record : undefined;
+  useEffect(() => {
+    if (bareId === undefined || object === undefined) return;
+    let current = true;
+    void recordNameOf(stores, pane.connection, object, bareId).then((name) => {
+      if (current && name !== undefined) setRecordName({ key: `${pane.connection}/${object}/${bareId}`, name });
+    });
+    return () => {
+      current = false;
+    };
+  }, [stores, pane.connection, object, bareId]);
+
   const run = (command: PaneCommand): void => {
     switch (command) {
       case 'copy':
       case 'move':
         void copyToOtherPane(stores, side, command === 'move');
+        return;
+      case 'copyTo':
+      case 'moveTo':
+        void askCopyTo(stores, side, command === 'moveTo');
         return;
       case 'open':
         actions.openRow(side, pane.focus);
@@ -106,8 +128,8 @@ export function Pane({ side }: { readonly side: Side }) {
       return;
     }
     const command: PaneCommand | undefined =
-      event.key === 'F5' ? 'copy'
-      : event.key === 'F6' ? 'move'
+      event.key === 'F5' ? (event.shiftKey ? 'copyTo' : 'copy')
+      : event.key === 'F6' ? (event.shiftKey ? 'moveTo' : 'move')
       : event.key === 'F7' ? 'newFolder'
       : event.key === 'F2' ? 'rename'
       : event.key === 'F8' || event.key === 'Delete' ? 'delete'
@@ -137,6 +159,7 @@ export function Pane({ side }: { readonly side: Side }) {
   };
 
   const onDropOn = (entry: Entry | undefined, event: DragEvent<HTMLDivElement>): void => {
+    actions.springEnd(true);
     const target = { connection: pane.connection, path: entry?.path ?? pane.path };
     const from = event.dataTransfer.getData(PANE_DRAG);
     // The grid set the drop effect from the keys held while dragging: Shift moves, as in Explorer.
@@ -193,7 +216,11 @@ export function Pane({ side }: { readonly side: Side }) {
           />
         </label>
       </div>
-      {salesforce && segments[0] !== undefined && <RecordHeader object={segments[0]} record={segments[1]} />}
+      {salesforce && segments[0] !== undefined && (
+        <RecordHeader object={segments[0]} record={segments[1]} lookedUpName={recordName?.key === `${pane.connection}/${segments[0]}/${segments[1] ?? ''}` ? recordName.name : undefined}>
+          {segments.length === 1 && <RecordSearch key={`${pane.connection}/${segments[0]}`} connection={pane.connection} object={segments[0]} onOpen={(path) => actions.open(side, path)} />}
+        </RecordHeader>
+      )}
       {pane.error !== undefined ? (
         <div role="alert" className={styles.error}>
           <p>{pane.error.message}</p>
@@ -232,6 +259,10 @@ export function Pane({ side }: { readonly side: Side }) {
           }}
           onDragRows={onDragRows}
           onDropOn={onDropOn}
+          onSpringOpen={(entry) => actions.springOpen(side, entry.path)}
+          onDragEnd={(dropped) => actions.springEnd(dropped)}
+          onTypeAhead={(text) => void actions.locate(side, text)}
+          markOf={(entry) => pane.marks?.get(entry.name)}
         />
       )}
       <div className={styles.status}>

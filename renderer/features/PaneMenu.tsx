@@ -2,7 +2,7 @@ import { useRef } from 'react';
 import { Keyboard, Menu, MenuItem, Popover, Separator } from 'react-aria-components';
 import styles from './PaneMenu.module.css';
 
-export type PaneCommand = 'copy' | 'move' | 'open' | 'rename' | 'delete' | 'newFolder' | 'refresh';
+export type PaneCommand = 'copy' | 'move' | 'copyTo' | 'moveTo' | 'open' | 'rename' | 'delete' | 'newFolder' | 'refresh';
 
 interface PaneMenuProps {
   /** Where the menu opens: the pointer, or below the focused row when opened from the keyboard. */
@@ -18,7 +18,7 @@ interface PaneMenuProps {
 /** The pane's context menu: the same commands as the function keys, each showing its key. */
 export function PaneMenu({ at, onRow, canOpen, otherPane, onAction, onClose }: PaneMenuProps) {
   const anchor = useRef<HTMLDivElement>(null);
-  const disabled: PaneCommand[] = onRow ? (canOpen ? [] : ['open']) : ['copy', 'move', 'open', 'rename', 'delete'];
+  const disabled: PaneCommand[] = onRow ? (canOpen ? [] : ['open']) : ['copy', 'move', 'copyTo', 'moveTo', 'open', 'rename', 'delete'];
   return (
     <>
       <div ref={anchor} className={styles.anchor} style={{ left: at?.x ?? 0, top: at?.y ?? 0 }} />
@@ -33,6 +33,12 @@ export function PaneMenu({ at, onRow, canOpen, otherPane, onAction, onClose }: P
           </MenuItem>
           <MenuItem id="move" textValue={`Move to ${otherPane}`} className={styles.item}>
             Move to {otherPane}<Keyboard>F6</Keyboard>
+          </MenuItem>
+          <MenuItem id="copyTo" textValue="Copy to a folder you type" className={styles.item}>
+            Copy to…<Keyboard>Shift+F5</Keyboard>
+          </MenuItem>
+          <MenuItem id="moveTo" textValue="Move to a folder you type" className={styles.item}>
+            Move to…<Keyboard>Shift+F6</Keyboard>
           </MenuItem>
           <Separator className={styles.separator} />
           <MenuItem id="rename" textValue="Rename" className={styles.item}>

@@ -154,7 +154,7 @@ export function TransferDialog({ dialog }: { readonly dialog: Extract<Dialog, { 
                     {shortName(item.source)}
                   </td>
                   <td className={styles.path} title={item.target}>
-                    {item.target === undefined ? '—' : `/${item.target}`}
+                    {item.target === undefined ? '—' : (preview.places?.[item.target] ?? `/${item.target}`)}
                   </td>
                   {salesforce && <td>{matchWords(item)}</td>}
                   <td className={styles.verdict}>{verdict(item, salesforce)}</td>

@@ -127,6 +127,14 @@ export function memoryHost(connections: ReadonlyArray<ConnectionSummary> = []): 
   const snapshotOf = (batch: Batch): TransferSnapshot => batch.snapshot;
 
   const update = (batch: Batch, change: Partial<TransferSnapshot>): void => {
+  /** As the real host does: a label already in the queue gets " (2)", " (3)"… */
+  const uniqueLabel = (base: string): string => {
+    const taken = new Set([...batches.values()].map((b) => b.snapshot.label));
+    let label = base;
+    for (let n = 2; taken.has(label); n++) label = `${base} (${n})`;
+    return label;
+  };
+
     batch.snapshot = { ...batch.snapshot, ...change };
   };
 
@@ -158,7 +166,8 @@ export function memoryHost(connections: ReadonlyArray<ConnectionSummary> = []): 
       const index = rows.findIndex((e) => startsWithTyped(e, input.prefix));
       return ok({ index: index < 0 ? null : index });
     },
-    // A record is a folder under its object's; its id is what `details.id` says, else its name.
+    // A record is a folder under its object's; its id is what `details.id` says (else its folder name),
+    // its name what `details.name` says (else its folder name), its number `details.number`.
     'records.search': (input) => {
       const text = input.text.trim().toLowerCase();
       const records = [...(folder(input.connection, input.object)?.values() ?? [])]
@@ -173,7 +182,7 @@ export function memoryHost(connections: ReadonlyArray<ConnectionSummary> = []): 
     },
     'records.names': (input) => {
       const records = [...(folder(input.connection, input.object)?.values() ?? [])];
-      return ok({ names: Object.fromEntries(input.ids.flatMap((id) => records.filter((r) => r.details?.['id'] === id).map((r) => [id, r.name]))) });
+      return ok({ names: Object.fromEntries(input.ids.flatMap((id) => records.filter((r) => r.details?.['id'] === id).map((r) => [id, r.details?.['name'] ?? r.name]))) });
     },
     'files.mkdir': (input) => {
       if (entryAt(input.connection, input.path) !== undefined) return fail({ kind: 'exists', message: `${nameOf(input.path)} already exists`, retryable: false });
@@ -210,7 +219,7 @@ export function memoryHost(connections: ReadonlyArray<ConnectionSummary> = []): 
       const where = `${input.target.connection}:${input.target.path === '' ? '/' : input.target.path}`;
       const snapshot: TransferSnapshot = {
         id,
-        label: `${files.length} ${files.length === 1 ? 'file' : 'files'} from ${input.source.connection} to ${where}`,
+        label: uniqueLabel(`${files.length} ${files.length === 1 ? 'file' : 'files'} from ${input.source.connection} to ${where}`),
         move: input.move,
         state: 'queued',
         filesTotal: files.length,
@@ -233,6 +242,8 @@ export function memoryHost(connections: ReadonlyArray<ConnectionSummary> = []): 
       emit('prompt.settled', { id: input.id });
       return ok({});
     },
+    // This host asks nothing itself: a test raises its questions with `emit`.
+    'prompts.list': () => ok({ prompts: [] }),
     'transfers.list': () => ok({ transfers: [...batches.values()].map(snapshotOf) }),
     'transfers.files': (input) => {
       const batch = batches.get(input.id);

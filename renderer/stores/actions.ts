@@ -1,8 +1,9 @@
 import { THIS_COMPUTER, type Location, type PreviewItem, type TransferRequestInput } from '../../src/shared/contract/models.js';
+import type { FoundRecord } from '../../src/shared/contract/recordCommands.js';
 import type { AppStores } from './appStores.js';
 import { kindOf } from './connections.js';
 import { otherSide, type Side } from './panes.js';
-import { joinPath, nameOf, parentOf } from './paths.js';
+import { joinPath, nameOf, parentOf, typedPath } from './paths.js';
 
 /**
  * What the window does across stores: plan a copy, confirm it, act on files. Components call these (or a
@@ -28,9 +29,46 @@ export async function planTransfer(stores: AppStores, request: TransferRequestIn
 
 async function preview(stores: AppStores, request: TransferRequestInput): Promise<void> {
   const answer = await stores.host.invoke('transfers.preview', request);
+  const places = answer.ok ? await namedPlaces(stores, request.target.connection, answer.value.items) : undefined;
   stores.ui.getState().updateDialog('transfer', (dialog) =>
-    dialog.request !== request ? dialog : { ...dialog, preview: answer.ok ? { status: 'ready', items: answer.value.items } : { status: 'failed', message: answer.error.message } },
+    dialog.request !== request
+      ? dialog
+      : { ...dialog, preview: answer.ok ? { status: 'ready', items: answer.value.items, ...(places === undefined ? {} : { places }) } : { status: 'failed', message: answer.error.message } },
   );
+}
+
+/** A record id as a path segment: what a naming rule's target names a record by. */
+const RECORD_ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
+/** Ids per `records.names` call, its contract's most. */
+const NAMES_PER_CALL = 2000;
+
+/**
+ * Salesforce targets read with their records named, `Account / Acme Corp (001…) / invoice.pdf`, where
+ * the engine names a record by its id alone (a naming rule's match). Undefined where the target is not
+ * Salesforce; targets that already name their record by name are left as they are.
+ */
+async function namedPlaces(stores: AppStores, connection: string, items: ReadonlyArray<PreviewItem>): Promise<Record<string, string> | undefined> {
+  if (kindOf(stores.connections.getState().connections, connection) !== 'salesforce') return undefined;
+  const idsByObject = new Map<string, Set<string>>();
+  for (const item of items) {
+    const [object, record] = item.target?.split('/') ?? [];
+    if (object !== undefined && record !== undefined && RECORD_ID.test(record)) idsByObject.set(object, (idsByObject.get(object) ?? new Set()).add(record));
+  }
+  const names = new Map<string, string>();
+  for (const [object, ids] of idsByObject) {
+    const all = [...ids];
+    for (let at = 0; at < all.length; at += NAMES_PER_CALL) {
+      const answer = await stores.host.invoke('records.names', { connection, object, ids: all.slice(at, at + NAMES_PER_CALL) });
+      if (answer.ok) for (const [id, name] of Object.entries(answer.value.names)) names.set(`${object}/${id}`, name);
+    }
+  }
+  const places: Record<string, string> = {};
+  for (const item of items) {
+    const [object = '', record = '', ...rest] = item.target?.split('/') ?? [];
+    const name = names.get(`${object}/${record}`);
+    if (item.target !== undefined && name !== undefined) places[item.target] = [object, `${name} (${record})`, ...rest].join(' / ');
+  }
+  return places;
 }
 
 /** The user changed the conflict policy or the naming rule: the plan is previewed again. */

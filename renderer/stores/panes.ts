@@ -2,7 +2,8 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { THIS_COMPUTER, type Entry, type Sort } from '../../src/shared/contract/models.js';
 import type { WireError } from '../../src/shared/contract/wire.js';
 import type { RendererHost } from '../host/RendererHost.js';
-import { parentOf } from './paths.js';
+import { compareFolders, type CompareMark } from './compare.js';
+import { joinPath, parentOf } from './paths.js';
 import { all, clamped, isSelected, NOTHING, only, span, toggled, union, type Selection } from './selection.js';
 
 export type Side = 'left' | 'right';
@@ -16,6 +17,8 @@ export function otherSide(side: Side): Side {
 export const PAGE_SIZE = 100;
 /** Rows per request when every selected path is needed at once (a copy of "all except …"). */
 const BULK_PAGE = 5000;
+/** Compare mode reads both folders whole; past this many entries a side is compared by its first ones. */
+const COMPARED_ENTRIES = 200_000;
 
 export interface Pane {
   readonly connection: string;
@@ -33,6 +36,8 @@ export interface Pane {
   /** Where a Shift-extension starts. */
   readonly anchor: number;
   readonly focus: number;
+  /** In compare mode, how each entry (by name) differs from the other pane's; undefined while not compared. */
+  readonly marks: ReadonlyMap<string, CompareMark> | undefined;
 }
 
 /** How a key or click moves the focus: alone, making it the only selected row, or extending from the anchor. */
@@ -42,7 +47,21 @@ export interface PanesState {
   readonly left: Pane;
   readonly right: Pane;
   readonly active: Side;
+  /** Compare mode: both folders' entries are marked by how they differ from the other's. */
+  readonly compare: boolean;
+  /** Synchronized browsing: opening or leaving a folder in one pane does the same in the other. */
+  readonly sync: boolean;
+  /** Why the other pane did not follow, for as long as the panes are out of step. */
+  readonly syncNote: string | undefined;
   setActive(side: Side): void;
+  toggleCompare(): void;
+  toggleSync(): void;
+  /** Type-ahead: focuses the first row whose name starts with `prefix`, wherever it is; false if none does. */
+  locate(side: Side, prefix: string): Promise<boolean>;
+  /** A folder opened by hovering over it while dragging; the pane goes back if the drag is cancelled. */
+  springOpen(side: Side, path: string): void;
+  /** The drag ended: dropped, the panes stay where they are; cancelled, spring-opened panes go back. */
+  springEnd(dropped: boolean): void;
   setConnection(side: Side, connection: string): void;
   open(side: Side, path: string): void;
   /** Enter or double-click: a folder (or a Salesforce object or record) opens; a file stays. */
@@ -70,7 +89,7 @@ export function entryAt(pane: Pane, index: number): Entry | undefined {
 }
 
 function freshPane(connection: string, path: string, sort: Sort = { by: 'name', direction: 'asc' }): Pane {
-  return { connection, path, sort, filter: '', listing: 0, total: -1, pages: new Map(), error: undefined, refused: [], selection: NOTHING, anchor: 0, focus: 0 };
+  return { connection, path, sort, filter: '', listing: 0, total: -1, pages: new Map(), error: undefined, refused: [], selection: NOTHING, anchor: 0, focus: 0, marks: undefined };
 }
 
 export function createPanesStore(host: RendererHost, initial: { readonly left?: string; readonly right?: string } = {}): PanesStore {
@@ -78,11 +97,38 @@ export function createPanesStore(host: RendererHost, initial: { readonly left?: 
   const inFlight = new Set<string>();
   /** The folder just left, by listing: going up puts the focus back on it, as commanders do. */
   const reveal = new Map<number, string>();
+  /** Where each pane was before a drag opened folders in it. */
+  const springOrigins = new Map<Side, string>();
+  /** The pair of listings last compared (or being compared), so each pair is read once. */
+  let compared = '';
   let listings = 0;
 
   return createStore<PanesState>()((set, get) => {
     const patch = (side: Side, change: Partial<Pane>): void => {
       set({ [side]: { ...get()[side], ...change } } as Pick<PanesState, Side>);
+    };
+
+    /** Every entry of a pane's folder, in name order, for comparing; undefined if it cannot be read. */
+    const wholeFolder = async (pane: Pane): Promise<Entry[] | undefined> => {
+      const entries: Entry[] = [];
+      for (;;) {
+        const answer = await host.invoke('files.list', { connection: pane.connection, path: pane.path, offset: entries.length, limit: BULK_PAGE, sort: { by: 'name', direction: 'asc' } });
+        if (!answer.ok) return undefined;
+        entries.push(...answer.value.entries);
+        if (answer.value.entries.length === 0 || entries.length >= Math.min(answer.value.total, COMPARED_ENTRIES)) return entries;
+      }
+    };
+
+    const markBoth = async (): Promise<void> => {
+      const { left, right, compare } = get();
+      const pair = `${left.listing}:${right.listing}`;
+      if (!compare || compared === pair) return;
+      compared = pair;
+      const [leftEntries, rightEntries] = await Promise.all([wholeFolder(left), wholeFolder(right)]);
+      const now = get();
+      if (!now.compare || `${now.left.listing}:${now.right.listing}` !== pair || leftEntries === undefined || rightEntries === undefined) return;
+      const marks = compareFolders(leftEntries, rightEntries);
+      set({ left: { ...now.left, marks: marks.left }, right: { ...now.right, marks: marks.right } });
     };
 
     const fetchPage = async (side: Side, listing: number, page: number, fromServer: boolean): Promise<void> => {
@@ -107,6 +153,7 @@ export function createPanesStore(host: RendererHost, initial: { readonly left?: 
         return;
       }
       const { total, entries, refused } = answer.value;
+      void markBoth();
       // A listing that changed length under a refresh keeps only the pages that still agree with it.
       const pages = now.total === total || now.total === -1 ? new Map(now.pages) : new Map<number, ReadonlyArray<Entry>>();
       pages.set(page, entries);
@@ -135,17 +182,65 @@ export function createPanesStore(host: RendererHost, initial: { readonly left?: 
       const listing = ++listings;
       const pane = get()[side];
       const reset: Partial<Pane> = keep ? {} : { total: -1, pages: new Map(), selection: NOTHING, focus: 0, anchor: 0, refused: [] };
-      patch(side, { ...reset, ...change, listing, error: undefined });
+      patch(side, { ...reset, ...change, listing, error: undefined, marks: undefined });
       const first = keep ? Math.floor(pane.focus / PAGE_SIZE) : 0;
       void fetchPage(side, listing, first, fromServer);
+    };
+
+    /** Synchronized browsing: the other pane makes the same move, from `from` to `to`, if it can. */
+    const follow = async (side: Side, from: string, to: string): Promise<void> => {
+      const other = otherSide(side);
+      const pane = get()[other];
+      const target = sameMove(from, to, pane.path);
+      const name = other === 'left' ? 'left' : 'right';
+      if (target === undefined) {
+        set({ syncNote: `Synchronized browsing: the ${name} pane has no folder matching /${to}, so it stayed in /${pane.path}.` });
+        return;
+      }
+      const answer = await host.invoke('files.list', { connection: pane.connection, path: target, offset: 0, limit: 1, sort: pane.sort });
+      if (get()[other].listing !== pane.listing) return;
+      if (!answer.ok) {
+        set({ syncNote: `Synchronized browsing: the ${name} pane has no folder /${target}, so it stayed in /${pane.path}.` });
+        return;
+      }
+      set({ syncNote: undefined });
+      relist(other, { path: target, filter: '' }, false, true);
+      if (isBelow(pane.path, target)) reveal.set(get()[other].listing, pane.path);
     };
 
     return {
       left: freshPane(initial.left ?? THIS_COMPUTER, ''),
       right: freshPane(initial.right ?? THIS_COMPUTER, ''),
       active: 'left',
+      compare: false,
+      sync: false,
+      syncNote: undefined,
       setActive(side) {
         if (get().active !== side) set({ active: side });
+      },
+      toggleCompare() {
+        const compare = !get().compare;
+        compared = '';
+        set({ compare, left: { ...get().left, marks: undefined }, right: { ...get().right, marks: undefined } });
+        void markBoth();
+      },
+      toggleSync() {
+        set({ sync: !get().sync, syncNote: undefined });
+      },
+      async locate(side, prefix) {
+        const pane = get()[side];
+        const answer = await host.invoke('files.locate', { connection: pane.connection, path: pane.path, sort: pane.sort, prefix, ...(pane.filter === '' ? {} : { filter: pane.filter }) });
+        if (!answer.ok || answer.value.index === null || get()[side].listing !== pane.listing) return false;
+        get().moveFocus(side, answer.value.index, 'select');
+        return true;
+      },
+      springOpen(side, path) {
+        if (!springOrigins.has(side)) springOrigins.set(side, get()[side].path);
+        relist(side, { path, filter: '' }, false, true);
+      },
+      springEnd(dropped) {
+        if (!dropped) for (const [side, path] of springOrigins) relist(side, { path, filter: '' }, false, true);
+        springOrigins.clear();
       },
       // Going to a folder reads it afresh, as a commander does; sorting, filtering and scrolling use
       // the host's copy of that listing.
@@ -153,7 +248,9 @@ export function createPanesStore(host: RendererHost, initial: { readonly left?: 
         relist(side, { connection, path: '', filter: '' }, false, true);
       },
       open(side, path) {
+        const from = get()[side].path;
         relist(side, { path, filter: '' }, false, true);
+        if (get().sync && from !== path) void follow(side, from, path);
       },
       openRow(side, index) {
         const entry = entryAt(get()[side], index);
@@ -248,4 +345,23 @@ export function createPanesStore(host: RendererHost, initial: { readonly left?: 
 
 export function isRowSelected(pane: Pane, index: number): boolean {
   return isSelected(pane.selection, index);
+}
+
+function isBelow(ancestor: string, path: string): boolean {
+  return ancestor === '' ? path !== '' : path.startsWith(`${ancestor}/`);
+}
+
+/**
+ * Where a pane at `otherPath` goes to make the move `from` → `to`: into the same subfolders, or up as
+ * many levels; undefined for a jump that is neither (a path typed elsewhere) or that goes above its root.
+ */
+export function sameMove(from: string, to: string, otherPath: string): string | undefined {
+  if (isBelow(from, to)) return to.slice(from === '' ? 0 : from.length + 1).split('/').reduce(joinPath, otherPath);
+  if (!isBelow(to, from)) return undefined;
+  let target = otherPath;
+  for (let levels = from.split('/').length - (to === '' ? 0 : to.split('/').length); levels > 0; levels--) {
+    if (target === '') return undefined;
+    target = parentOf(target);
+  }
+  return target;
 }

@@ -6,7 +6,12 @@ export type Section = 'browse' | 'transfers' | 'connections' | 'jobs' | 'validat
 
 export type PreviewState =
   | { readonly status: 'loading' }
-  | { readonly status: 'ready'; readonly items: ReadonlyArray<PreviewItem> }
+  | {
+      readonly status: 'ready';
+      readonly items: ReadonlyArray<PreviewItem>;
+      /** How a target path reads with its records named (`Account / Acme Corp (001…) / a.pdf`), by target. */
+      readonly places?: Readonly<Record<string, string>>;
+    }
   | { readonly status: 'failed'; readonly message: string };
 
 export type Dialog =
@@ -21,6 +26,8 @@ export type Dialog =
   | { readonly kind: 'newFolder'; readonly side: Side; readonly error?: string }
   | { readonly kind: 'rename'; readonly side: Side; readonly entry: Entry; readonly error?: string }
   | { readonly kind: 'delete'; readonly side: Side; readonly paths: ReadonlyArray<string>; readonly error?: string }
+  /** Shift+F5 / Shift+F6: the selection to a folder the user types, the other pane's offered first. */
+  | { readonly kind: 'copyTo'; readonly side: Side; readonly move: boolean; readonly paths: ReadonlyArray<string>; readonly error?: string }
   | { readonly kind: 'removeConnection'; readonly name: string; readonly error?: string };
 
 export interface Notice {
