@@ -127,14 +127,6 @@ export function memoryHost(connections: ReadonlyArray<ConnectionSummary> = []): 
   const snapshotOf = (batch: Batch): TransferSnapshot => batch.snapshot;
 
   const update = (batch: Batch, change: Partial<TransferSnapshot>): void => {
-  /** As the real host does: a label already in the queue gets " (2)", " (3)"… */
-  const uniqueLabel = (base: string): string => {
-    const taken = new Set([...batches.values()].map((b) => b.snapshot.label));
-    let label = base;
-    for (let n = 2; taken.has(label); n++) label = `${base} (${n})`;
-    return label;
-  };
-
     batch.snapshot = { ...batch.snapshot, ...change };
   };
 
@@ -219,7 +211,7 @@ export function memoryHost(connections: ReadonlyArray<ConnectionSummary> = []): 
       const where = `${input.target.connection}:${input.target.path === '' ? '/' : input.target.path}`;
       const snapshot: TransferSnapshot = {
         id,
-        label: uniqueLabel(`${files.length} ${files.length === 1 ? 'file' : 'files'} from ${input.source.connection} to ${where}`),
+        label: `${files.length} ${files.length === 1 ? 'file' : 'files'} from ${input.source.connection} to ${where}`,
         move: input.move,
         state: 'queued',
         filesTotal: files.length,
@@ -242,8 +234,6 @@ export function memoryHost(connections: ReadonlyArray<ConnectionSummary> = []): 
       emit('prompt.settled', { id: input.id });
       return ok({});
     },
-    // This host asks nothing itself: a test raises its questions with `emit`.
-    'prompts.list': () => ok({ prompts: [] }),
     'transfers.list': () => ok({ transfers: [...batches.values()].map(snapshotOf) }),
     'transfers.files': (input) => {
       const batch = batches.get(input.id);

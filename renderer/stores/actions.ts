@@ -108,6 +108,40 @@ export async function copyToOtherPane(stores: AppStores, side: Side, move: boole
   await planTransfer(stores, { source: { connection: from.connection, paths: [...paths] }, target: { connection: to.connection, path: to.path }, move, conflict: 'changed' });
 }
 
+/** Shift+F5 / Shift+F6: asks where the selection (else the focused row) goes, offering the other pane's folder. */
+export async function askCopyTo(stores: AppStores, side: Side, move: boolean): Promise<void> {
+  const paths = await stores.panes.getState().targetPaths(side);
+  if (paths.length > 0) stores.ui.getState().openDialog({ kind: 'copyTo', side, move, paths });
+}
+
+/** The folder typed in the Shift+F5 dialog: the copy is planned and previewed like any other. */
+export async function copyToTyped(stores: AppStores, target: { readonly connection: string; readonly typed: string }): Promise<void> {
+  const dialog = stores.ui.getState().dialog;
+  if (dialog?.kind !== 'copyTo') return;
+  const from = stores.panes.getState()[dialog.side];
+  const path = typedPath(target.typed);
+  // Checked first, so that a mistyped folder is said at once in the dialog that can fix it.
+  const answer = await stores.host.invoke('files.list', { connection: target.connection, path, offset: 0, limit: 1, sort: { by: 'name', direction: 'asc' } });
+  if (!answer.ok) {
+    stores.ui.getState().updateDialog('copyTo', (d) => ({ ...d, error: answer.error.message }));
+    return;
+  }
+  await planTransfer(stores, { source: { connection: from.connection, paths: [...dialog.paths] }, target: { connection: target.connection, path }, move: dialog.move, conflict: 'changed' });
+}
+
+/** The record search box: records of `object` whose name or number holds `text`, or why none could be read. */
+export async function searchRecords(stores: AppStores, connection: string, object: string, text: string): Promise<{ readonly records: ReadonlyArray<FoundRecord> } | { readonly error: string }> {
+  const answer = await stores.host.invoke('records.search', { connection, object, text, limit: 20 });
+  return answer.ok ? { records: answer.value.records } : { error: answer.error.message };
+}
+
+/** A record's name where a path names it by its id alone; undefined where it cannot be found. */
+export async function recordNameOf(stores: AppStores, connection: string, object: string, id: string): Promise<string | undefined> {
+  if (!RECORD_ID.test(id)) return undefined;
+  const answer = await stores.host.invoke('records.names', { connection, object, ids: [id] });
+  return answer.ok ? answer.value.names[id] : undefined;
+}
+
 /** Rows dragged from a pane onto a folder (of either pane). */
 export async function dropPaths(stores: AppStores, source: { readonly connection: string; readonly paths: ReadonlyArray<string> }, target: Location, move: boolean): Promise<void> {
   if (source.paths.length === 0) return;
