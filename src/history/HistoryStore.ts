@@ -2,7 +2,8 @@ import { once } from 'node:events';
 import { closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { csvRecord, type CsvField } from './csv.js';
+import { csvRecord } from './csv.js';
+import { ITEM_CSV_HEADER, itemCsvFields, RUN_CSV_HEADER, runCsvFields } from './csvRows.js';
 import { damagedHistory, isSqliteDamage } from './damage.js';
 import { JobJournal } from './JobJournal.js';
 import { historyWasKept, refuseLostHistory, rememberHistory } from './marker.js';
@@ -18,6 +19,10 @@ import {
   runsPageSql,
   SEARCH_NAMES_SQL,
   SEARCH_SHORT_NAMES_SQL,
+  searchPageSql,
+  TRAIL_QUARANTINE_SQL,
+  TRAIL_VALIDATIONS_SQL,
+  trailPageSql,
 } from './queries.js';
 import type {
   AuditEntry,
@@ -37,8 +42,9 @@ import type {
   RunsPageQuery,
   ValidationResult,
 } from './records.js';
-import { formatVerifications, toItemRecord, toRunRecord, toSearchHit, type ItemRow, type RunRow, type SearchRow } from './rows.js';
+import { formatVerifications, toItemRecord, toRunRecord, toSearchHit, toTrailSteps, type ItemRow, type QuarantineRow, type RunRow, type SearchRow, type TrailRow, type ValidationRow } from './rows.js';
 import { ownerAlive } from './runOwner.js';
+import type { FileTrailPage, FileTrailQuery, ItemSearchPageQuery } from './views.js';
 
 /** Named parameters: SQLite binds `@name` to `name`; keys a statement does not use are ignored. */
 type Params = Readonly<Record<string, string | number | null>>;
@@ -69,6 +75,10 @@ export class HistoryStore {
   readonly #insertAudit: Statement;
   readonly #searchNames: Statement<SearchRow>;
   readonly #searchShortNames: Statement<SearchRow>;
+  readonly #searchPages: ReadonlyArray<Statement<SearchRow>>;
+  readonly #trailPages: ReadonlyArray<Statement<TrailRow>>;
+  readonly #trailValidations: Statement<ValidationRow>;
+  readonly #trailQuarantine: Statement<QuarantineRow>;
   readonly #deleteStartedBefore: Statement;
   readonly #deleteBeyondNewest: Statement;
   readonly #runningRuns: Database.Statement<[], RunRow>;
@@ -114,6 +124,10 @@ export class HistoryStore {
     this.#insertAudit = db.prepare<Params>(`INSERT INTO audit_log (at, actor, action, detail) VALUES (@at, @actor, @action, @detail)`);
     this.#searchNames = db.prepare<Params, SearchRow>(SEARCH_NAMES_SQL);
     this.#searchShortNames = db.prepare<Params, SearchRow>(SEARCH_SHORT_NAMES_SQL);
+    this.#searchPages = [false, true].map((later) => db.prepare<Params, SearchRow>(searchPageSql(later)));
+    this.#trailPages = [false, true].map((later) => db.prepare<Params, TrailRow>(trailPageSql(later)));
+    this.#trailValidations = db.prepare<Params, ValidationRow>(TRAIL_VALIDATIONS_SQL);
+    this.#trailQuarantine = db.prepare<Params, QuarantineRow>(TRAIL_QUARANTINE_SQL);
     this.#deleteStartedBefore = db.prepare<Params>(DELETE_RUNS_STARTED_BEFORE_SQL);
     this.#deleteBeyondNewest = db.prepare<Params>(DELETE_RUNS_BEYOND_NEWEST_SQL);
     this.#runningRuns = db.prepare<[], RunRow>(RUNNING_RUNS_SQL);
@@ -359,9 +373,37 @@ export class HistoryStore {
     if (fragment === '') return [];
     const rows =
       [...fragment].length >= MIN_INDEXED_FRAGMENT
-        ? this.#searchNames.all({ phrase: `"${fragment.replaceAll('"', '""')}"`, limit })
+        ? this.#searchNames.all({ phrase: indexedPhrase(fragment), limit })
         : this.#searchShortNames.all({ pattern: `%${fragment.replace(/[\\%_]/g, '\\$&')}%`, limit });
     return rows.map(toSearchHit);
+  }
+
+  /**
+   * A page of the items whose file name contains `text` (three characters or more, ignoring case), newest
+   * first, previews left out; for the next page pass the last hit's id as `before`. Read from the name
+   * index in its own order, so every page costs the same however many names match.
+   */
+  searchItemsPage(query: ItemSearchPageQuery): ItemSearchHit[] {
+    const limit = pageSize(query.limit);
+    const statement = this.#searchPages[query.before === undefined ? 0 : 1];
+    if (statement === undefined) throw new Error('The search statements were not prepared');
+    return statement.all({ phrase: indexedPhrase(query.text), before: query.before ?? null, limit }).map(toSearchHit);
+  }
+
+  /**
+   * A file's way through Ferry: every run that handled a file of exactly this name (three characters or
+   * more), oldest first, each followed by the validations and quarantine events of that file in that
+   * run, by time. For the next page pass `next` as `after`.
+   */
+  fileTrail(query: FileTrailQuery): FileTrailPage {
+    const limit = pageSize(query.limit);
+    const statement = this.#trailPages[query.after === undefined ? 0 : 1];
+    if (statement === undefined) throw new Error('The trail statements were not prepared');
+    const rows = statement.all({ phrase: indexedPhrase(query.name), name: query.name, after: query.after ?? null, limit });
+    const ids = JSON.stringify(rows.map((r) => r.id));
+    const steps = toTrailSteps(rows, this.#trailValidations.all({ ids }), this.#trailQuarantine.all({ ids }));
+    const last = rows.at(-1);
+    return rows.length === limit && last !== undefined ? { steps, next: last.id } : { steps };
   }
 
   /**
@@ -450,6 +492,15 @@ function refuseDamagedHistory(file: string): void {
   }
 }
 
+/**
+ * `text` as one FTS5 string: matched as a substring through the trigram index, quotes doubled. Refuses
+ * text the index cannot find, rather than reading every name.
+ */
+function indexedPhrase(text: string): string {
+  if ([...text].length < MIN_INDEXED_FRAGMENT) throw new RangeError(`Names are searched from ${MIN_INDEXED_FRAGMENT} characters on, not "${text}"`);
+  return `"${text.replaceAll('"', '""')}"`;
+}
+
 function pageSize(limit: number): number {
   if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`A page holds 1 or more rows, not ${limit}`);
   return limit;
@@ -457,60 +508,4 @@ function pageSize(limit: number): number {
 
 async function write(out: NodeJS.WritableStream, chunk: string): Promise<void> {
   if (!out.write(chunk)) await once(out, 'drain');
-}
-
-const RUN_CSV_HEADER = [
-  'id',
-  'job',
-  'kind',
-  'source',
-  'target',
-  'started_at',
-  'finished_at',
-  'status',
-  'dry_run',
-  'files',
-  'bytes',
-  'failed',
-  'skipped',
-  'error',
-];
-
-function runCsvFields(run: RunRecord): CsvField[] {
-  return [
-    run.id,
-    run.job,
-    run.kind,
-    run.source,
-    run.target,
-    isoTime(run.startedAt),
-    isoTime(run.finishedAt),
-    run.status,
-    run.dryRun ? 'yes' : 'no',
-    run.files,
-    run.bytes,
-    run.failed,
-    run.skipped,
-    run.error,
-  ];
-}
-
-const ITEM_CSV_HEADER = ['source_path', 'target_path', 'stage', 'status', 'bytes', 'error_kind', 'reason', 'verified_by', 'updated_at'];
-
-function itemCsvFields(item: ItemRecord): CsvField[] {
-  return [
-    item.sourcePath,
-    item.targetPath,
-    item.stage,
-    item.status,
-    item.bytes,
-    item.errorKind,
-    item.reason,
-    item.verifiedBy.join(' '),
-    isoTime(item.updatedAt),
-  ];
-}
-
-function isoTime(ms: number | undefined): string | undefined {
-  return ms === undefined ? undefined : new Date(ms).toISOString();
 }

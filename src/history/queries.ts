@@ -88,3 +88,37 @@ UPDATE runs SET status = 'interrupted', finished_at = @lastSeen, error = @error,
   failed = (SELECT count(*) FROM items WHERE run_id = @id AND status = 'failed'),
   skipped = (SELECT count(*) FROM items WHERE run_id = @id AND status = 'skipped')
 WHERE id = @id AND status = 'running' AND owner = @owner AND coalesce(heartbeat_at, started_at) = @lastSeen`;
+
+/**
+ * The window's file-name search, a page at a time: binds `@phrase` as SEARCH_NAMES_SQL does, `@limit`,
+ * and `@before` for a later page. Newest item first is the name index's own rowid order, so a page of a
+ * million hits is read from the index and never sorted.
+ */
+export function searchPageSql(later: boolean): string {
+  return `${SEARCH_SELECT} WHERE n.name MATCH @phrase AND r.dry_run = 0${later ? ' AND n.rowid < @before' : ''} ORDER BY n.rowid DESC LIMIT @limit`;
+}
+
+/**
+ * The items named exactly `@name` (the last segment of their source path), oldest first, with their
+ * runs: a file's way through Ferry. The name index narrows by `@phrase` (the name as an FTS5 string);
+ * the equality then keeps only the exact name. Binds `@after` for a later page.
+ */
+export function trailPageSql(later: boolean): string {
+  return `
+SELECT i.id, i.run_id, i.source_path, i.target_path, i.stage, i.status, i.bytes, i.error_kind, i.reason,
+  i.verified_by, i.updated_at, r.job, r.started_at AS run_started_at, r.kind AS run_kind, r.source AS run_source,
+  r.target AS run_target, r.status AS run_status
+FROM item_names n
+JOIN items i ON i.id = n.rowid
+JOIN runs r ON r.id = i.run_id
+WHERE n.name MATCH @phrase AND n.name = @name AND r.dry_run = 0${later ? ' AND n.rowid > @after' : ''}
+ORDER BY n.rowid LIMIT @limit`;
+}
+
+/** Binds `@ids`, a JSON array of item ids: their validation results, through the index by item. */
+export const TRAIL_VALIDATIONS_SQL = `
+SELECT item_id, rule, passed, message, at FROM validation_results WHERE item_id IN (SELECT value FROM json_each(@ids))`;
+
+/** Binds `@ids`, a JSON array of item ids: their quarantine events, through the index by item. */
+export const TRAIL_QUARANTINE_SQL = `
+SELECT item_id, action, reason, location, at FROM quarantine_events WHERE item_id IN (SELECT value FROM json_each(@ids))`;

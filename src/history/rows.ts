@@ -10,6 +10,7 @@ import type {
   RunStatus,
   Verification,
 } from './records.js';
+import type { TrailStep } from './views.js';
 
 // Rows as SQLite returns them. The union-typed columns hold only what the schema's CHECKs and the
 // store's typed writes let in.
@@ -99,4 +100,53 @@ const VERIFICATIONS: Readonly<Record<Verification, true>> = { size: true, md5: t
 function parseVerifications(column: string | null): ReadonlyArray<Verification> {
   if (column === null) return [];
   return column.split(',').filter((v): v is Verification => Object.hasOwn(VERIFICATIONS, v));
+}
+
+export interface TrailRow extends SearchRow {
+  readonly run_kind: string;
+  readonly run_source: string;
+  readonly run_target: string;
+  readonly run_status: RunStatus;
+}
+
+export interface ValidationRow {
+  readonly item_id: ItemId;
+  readonly rule: string;
+  readonly passed: number;
+  readonly message: string;
+  readonly at: number;
+}
+
+export interface QuarantineRow {
+  readonly item_id: ItemId;
+  readonly action: string;
+  readonly reason: string;
+  readonly location: string;
+  readonly at: number;
+}
+
+/** Each item's run step, followed by what happened to that item, by time: a file's trail in order. */
+export function toTrailSteps(rows: ReadonlyArray<TrailRow>, validations: ReadonlyArray<ValidationRow>, quarantine: ReadonlyArray<QuarantineRow>): TrailStep[] {
+  return rows.flatMap((row): TrailStep[] => {
+    const runId = row.run_id;
+    const later: TrailStep[] = [
+      ...validations
+        .filter((v) => v.item_id === row.id)
+        .map((v): TrailStep => ({ kind: 'validation', at: v.at, itemId: row.id, runId, rule: v.rule, passed: v.passed === 1, message: v.message })),
+      ...quarantine
+        .filter((q) => q.item_id === row.id)
+        .map((q): TrailStep => ({ kind: 'quarantine', at: q.at, itemId: row.id, runId, action: q.action, reason: q.reason, location: q.location })),
+    ].sort((a, b) => a.at - b.at);
+    const run: TrailStep = {
+      kind: 'run',
+      at: row.run_started_at,
+      item: toItemRecord(row),
+      job: row.job,
+      runKind: row.run_kind,
+      source: row.run_source,
+      target: row.run_target,
+      runStatus: row.run_status,
+    };
+    return [run, ...later];
+  });
 }

@@ -465,3 +465,41 @@ describe('retention', () => {
     expect(() => history.listRuns({ limit: 0 })).toThrow(RangeError);
   });
 });
+
+describe("the window's pages of names", () => {
+  it('page a search newest item first by key, without previews, and refuse fragments the index cannot find', () => {
+    const history = memoryStore();
+    const real = history.startRun(newRun({ startedAt: 1 }));
+    const preview = history.startRun(newRun({ startedAt: 2, dryRun: true }));
+    history.recordItems(real, ['a', 'b', 'c', 'd', 'e'].map((x) => item(`in/Report-${x}.csv`)));
+    history.recordItems(preview, [item('in/Report-z.csv', { status: 'planned' })]);
+    const first = history.searchItemsPage({ text: 'report', limit: 3 });
+    const last = first.at(-1);
+    if (last === undefined) throw new Error('the first page is empty');
+    const second = history.searchItemsPage({ text: 'report', limit: 3, before: last.id });
+    expect([...first, ...second].map((h) => h.sourcePath)).toEqual(['e', 'd', 'c', 'b', 'a'].map((x) => `in/Report-${x}.csv`));
+    expect(() => history.searchItemsPage({ text: 'rp', limit: 3 })).toThrow(/from 3 characters on, not "rp"/);
+  });
+
+  it("trace one file's exact name through every run, each run followed by its checks and quarantine by time", () => {
+    const history = memoryStore();
+    const arrival = history.startRun(newRun({ job: 'pickup', startedAt: 10 }));
+    const [held] = history.recordItems(arrival, [item('in/orders.csv', { status: 'quarantined', stage: 'validated' }), item('in/old-orders.csv')]);
+    if (held === undefined) throw new Error('no item recorded');
+    history.recordQuarantine({ itemId: held, job: 'pickup', file: 'in/orders.csv', location: '/q', reason: 'no total', action: 'quarantined', at: 30 });
+    history.recordValidation({ itemId: held, rule: 'orders', passed: false, message: 'no total', at: 20 });
+    const delivery = history.startRun(newRun({ job: 'deliver', startedAt: 40 }));
+    history.recordItems(delivery, [item('archive/orders.csv', { targetPath: 'Account/Acme/orders.csv' })]);
+
+    const page = history.fileTrail({ name: 'orders.csv', limit: 10 });
+    expect(page.steps.map((s) => [s.kind, s.at])).toEqual([
+      ['run', 10],
+      ['validation', 20],
+      ['quarantine', 30],
+      ['run', 40],
+    ]);
+    expect(page.next).toBeUndefined();
+    const firstOnly = history.fileTrail({ name: 'orders.csv', limit: 1 });
+    expect(history.fileTrail({ name: 'orders.csv', limit: 1, ...(firstOnly.next === undefined ? {} : { after: firstOnly.next }) }).steps.map((s) => s.at)).toEqual([40]);
+  });
+});

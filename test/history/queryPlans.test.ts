@@ -13,6 +13,10 @@ import {
   runsPageSql,
   SEARCH_NAMES_SQL,
   SEARCH_SHORT_NAMES_SQL,
+  searchPageSql,
+  TRAIL_QUARANTINE_SQL,
+  TRAIL_VALIDATIONS_SQL,
+  trailPageSql,
 } from '../../src/history/queries.js';
 import { quarantineListSql, RUNNING_RUN_OF_JOB_SQL, TAKEN_FILES_SQL } from '../../src/history/JobJournal.js';
 import type { FinishedRunStatus, HistoryItemStatus, ItemsPageQuery, RunId, RunsPageQuery } from '../../src/history/records.js';
@@ -132,6 +136,33 @@ describe('the file-name search', () => {
   it('reads every name for fragments shorter than a trigram, and says so', () => {
     const steps = plan(SEARCH_SHORT_NAMES_SQL, { pattern: '%ab%', limit: 50 });
     expect(steps[0]).toMatch(/^SCAN n VIRTUAL TABLE INDEX \d+:$/);
+  });
+});
+
+describe("the window's history", () => {
+  /** The name index answers the MATCH and hands rows over in its rowid order: nothing is sorted, nothing else is scanned. */
+  function expectFromNameIndex(steps: ReadonlyArray<string>): void {
+    expect(steps[0], steps.join(' | ')).toMatch(/^SCAN n VIRTUAL TABLE INDEX \d+:M/);
+    expect(steps).toContain('SEARCH i USING INTEGER PRIMARY KEY (rowid=?)');
+    expect(steps).toContain('SEARCH r USING INTEGER PRIMARY KEY (rowid=?)');
+    expectIndexed(steps);
+  }
+
+  it.each([false, true])('pages a file-name search newest first from the name index (a later page: %s)', (later) => {
+    expectFromNameIndex(plan(searchPageSql(later), { phrase: '"voice-1234"', before: 9_000, limit: 100 }));
+  });
+
+  it.each([false, true])("pages a file's trail oldest first from the name index (a later page: %s)", (later) => {
+    expectFromNameIndex(plan(trailPageSql(later), { phrase: '"Invoice-17-2.pdf"', name: 'Invoice-17-2.pdf', after: 10, limit: 100 }));
+  });
+
+  it.each([
+    ['validation results', TRAIL_VALIDATIONS_SQL, 'validation_results', 'validation_results_by_item'],
+    ['quarantine events', TRAIL_QUARANTINE_SQL, 'quarantine_events', 'quarantine_events_by_item'],
+  ])("reads the %s of a trail's items through their index by item", (_label, sql, table, index) => {
+    const steps = plan(sql, { ids: '[1,2,3]' });
+    expect(steps[0], steps.join(' | ')).toMatch(new RegExp(`^SEARCH ${table} USING INDEX ${index} \\(item_id=\\?\\)`));
+    expect(steps.filter((s) => s.startsWith(`SCAN ${table}`))).toEqual([]);
   });
 });
 
