@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { bandwidthText } from '../shared/bandwidth/bandwidthSchema.js';
 import { CONNECTION_NAME } from './connectionName.js';
 
 // Loaded only by the commands that read or write connections.json: zod takes longer to load than the
@@ -7,6 +8,8 @@ import { CONNECTION_NAME } from './connectionName.js';
 const common = {
   name: z.string().regex(CONNECTION_NAME),
   maxConnections: z.number().int().min(1).max(64).optional(),
+  /** The partner's bandwidth limit, shared by every transfer to and from it (rclone's --bwlimit syntax). */
+  bandwidth: bandwidthText.optional(),
 };
 
 const LocalConnection = z.object({ ...common, kind: z.literal('local'), root: z.string().min(1) });

@@ -1,7 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { z } from 'zod';
 import { TransferError } from '../connectors/errors.js';
 import { smtpServerSchema } from '../notify/config.js';
+import { bandwidthText } from '../shared/bandwidth/bandwidthSchema.js';
 
 export const settingsSchema = z
   .strictObject({
@@ -10,6 +12,7 @@ export const settingsSchema = z
       .record(z.string(), z.int().min(1).max(64))
       .default({})
       .describe('Connection name → how many jobs may use it at once; shared by every job the daemon runs.'),
+    bandwidth: bandwidthText.optional().describe('A bandwidth limit for all of Ferry\'s transfers together, on top of each connection\'s and each run\'s.'),
   })
   .describe('Ferry workspace settings.');
 
@@ -35,4 +38,25 @@ export async function loadSettings(file: string): Promise<Settings> {
     throw new TransferError('config', `${file}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`);
   }
   return parsed.data;
+}
+
+/**
+ * Sets one setting in `settings.json` (undefined removes it), keeping the rest of the file as it is; the
+ * result must still be valid settings, or nothing is written.
+ */
+export async function saveSetting<K extends keyof Settings>(file: string, key: K, value: z.input<typeof settingsSchema>[K] | undefined): Promise<void> {
+  await loadSettings(file);
+  let raw: Record<string, unknown> = {};
+  try {
+    raw = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  const next: Record<string, unknown> = { ...raw, [key]: value };
+  if (value === undefined) delete next[key];
+  settingsSchema.parse(next);
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
+  await rename(tmp, file);
 }

@@ -6,6 +6,7 @@ import { FATAL_KINDS, type TransferErrorKind } from '../shared/model/errorKinds.
 import { mapWithConcurrency } from './concurrency.js';
 import { decide, firstFreeName, type ConflictPolicy, type CopyDecision } from './conflict.js';
 import { copyFile, isPartialName, partialPathFor, type Verification } from './copyFile.js';
+import type { Pace } from './bandwidth/BandwidthLimits.js';
 import type { ResumeJournal } from './ResumeJournal.js';
 import { DEFAULT_RETRY, toTransferError, withRetries, type RetryPolicy } from './retry.js';
 import { TransferStats } from './TransferStats.js';
@@ -58,6 +59,8 @@ export interface TransferRequest {
   readonly beforeCopy?: (file: PendingCopy, signal: AbortSignal) => Promise<{ readonly skip?: string }>;
   /** Called for each file the engine attempted, as soon as its outcome is known; the summary lists every file. */
   readonly onItemDone?: (result: ItemResult) => void;
+  /** The bandwidth limits every file's bytes go through, shared by the files in flight. */
+  readonly pace?: Pace;
 }
 
 /** A file the engine is about to send. */
@@ -419,6 +422,7 @@ async function transferOne(
       journal: req.journal,
       retry: req.retry ?? DEFAULT_RETRY,
       preserveModifiedTime: req.preserveModifiedTime ?? true,
+      ...(req.pace === undefined ? {} : { pace: req.pace }),
       noPartialOnTarget: !existing.has(partialPathFor(decision.targetPath)),
       signal,
       ...(req.onRetry ? { onRetry: (e, attempt, delay) => req.onRetry?.(entry.path, e, attempt, delay) } : {}),
