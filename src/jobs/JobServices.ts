@@ -1,5 +1,6 @@
 import type { RemoteFs } from '../connectors/types.js';
 import type { ResumeJournal } from '../engine/ResumeJournal.js';
+import type { WrittenFiles } from '../engine/WrittenFiles.js';
 import type { HistoryStore } from '../history/HistoryStore.js';
 import type { Notifier } from '../notify/Notifier.js';
 import type { ConnectionBudget } from '../schedule/ConnectionBudget.js';
@@ -43,6 +44,8 @@ export interface JobServices {
   readonly quarantineDir: string;
   /** The engine's resume journal, for large files interrupted mid-transfer. */
   readonly resumeJournal: ResumeJournal;
+  /** What Ferry wrote where: a sync recognises its own copies on servers that keep no times. */
+  readonly written?: WrittenFiles;
   /** Names this process in run ownership: `pid@host`. */
   readonly owner: string;
   readonly budget?: ConnectionBudget;

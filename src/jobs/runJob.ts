@@ -29,6 +29,8 @@ import { FormatError, MappingError, TemplateError } from '../mapping/errors.js';
 import { holdInQuarantine } from './quarantine.js';
 import { chooseRoutes, needsContentFields } from './routes.js';
 import { stageFile } from './stage.js';
+import { runSyncJob } from './runSyncJob.js';
+import type { SyncAction } from '../engine/sync/actions.js';
 
 export type FileOutcome = 'delivered' | 'quarantined' | 'failed' | 'planned' | 'done-before';
 
@@ -54,6 +56,8 @@ export interface JobRunResult {
   readonly waiting: Discovery['waiting'];
   readonly refused: Discovery['refused'];
   readonly error?: string;
+  /** A sync job's copies and deletes, each with its reason; `withheld` says why nothing was deleted. */
+  readonly sync?: { readonly actions: ReadonlyArray<SyncAction>; readonly withheld?: string };
 }
 
 export interface RunRequest {
@@ -84,6 +88,7 @@ interface Work {
  * short by a crash is taken over by the next start and finished with no file lost or delivered twice.
  */
 export async function runJob(services: JobServices, request: RunRequest): Promise<JobRunResult> {
+  if (request.job.definition.sync !== undefined) return runSyncJob(services, request, request.job.definition.sync);
   const { definition: job, baseDir } = request.job;
   // Every file in flight listens on the run's signal: many listeners are expected.
   const abort = new AbortController();

@@ -38,6 +38,7 @@ export async function jobServices(ws: Workspace, options: JobServiceOptions = {}
     stagingDir: ws.paths.staging,
     quarantineDir: ws.paths.quarantine,
     resumeJournal: ws.journal,
+    written: await ws.written(),
     owner: processOwner(),
     budget: new ConnectionBudget(new Map(Object.entries(settings.connectionLimits))),
     ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),

@@ -1,7 +1,7 @@
 import { joinRelative, normalizeRelative } from '../connectors/paths.js';
 import { toTransferError } from '../engine/retry.js';
 import { sync, syncSucceeded, type DeleteAction, type SyncRequest, type SyncSummary } from '../engine/sync/sync.js';
-import type { ItemUpdate } from '../history/records.js';
+import type { ItemUpdate, RunOutcome } from '../history/records.js';
 import { HEARTBEAT_MS, processOwner } from '../history/runOwner.js';
 import { itemUpdate } from './recordedTransfer.js';
 import type { Workspace } from './Workspace.js';
@@ -49,24 +49,29 @@ export async function recordedSync(ws: Workspace, req: RecordedSyncRequest): Pro
   }
   // The copy summary also lists files that never reached a copy (refused names).
   history.recordItems(runId, summary.copy.items.map(itemUpdate));
+  history.finishRun(runId, syncRunOutcome(summary));
+  return summary;
+}
+
+/** How a sync run ended, for the history: a sync that deleted nothing because a copy failed or the delete limit was passed failed. */
+export function syncRunOutcome(summary: SyncSummary): RunOutcome {
   const failed = summary.copy.failed.length + summary.deletes.filter((d) => d.status === 'failed').length;
   const didSomething = summary.copy.files > 0 || summary.copy.skipped > 0 || summary.deletes.some((d) => d.status === 'deleted');
-  history.finishRun(runId, {
+  return {
     status: syncSucceeded(summary) ? 'succeeded' : summary.withheld === undefined && didSomething ? 'partial' : 'failed',
     files: summary.copy.files,
     bytes: summary.copy.bytes,
     failed,
     skipped: summary.copy.skipped,
     ...(summary.withheld === undefined ? {} : { error: `nothing was deleted: ${summary.withheld}` }),
-  });
-  return summary;
+  };
 }
 
 /**
  * A delete as a history item. Items are keyed by their source path: a deleted file's is where the
  * source would have it, the path it no longer has.
  */
-function deleteUpdate(sourceRoot: string, targetRoot: string): (action: DeleteAction) => ItemUpdate {
+export function deleteUpdate(sourceRoot: string, targetRoot: string): (action: DeleteAction) => ItemUpdate {
   return (action) => {
     const relative = targetRoot === '' ? action.path : action.path.slice(targetRoot.length + 1);
     return {

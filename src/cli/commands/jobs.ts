@@ -8,6 +8,7 @@ import type { JobRunResult } from '../../jobs/runJob.js';
 import type { Workspace } from '../../workspace/Workspace.js';
 import { formatBytes, visibleName } from '../format.js';
 import { print, printJson, warn, type CliIo } from '../io.js';
+import { printSyncActions, syncTotals } from '../syncReport.js';
 import type { CopyOutcome } from './copy.js';
 
 const JOB_EXTENSIONS = ['.yaml', '.yml', '.json'];
@@ -127,6 +128,12 @@ function showEvent(io: CliIo, e: RunEvent, dryRun: boolean): void {
 }
 
 function showResult(io: CliIo, r: JobRunResult): void {
+  if (r.sync !== undefined) {
+    printSyncActions(io, r.sync.actions, r.sync.withheld, r.dryRun);
+    const t = syncTotals(r.sync.actions, r.dryRun);
+    print(io, `${r.job}: ${r.dryRun ? 'preview' : `run ${r.runId}`} ${r.status} — ${t.new} new, ${t.replace} replaced, ${t.delete} deleted, ${t.unchanged} unchanged${t.failed > 0 ? `, ${t.failed} failed` : ''}`);
+    return;
+  }
   if (r.dryRun) {
     for (const f of r.files) {
       const verdict = f.verdict === undefined ? 'no rules' : f.verdict.passed ? 'valid' : 'INVALID';

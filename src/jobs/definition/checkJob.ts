@@ -1,5 +1,6 @@
 import { checkTemplate, templateVariables } from '../../mapping/template.js';
 import { parseNamingRule } from '../../connectors/salesforce/namingRule.js';
+import { checkSync } from './checkSync.js';
 import { validationSets, type JobDefinition } from './jobSchema.js';
 
 export interface SemanticProblem {
@@ -11,7 +12,7 @@ export interface SemanticProblem {
  * What the schema cannot check: that templates parse and use only captures the name rule defines,
  * that expressions compile, and that route names are unique. Returns every problem, not the first.
  */
-export function checkJob(job: JobDefinition, _baseDir: string): SemanticProblem[] {
+export function checkJob(job: JobDefinition, baseDir: string): SemanticProblem[] {
   const problems: SemanticProblem[] = [];
   const captures = new Set(validationSets(job).flatMap((set) => [...captureNames(set.name)]));
   const template = (path: ReadonlyArray<string | number>, text: string | undefined): void => {
@@ -56,6 +57,7 @@ export function checkJob(job: JobDefinition, _baseDir: string): SemanticProblem[
       problems.push({ path: ['after', 'source', 'moveTo'], message: 'with source.recursive, moveTo must start with a fixed folder name (e.g. "processed/{date:yyyy-MM}"), so that moved files are not taken again' });
     }
   }
+  problems.push(...checkSync(job, baseDir));
   const names = new Set<string>();
   job.routes.forEach((route, i) => {
     if (names.has(route.name)) problems.push({ path: ['routes', i, 'name'], message: `another route is already named "${route.name}"` });

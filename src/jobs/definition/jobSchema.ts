@@ -184,6 +184,26 @@ const afterSchema = z
   })
   .describe('Post-actions.');
 
+const syncSchema = z
+  .strictObject({
+    to: location.describe("The folder that becomes a mirror of the source folder, e.g. \"archive-sftp:/mirror\"."),
+    compare: z
+      .enum(['size-and-time', 'size', 'checksum'])
+      .default('size-and-time')
+      .describe('How an unchanged file is told: "size-and-time" (then a hash or what Ferry wrote where times cannot tell), "size" alone, or "checksum": a hash both sides know first.'),
+    maxDelete: z
+      .union([z.int().nonnegative(), z.string().regex(/^\d+(\.\d+)?%$/, 'a number of files (25) or a percentage such as "10%"')])
+      .optional()
+      .describe("Delete nothing, and fail the run, when more files than this would go: a count (25) or a share of the destination's files (\"10%\")."),
+    backupDir: location
+      .optional()
+      .describe('A folder on the same connection as "to", outside it: replaced and deleted files are moved there under their relative paths instead of being lost.'),
+  })
+  .describe(
+    'Mirror the source folder and its subfolders into "to", one way: new and changed files are copied, then what the source no longer has is deleted, only once every copy is verified. ' +
+      'source.include and source.exclude, and arrival.ignore, name what is left alone on both sides: never copied, never deleted.',
+  );
+
 export const jobSchema = z
   .strictObject({
     $schema: z.string().optional().describe('Editors use this to find the schema; Ferry ignores it.'),
@@ -199,7 +219,8 @@ export const jobSchema = z
     quarantine: quarantineSchema.prefault({}),
     rename: deliveredName.optional().describe('The delivered name of each file (default: its own name).'),
     routing: z.enum(['first', 'all']).default('first').describe('"first": each file takes the first route it matches; "all": every route it matches.'),
-    routes: z.array(routeSchema).min(1).describe('Destinations, tried in order.'),
+    routes: z.array(routeSchema).default([]).describe('Destinations, tried in order; a job has routes or a sync.'),
+    sync: syncSchema.optional(),
     after: afterSchema.prefault({}),
     notify: z.array(notificationRuleSchema).default([]).describe('Who is told of quarantined files, failures, missed deadlines and successes.'),
     schedule: scheduleConfigSchema.optional().describe('When the daemon runs the job; without one it runs only when started.'),
@@ -217,6 +238,7 @@ export function validationSets(job: JobDefinition): ScopedValidation[] {
   return Array.isArray(rules) ? rules : [{ ...rules, files: '*' }];
 }
 export type JobRoute = JobDefinition['routes'][number];
+export type JobSync = NonNullable<JobDefinition['sync']>;
 export type RouteCondition = NonNullable<JobRoute['when']>;
 export type HttpDelivery = NonNullable<JobRoute['http']>;
 export type Companion = NonNullable<JobRoute['companion']>;
