@@ -72,6 +72,7 @@ export function memoryHost(connections: ReadonlyArray<ConnectionSummary> = []): 
   const batches = new Map<string, Batch>();
   const reconnected = new Set<() => void>();
   let nextBatch = 1;
+  let paused = false;
 
   const tree = (connection: string): Map<string, Map<string, Entry>> => {
     let found = trees.get(connection);
@@ -125,6 +126,14 @@ export function memoryHost(connections: ReadonlyArray<ConnectionSummary> = []): 
     });
 
   const snapshotOf = (batch: Batch): TransferSnapshot => batch.snapshot;
+
+  /** As the real host does: a label already in the queue gets " (2)", " (3)"… */
+  const uniqueLabel = (base: string): string => {
+    const taken = new Set([...batches.values()].map((b) => b.snapshot.label));
+    let label = base;
+    for (let n = 2; taken.has(label); n++) label = `${base} (${n})`;
+    return label;
+  };
 
   const update = (batch: Batch, change: Partial<TransferSnapshot>): void => {
     batch.snapshot = { ...batch.snapshot, ...change };
@@ -211,13 +220,16 @@ export function memoryHost(connections: ReadonlyArray<ConnectionSummary> = []): 
       const where = `${input.target.connection}:${input.target.path === '' ? '/' : input.target.path}`;
       const snapshot: TransferSnapshot = {
         id,
-        label: `${files.length} ${files.length === 1 ? 'file' : 'files'} from ${input.source.connection} to ${where}`,
+        label: uniqueLabel(`${files.length} ${files.length === 1 ? 'file' : 'files'} from ${input.source.connection} to ${where}`),
         move: input.move,
+        source: input.source,
+        target: input.target,
         state: 'queued',
         filesTotal: files.length,
         filesDone: 0,
         filesSkipped: 0,
         filesFailed: 0,
+        filesCancelled: 0,
         bytesTotal: total,
         bytesDone: 0,
         rateBps: 0,
@@ -234,7 +246,44 @@ export function memoryHost(connections: ReadonlyArray<ConnectionSummary> = []): 
       emit('prompt.settled', { id: input.id });
       return ok({});
     },
-    'transfers.list': () => ok({ transfers: [...batches.values()].map(snapshotOf) }),
+    'transfers.list': () => ok({ transfers: [...batches.values()].map(snapshotOf), paused }),
+    'transfers.pause': (input) => {
+      paused = input.paused;
+      emit('transfers.paused', { paused });
+      return ok({});
+    },
+    'transfers.cancelFile': (input) => {
+      const batch = batches.get(input.id);
+      const index = batch?.files.findIndex((f) => f.source === input.source) ?? -1;
+      const file = batch?.files[index];
+      if (batch === undefined || file === undefined) return fail({ kind: 'notFound', message: `No file ${input.source} in ${input.id}`, retryable: false });
+      batch.files[index] = { ...file, state: 'cancelled', reason: 'Cancelled by the user' };
+      update(batch, { filesCancelled: batch.snapshot.filesCancelled + 1, current: batch.snapshot.current.filter((c) => c.path !== file.source) });
+      emit('transfer.file', { id: input.id, index, file: batch.files[index] });
+      emit('transfer.progress', batch.snapshot);
+      return ok({});
+    },
+    // Failed files go back to waiting; `complete` then lands them, as a second attempt would.
+    'transfers.retry': (input) => {
+      const batch = batches.get(input.id);
+      if (batch === undefined) return fail({ kind: 'notFound', message: `No transfer ${input.id}`, retryable: false });
+      batch.files.forEach((file, index) => {
+        if (file.state !== 'failed' || (input.source !== undefined && file.source !== input.source)) return;
+        batch.files[index] = { source: file.source, ...(file.target === undefined ? {} : { target: file.target }), state: 'queued', size: file.size, bytes: 0 };
+        update(batch, { filesFailed: batch.snapshot.filesFailed - 1 });
+        emit('transfer.file', { id: input.id, index, file: batch.files[index] });
+      });
+      const { finishedAt: _finished, ...unfinished } = batch.snapshot;
+      batch.snapshot = { ...unfinished, state: 'queued' };
+      emit('transfer.state', { id: input.id, state: 'queued', snapshot: batch.snapshot });
+      return ok({});
+    },
+    'transfers.clearFinished': () => {
+      const ids = [...batches.values()].filter((b) => ['done', 'failed', 'cancelled'].includes(b.snapshot.state)).map((b) => b.snapshot.id);
+      for (const id of ids) batches.delete(id);
+      if (ids.length > 0) emit('transfers.removed', { ids });
+      return ok({ ids });
+    },
     'transfers.files': (input) => {
       const batch = batches.get(input.id);
       if (batch === undefined) return fail({ kind: 'notFound', message: `No transfer ${input.id}`, retryable: false });
@@ -322,7 +371,7 @@ export function memoryHost(connections: ReadonlyArray<ConnectionSummary> = []): 
       if (batch === undefined) return;
       const { request } = batch;
       batch.files.forEach((file, index) => {
-        if (file.state === 'failed' || file.state === 'cancelled') return;
+        if (file.state === 'failed' || file.state === 'cancelled' || file.state === 'done') return;
         const source = entryAt(request.source.connection, file.source);
         if (source !== undefined) {
           put(request.target.connection, { ...source, path: join(request.target.path, source.name), modifiedAt: Date.now() });

@@ -2,7 +2,7 @@ import type { RendererHost } from '../host/RendererHost.js';
 import { createConnectionsStore, type ConnectionsStore } from './connections.js';
 import { createPanesStore, type PanesStore } from './panes.js';
 import { createPromptsStore, type PromptsStore } from './prompts.js';
-import { createTransfersStore, type TransfersStore } from './transfers.js';
+import { createTransfersStore, type Clock, type TransfersStore } from './transfers.js';
 import { createUiStore, type UiStore } from './ui.js';
 
 /** One store per concern, made for one host; a test makes a fresh set around its own `memoryHost`. */
@@ -15,12 +15,12 @@ export interface AppStores {
   readonly ui: UiStore;
 }
 
-export function createAppStores(host: RendererHost, panes: { readonly left?: string; readonly right?: string } = {}): AppStores {
+export function createAppStores(host: RendererHost, panes: { readonly left?: string; readonly right?: string } = {}, clock?: Clock): AppStores {
   return {
     host,
     connections: createConnectionsStore(host),
     panes: createPanesStore(host, panes),
-    transfers: createTransfersStore(host),
+    transfers: createTransfersStore(host, clock),
     prompts: createPromptsStore(host),
     ui: createUiStore(),
   };

@@ -31,7 +31,12 @@ export function bindHostEvents(stores: AppStores): () => void {
     }),
     host.subscribe('transfer.state', ({ id, snapshot }) => {
       pending.delete(id);
-      transfers.getState().applySnapshots([snapshot]);
+      transfers.getState().applyState(snapshot);
+    }),
+    host.subscribe('transfers.paused', ({ paused }) => transfers.getState().applyPaused(paused)),
+    host.subscribe('transfers.removed', ({ ids }) => {
+      for (const id of ids) pending.delete(id);
+      transfers.getState().applyRemoved(ids);
     }),
     host.subscribe('transfer.file', ({ id, index, file }) => {
       transfers.getState().applyFile(id, index, file);

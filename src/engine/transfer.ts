@@ -61,6 +61,21 @@ export interface TransferRequest {
   readonly onItemDone?: (result: ItemResult) => void;
   /** The bandwidth limits every file's bytes go through, shared by the files in flight. */
   readonly pace?: Pace;
+  /** Called once the files to send are known, before any is sent: a queue lists them as waiting. */
+  readonly onPlanned?: (files: ReadonlyArray<PlannedFileView>) => void;
+  /**
+   * A signal of one file's own, for a person who cancels that file alone: it fails as cancelled and,
+   * unlike a cancelled transfer, the other files go on.
+   */
+  readonly fileSignal?: (sourcePath: string) => AbortSignal | undefined;
+}
+
+/** A file the engine means to send, as `onPlanned` reports it. */
+export interface PlannedFileView {
+  readonly source: string;
+  readonly target: string;
+  /** -1 when the server does not say. */
+  readonly size: number;
 }
 
 /** A file the engine is about to send. */
@@ -126,6 +141,8 @@ export async function transfer(req: TransferRequest): Promise<TransferSummary> {
   setMaxListeners(0, abort.signal);
   const forwardAbort = (): void => abort.abort(req.signal?.reason);
   req.signal?.addEventListener('abort', forwardAbort, { once: true });
+  // A signal aborted before this transfer began (a run's later part) fires no event.
+  if (req.signal?.aborted === true) forwardAbort();
   const results: ItemResult[] = [];
   // Preparation is retried like the transfers: a refused or stalled first connection must not fail a
   // run that the next connection would serve.
@@ -160,6 +177,7 @@ export async function transfer(req: TransferRequest): Promise<TransferSummary> {
       files.reduce((n, f) => n + Math.max(0, f.entry.size), 0),
     );
     for (let i = 0; i < results.length; i++) stats.settle('failed', 0);
+    req.onPlanned?.(files.map((f) => ({ source: f.entry.path, target: f.targetPath, size: f.entry.size })));
 
     const existing = await listTargets(req.target, files, abort.signal, retrying);
     const dirFailures = req.dryRun
@@ -183,7 +201,9 @@ export async function transfer(req: TransferRequest): Promise<TransferSummary> {
         }
         const result = await transferOne(req, file, existing, stats, abort.signal, retrying);
         if (settled(result)) req.onItemDone?.(result);
-        if (result.status === 'failed' && result.errorKind !== undefined && isFatalKind(result.errorKind) && !fatal) {
+        // A file cancelled on its own (its signal, not the transfer's) stops nothing else.
+        const stopsAll = result.errorKind === 'cancelled' ? abort.signal.aborted : result.errorKind !== undefined && FATAL_KINDS.has(result.errorKind);
+        if (result.status === 'failed' && stopsAll && !fatal && result.errorKind !== undefined) {
           fatal = new TransferError(result.errorKind, result.reason ?? 'fatal error');
           abort.abort(fatal);
         }
@@ -212,10 +232,6 @@ export async function transfer(req: TransferRequest): Promise<TransferSummary> {
     req.signal?.removeEventListener('abort', forwardAbort);
   }
   return summarize(req.dryRun, results, Date.now() - started);
-}
-
-function isFatalKind(kind: TransferErrorKind): boolean {
-  return FATAL_KINDS.has(kind) || kind === 'cancelled';
 }
 
 type Retrying = <T>(op: () => Promise<T>) => Promise<T>;
@@ -361,12 +377,15 @@ async function transferOne(
   file: PlannedFile,
   existing: Map<string, RemoteEntry>,
   stats: TransferStats,
-  signal: AbortSignal,
+  batchSignal: AbortSignal,
   retrying: Retrying,
 ): Promise<ItemResult> {
   const { entry } = file;
+  const own = req.fileSignal?.(entry.path);
+  const signal = own === undefined ? batchSignal : AbortSignal.any([batchSignal, own]);
   let decision: CopyDecision;
   try {
+    signal.throwIfAborted();
     const itself = await sameFileOnBothSides(req, entry.path, file.targetPath, signal, retrying);
     if (itself !== undefined) {
       stats.settle('failed', Math.max(0, entry.size));

@@ -5,64 +5,67 @@ import { TransferError } from '../connectors/errors.js';
 import type { RemoteFs } from '../connectors/types.js';
 import { toTransferError } from '../engine/retry.js';
 import { transfer, type ItemResult, type TransferRequest } from '../engine/transfer.js';
-import { TransferStats } from '../engine/TransferStats.js';
-import type { BatchState, PreviewItem, TransferFile, TransferRequestInput, TransferSnapshot } from '../shared/contract/models.js';
+import type { PreviewItem, TransferFile, TransferRequestInput, TransferSnapshot } from '../shared/contract/models.js';
 import { recordedTransfer, recordResolution, type TransferPart } from '../workspace/recordedTransfer.js';
 import type { Workspace } from '../workspace/Workspace.js';
 import type { EventHub } from './EventHub.js';
+import { windowPace } from './handlers/limits.js';
 import type { OpenConnections } from './OpenConnections.js';
+import { CANCELLED_BY_USER, QueuedBatch } from './QueuedBatch.js';
+import { QueueFile } from './QueueFile.js';
+import { StartGate } from './StartGate.js';
 
 /** At most ten progress snapshots a second per batch: enough to look live, little enough to stay smooth. */
 const PROGRESS_EVERY_MS = 100;
 
-interface Batch {
-  readonly id: string;
-  readonly request: TransferRequestInput;
-  readonly label: string;
-  readonly stats: TransferStats;
-  readonly abort: AbortController;
-  readonly files: TransferFile[];
-  readonly startedAt: number;
-  state: BatchState;
-  finishedAt?: number;
-  error?: string;
-}
+/** Finished batches the window keeps showing until someone clears them; older ones are in the history. */
+const KEEP_FINISHED = 20;
+/** How soon a settled file reaches the queue's state file: a crash loses at most this much. */
+const SAVE_AFTER_MS = 500;
+/**
+ * Why files stop when the host closes. Retryable on purpose: the engine then keeps partial files and
+ * their journal entries, and the next host resumes them from where they stopped.
+ */
+const INTERRUPTED = 'Ferry stopped before this file was sent; it goes on when Ferry starts again';
 
 /**
  * The window's transfers: batches run one after another (the engine runs each batch's files in
- * parallel within every server's budget), each recorded in the history as one run, with progress sent
- * as throttled snapshots and every settled file at once.
+ * parallel within every server's budget), each attempt recorded in the history as one run, with
+ * progress sent as throttled snapshots and every settled file at once. Unfinished batches are kept in
+ * the workspace's state folder and taken up again by the next host on the same workspace.
  */
 export class TransferQueue {
   readonly #workspace: Workspace;
   readonly #connections: OpenConnections;
   readonly #events: EventHub;
   readonly #now: () => number;
-  readonly #batches = new Map<string, Batch>();
+  readonly #batches = new Map<string, QueuedBatch>();
+  readonly #gate = new StartGate();
+  readonly #file: QueueFile;
   #tail: Promise<void> = Promise.resolve();
   #ticker: ReturnType<typeof setInterval> | undefined;
 
-  constructor(workspace: Workspace, connections: OpenConnections, events: EventHub, now: () => number = Date.now) {
     this.#workspace = workspace;
     this.#connections = connections;
     this.#events = events;
     this.#now = now;
+    this.#file = new QueueFile(workspace.paths);
+    const stored = this.#file.load((message) => process.emitWarning(message));
+    if (stored.paused) this.#gate.close();
+    for (const kept of stored.batches) {
+      const batch = new QueuedBatch(kept, now);
+      this.#batches.set(batch.id, batch);
+      this.#enqueue(batch);
+    }
+  }
+
+  get paused(): boolean {
+    return this.#gate.closed;
   }
 
   /** Queues a batch and answers at once with its id; the batch starts when those before it are done. */
   start(request: TransferRequestInput): string {
-    const abort = new AbortController();
-    setMaxListeners(0, abort.signal);
-    const batch: Batch = {
-      id: randomUUID(),
-      request,
-      label: labelOf(request),
-      stats: new TransferStats(this.#now),
-      abort,
-      files: [],
-      startedAt: this.#now(),
-      state: 'queued',
-    };
+    const batch = QueuedBatch.create(randomUUID(), request, this.#uniqueLabel(labelOf(request)), this.#now);
     this.#batches.set(batch.id, batch);
     this.#changed(batch);
     this.#tail = this.#tail.then(() => this.#run(batch));
@@ -75,7 +78,6 @@ export class TransferQueue {
     const items: ItemResult[] = [];
     for (const part of parts) {
       const summary = await transfer({
-        ...baseRequest(request, source, target, resolveTargets),
         ...part,
         dryRun: true,
         journal: this.#workspace.journal,
@@ -92,90 +94,197 @@ export class TransferQueue {
   }
 
   files(id: string): ReadonlyArray<TransferFile> {
-    return this.#batch(id).files;
+    return this.#batch(id).files();
   }
 
   cancel(id: string): void {
     const batch = this.#batch(id);
+    if (batch.finished) return;
+    batch.abort.abort(new TransferError('cancelled', CANCELLED_BY_USER));
     if (batch.state === 'queued') {
-      batch.state = 'cancelled';
-      batch.finishedAt = this.#now();
-      this.#changed(batch);
-    } else if (batch.state === 'running') {
-      batch.abort.abort(new TransferError('cancelled', 'Cancelled by the user'));
+      batch.finish('cancelled', undefined);
+      this.#finished(batch);
     }
   }
 
-  /** Stops every batch and waits until none is running. */
+  /** Cancels one file (or a selected folder not listed yet) of an unfinished batch; the rest goes on. */
+  cancelFile(id: string, source: string): void {
+    const batch = this.#batch(id);
+    if (batch.finished) throw new TransferError('validation', `${batch.label} has finished: there is nothing left to cancel`);
+    const index = batch.cancelFile(source);
+    if (index === undefined) return;
+    const file = batch.files()[index];
+    if (file !== undefined) this.#events.emit({ event: 'transfer.file', payload: { id, index, file } });
+    this.#events.emit({ event: 'transfer.progress', payload: this.#snapshot(batch) });
+    this.#saveSoon();
+  }
+
+  /** Sends the failed files of a finished batch again (all, or the one named) as a new attempt of the same batch. */
+  retry(id: string, source: string | undefined): void {
+    const batch = this.#batch(id);
+    batch.retry(source);
+    this.#changed(batch);
+    this.#enqueue(batch);
+    void this.#save();
+  }
+
+  /** Holds new starts (files already on their way finish) or lets them go again; every window is told. */
+  setPaused(paused: boolean): void {
+    if (paused) this.#gate.close();
+    else this.#gate.open();
+    this.#events.emit({ event: 'transfers.paused', payload: { paused } });
+    for (const batch of this.#batches.values()) if (batch.state === 'running') this.#changed(batch);
+    void this.#save();
+  }
+
+  /** Takes finished batches off the queue; their runs stay in the history. */
+  clearFinished(): ReadonlyArray<string> {
+    const ids = [...this.#batches.values()].filter((b) => b.finished).map((b) => b.id);
+    this.#remove(ids);
+    return ids;
+  }
+
+  /**
+   * Stops every batch and waits until none is running. Unfinished batches stay in the state file as
+   * they are: the next host on this workspace resumes them.
+   */
   async close(): Promise<void> {
+    this.#closing = true;
     for (const batch of this.#batches.values()) {
-      if (batch.state === 'queued' || batch.state === 'running') this.cancel(batch.id);
+      if (!batch.finished) batch.abort.abort(new TransferError('network', INTERRUPTED, { retryable: true }));
     }
     await this.#tail;
     this.#stopTicker();
+    clearTimeout(this.#saveTimer);
+    await this.#save();
   }
 
-  #batch(id: string): Batch {
+  #batch(id: string): QueuedBatch {
     const batch = this.#batches.get(id);
     if (batch === undefined) throw new TransferError('notFound', `No transfer ${id} in this window's queue`);
     return batch;
   }
 
-  async #run(batch: Batch): Promise<void> {
-    if (batch.state !== 'queued') return;
-    batch.state = 'running';
+  #enqueue(batch: QueuedBatch): void {
+    this.#tail = this.#tail.then(() => this.#run(batch));
+  }
+
+  async #run(batch: QueuedBatch): Promise<void> {
+    if (batch.state !== 'queued' || this.#closing) return;
+    // Even while the queue is paused a batch lists its files, so that they can be seen and cancelled; none of them starts.
+    const attempt = batch.begin();
+    setMaxListeners(0, batch.abort.signal);
     this.#changed(batch);
     this.#startTicker();
     try {
       const { source, target, parts, resolveTargets } = await this.#plan(batch.request);
       const summary = await recordedTransfer(this.#workspace, {
-        ...baseRequest(batch.request, source, target, resolveTargets),
         parts,
         shownSource: `${batch.request.source.connection}:${batch.request.source.paths.join(', ')}`,
         shownTarget: `${batch.request.target.connection}:${batch.request.target.path}`,
         dryRun: false,
         stats: batch.stats,
         signal: batch.abort.signal,
+        ...(pace === undefined ? {} : { pace }),
+        onPlanned: (files) => {
+          batch.planned(files);
+          this.#changed(batch);
+        },
+        fileSignal: (path) => batch.fileSignal(path),
+        // Pausing the queue holds each file here, after its conflict is decided and before a byte moves.
+        beforeCopy: async (_file, signal) => {
+          await this.#gate.pass(signal);
+          return {};
+        },
         onItemDone: (item) => this.#settled(batch, item),
       });
       // Files refused before the engine sent them (a name no record matches) settle only in the summary.
-      for (const item of summary.items) if (!batch.files.some((f) => f.source === item.source)) this.#settled(batch, item);
-      batch.state = batch.abort.signal.aborted ? 'cancelled' : summary.failed.length > 0 ? 'failed' : 'done';
+      for (const item of summary.items) if (!batch.hasSettled(item.source)) this.#settled(batch, item);
+      batch.finish(this.#closing ? 'queued' : batch.abort.signal.aborted ? 'cancelled' : batch.outcome(), undefined);
     } catch (e) {
       const error = toTransferError(e);
-      batch.state = error.kind === 'cancelled' ? 'cancelled' : 'failed';
-      batch.error = error.message;
+      if (this.#closing) batch.finish('queued', undefined);
+      else if (error.kind === 'cancelled') batch.finish(batch.abort.signal.aborted ? 'cancelled' : batch.outcome(), undefined);
+      else batch.finish('failed', error.message);
     }
-    batch.finishedAt = this.#now();
     this.#events.emit({ event: 'files.changed', payload: { connection: batch.request.target.connection, path: batch.request.target.path } });
     if (batch.request.move) this.#events.emit({ event: 'files.changed', payload: { connection: batch.request.source.connection, path: parentOfAll(batch.request.source.paths) } });
-    this.#changed(batch);
+    if (batch.finished) this.#finished(batch);
     if (![...this.#batches.values()].some((b) => b.state === 'running')) this.#stopTicker();
   }
 
-  async #plan(request: TransferRequestInput): Promise<{ source: RemoteFs; target: RemoteFs; parts: TransferPart[]; resolveTargets: TransferRequest['resolveTargets'] }> {
+  /** A batch just finished: every window is told, the state file forgets it, and the oldest finished rows go. */
+  #finished(batch: QueuedBatch): void {
+    this.#changed(batch);
+    const finished = [...this.#batches.values()].filter((b) => b.finished);
+    this.#remove(finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED)).map((b) => b.id));
+    void this.#save();
+  }
+
+  #remove(ids: ReadonlyArray<string>): void {
+    if (ids.length === 0) return;
+    for (const id of ids) this.#batches.delete(id);
+    this.#events.emit({ event: 'transfers.removed', payload: { ids: [...ids] } });
+  }
+
+  /** "Copy a.csv from x to y", and "… (2)" when a batch still shown has that label already. */
+  #uniqueLabel(base: string): string {
+    const taken = new Set([...this.#batches.values()].map((b) => b.label));
+    let label = base;
+    for (let n = 2; taken.has(label); n++) label = `${base} (${n})`;
+    return label;
+  }
+
+  #saveSoon(): void {
+    this.#saveTimer ??= setTimeout(() => {
+      this.#saveTimer = undefined;
+      void this.#save();
+    }, SAVE_AFTER_MS);
+    this.#saveTimer.unref();
+  }
+
+  async #save(): Promise<void> {
+    const batches = [...this.#batches.values()].filter((b) => !b.finished).map((b) => b.stored());
+    try {
+      await this.#file.save({ paused: this.#gate.closed, batches });
+    } catch (e) {
+      process.emitWarning(`The transfer queue could not be kept in ${this.#file.path}: ${toTransferError(e).message}`);
+    }
+  }
+
+  /** Each selected item as a part (a folder arrives as a folder of its name), then files sent on their own. */
+  async #plan(
+    request: TransferRequestInput,
+    selected: ReadonlyArray<string> = request.source.paths,
+    files: ReadonlyArray<TransferPart> = [],
+  ): Promise<{ source: RemoteFs; target: RemoteFs; parts: TransferPart[]; resolveTargets: TransferRequest['resolveTargets'] }> {
     const source = await this.#connections.get(request.source.connection);
     const target = await this.#connections.get(request.target.connection);
     const folder = normalizeRelative(request.target.path);
     const parts: TransferPart[] = [];
-    for (const path of request.source.paths) {
+    for (const path of selected) {
       const entry = await source.stat(path);
       if (entry === undefined) throw new TransferError('notFound', `${path} is no longer on ${request.source.connection}`, { path });
       // A file lands in the folder under its own name; a folder arrives as a folder of that name.
       parts.push(entry.kind === 'dir' ? { sourcePath: entry.path, targetPath: joinRelative(folder, entry.name), recursive: true } : { sourcePath: entry.path, targetPath: `${folder}/`, recursive: false });
     }
+    parts.push(...files);
     const resolveTargets = request.attachBy === undefined ? undefined : await recordResolution(target, folder, request.attachBy);
     return { source, target, parts, resolveTargets };
   }
 
-  #settled(batch: Batch, item: ItemResult): void {
-    const file = fileOf(item);
-    batch.files.push(file);
-    this.#events.emit({ event: 'transfer.file', payload: { id: batch.id, index: batch.files.length - 1, file } });
+  #settled(batch: QueuedBatch, item: ItemResult): void {
+    // A file stopped because the host is closing is not a failure: it waits for the next host.
+    if (this.#closing && item.status === 'failed') return;
+    const index = batch.settled(fileOf(item));
+    const file = index === undefined ? undefined : batch.files()[index];
+    if (file !== undefined && index !== undefined) this.#events.emit({ event: 'transfer.file', payload: { id: batch.id, index, file } });
+    this.#saveSoon();
   }
 
-  #changed(batch: Batch): void {
-    this.#events.emit({ event: 'transfer.state', payload: { id: batch.id, state: batch.state, snapshot: this.#snapshot(batch) } });
+  #changed(batch: QueuedBatch): void {
+    const snapshot = this.#snapshot(batch);
+    this.#events.emit({ event: 'transfer.state', payload: { id: batch.id, state: snapshot.state, snapshot } });
   }
 
   #startTicker(): void {
@@ -219,18 +328,18 @@ function baseRequest(
   target: RemoteFs,
   resolveTargets: TransferRequest['resolveTargets'],
 ): Pick<TransferRequest, 'source' | 'target' | 'policy' | 'move' | 'resolveTargets'> {
-  return { source, target, policy: request.conflict, move: request.move, ...(resolveTargets === undefined ? {} : { resolveTargets }) };
 }
 
 function fileOf(item: ItemResult): TransferFile {
   const state = item.status === 'failed' ? (item.errorKind === 'cancelled' ? 'cancelled' : 'failed') : item.status === 'skipped' ? 'skipped' : 'done';
+  const reason = reasonOf(item);
   return {
     source: item.source,
     ...(item.target === undefined ? {} : { target: item.target }),
     state,
     size: item.bytes,
     bytes: item.bytes,
-    ...(item.reason === undefined ? {} : { reason: item.reason }),
+    ...(reason === undefined ? {} : { reason }),
     ...(item.errorKind === undefined ? {} : { errorKind: item.errorKind }),
   };
 }
@@ -244,7 +353,7 @@ function previewOf(item: ItemResult, byRule: boolean): PreviewItem {
   }
   const exact = byRule ? { match: 'exact' as const } : {};
   if (item.status === 'skipped') return { ...base, action: 'skip', ...exact };
-  return { ...base, action: item.replaces === true ? 'replace' : 'new', ...exact };
+  return { ...base, action: item.asks === true ? 'ask' : item.replaces === true ? 'replace' : 'new', ...exact };
 }
 
 function labelOf(request: TransferRequestInput): string {

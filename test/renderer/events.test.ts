@@ -10,7 +10,9 @@ afterEach(() => {
 });
 
 function snapshot(id: string, bytesDone: number, state: TransferSnapshot['state'] = 'running'): TransferSnapshot {
-  return { id, label: id, move: false, state, filesTotal: 1, filesDone: 0, filesSkipped: 0, filesFailed: 0, bytesTotal: 100, bytesDone, rateBps: 10, etaSeconds: 5, startedAt: 0, current: [] };
+  const source = { connection: 'partner', paths: ['a.csv'] };
+  const target = { connection: '@computer', path: 'in' };
+  return { id, label: id, move: false, source, target, state, filesTotal: 1, filesDone: 0, filesSkipped: 0, filesFailed: 0, filesCancelled: 0, bytesTotal: 100, bytesDone, rateBps: 10, etaSeconds: 5, startedAt: 0, current: [] };
 }
 
 /** Frames run only when the test says, so "once per frame" is checked without any clock. */

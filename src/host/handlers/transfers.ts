@@ -5,7 +5,7 @@ export function transferHandlers({ transfers }: HostContext): HandlersOf<typeof 
   return {
     'transfers.preview': async (input) => ({ items: [...(await transfers.preview(input))] }),
     'transfers.start': async (input) => ({ id: transfers.start(input) }),
-    'transfers.list': async () => ({ transfers: [...transfers.snapshots()] }),
+    'transfers.list': async () => ({ transfers: [...transfers.snapshots()], paused: transfers.paused }),
     'transfers.files': async ({ id, offset, limit }) => {
       const files = transfers.files(id);
       return { total: files.length, files: files.slice(offset, offset + limit) };
@@ -14,5 +14,18 @@ export function transferHandlers({ transfers }: HostContext): HandlersOf<typeof 
       transfers.cancel(id);
       return {};
     },
+    'transfers.cancelFile': async ({ id, source }) => {
+      transfers.cancelFile(id, source);
+      return {};
+    },
+    'transfers.retry': async ({ id, source }) => {
+      transfers.retry(id, source);
+      return {};
+    },
+    'transfers.pause': async ({ paused }) => {
+      transfers.setPaused(paused);
+      return {};
+    },
+    'transfers.clearFinished': async () => ({ ids: [...transfers.clearFinished()] }),
   };
 }

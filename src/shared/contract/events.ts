@@ -10,8 +10,12 @@ export const EVENTS = {
   'transfer.progress': transferSnapshotSchema,
   /** A batch was queued, started, finished, failed or was cancelled. */
   'transfer.state': z.strictObject({ id: z.string(), state: z.enum(BATCH_STATES), snapshot: transferSnapshotSchema }),
-  /** One file of a batch settled (done, skipped, failed, cancelled). */
+  /** One file of a batch settled (done, skipped, failed, cancelled), or was queued again to be retried. */
   'transfer.file': z.strictObject({ id: z.string(), index: z.number().int(), file: transferFileSchema }),
+  /** The queue stopped or went back to starting new files (in this window or another). */
+  'transfers.paused': z.strictObject({ paused: z.boolean() }),
+  /** Finished batches left the queue (someone cleared them): every window takes their rows away. */
+  'transfers.removed': z.strictObject({ ids: z.array(z.string()) }),
   /** The core needs a person's answer before it goes on (a server's key seen for the first time). */
   prompt: z.strictObject({ id: z.string(), kind: z.literal('hostKey'), question: hostKeyQuestionSchema }),
   /** A question was answered (in this window or another) or withdrawn: its dialog closes. */

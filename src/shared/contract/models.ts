@@ -70,19 +70,24 @@ export const transferFileSchema = z.strictObject({
 });
 export type TransferFile = z.infer<typeof transferFileSchema>;
 
-export const BATCH_STATES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
+/** `paused`: the queue holds new starts and none of the batch's files is in flight. */
+export const BATCH_STATES = ['queued', 'running', 'paused', 'done', 'failed', 'cancelled'] as const;
 export type BatchState = (typeof BATCH_STATES)[number];
 
 export const transferSnapshotSchema = z.strictObject({
   id: z.string(),
-  /** "3 files from partner-sftp:/outbox to Account/Acme", for a row in the queue. */
+  /** "Copy 3 items from partner-sftp to org: Account", for a row in the queue; unique in the queue ("… (2)"). */
   label: z.string(),
   move: z.boolean(),
+  /** What was selected and where it goes, as the transfer was asked: to retry it, or show it in a pane. */
+  source: transferRequestSchema.shape.source,
+  target: locationSchema,
   state: z.enum(BATCH_STATES),
   filesTotal: z.number(),
   filesDone: z.number(),
   filesSkipped: z.number(),
   filesFailed: z.number(),
+  filesCancelled: z.number(),
   bytesTotal: z.number(),
   bytesDone: z.number(),
   rateBps: z.number(),

@@ -17,6 +17,10 @@ export const VALID: { [C in Commands]: CommandInput<C> } = {
   'transfers.list': {},
   'transfers.files': { id: 't1', offset: 0, limit: 50 },
   'transfers.cancel': { id: 't1' },
+  'transfers.cancelFile': { id: 't1', source: 'outbox/a.csv' },
+  'transfers.retry': { id: 't1' },
+  'transfers.pause': { paused: true },
+  'transfers.clearFinished': {},
 };
 
 /** One input per command that breaks its schema where a careless page would. */
@@ -26,4 +30,8 @@ export const INVALID: Record<Commands, unknown> = {
   'transfers.list': [],
   'transfers.files': { id: 't1', offset: -1, limit: 50 },
   'transfers.cancel': { id: 7 },
+  'transfers.cancelFile': { id: 't1', source: 'outbox/\0a.csv' },
+  'transfers.retry': { id: 't1', source: 42 },
+  'transfers.pause': { paused: 'yes' },
+  'transfers.clearFinished': { ids: ['t1'] },
 };
