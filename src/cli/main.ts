@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ferryPaths } from '../config/ferryHome.js';
 import { isTransferError } from '../connectors/errors.js';
-import { Workspace } from '../workspace/Workspace.js';
+import type { Workspace } from '../workspace/Workspace.js';
 import { registerConnectionCommands } from './commands/connection.js';
 import { registerCopyCommands, type CopyOutcome } from './commands/copy.js';
 import { registerDemoCommand } from './commands/demo.js';
@@ -35,7 +35,12 @@ export async function runCli(argv: ReadonlyArray<string>, io: CliIo, signal: Abo
           ? 'trust'
           : 'refuse'
     : undefined;
-  const workspace = (): Workspace => (ws ??= new Workspace(ferryPaths(io.env), io.env, confirmHostKey));
+  // Loaded when a command's action starts (the preAction hook below), so that --help and usage errors never load it.
+  let WorkspaceClass: typeof Workspace | undefined;
+  const workspace = (): Workspace => {
+    if (WorkspaceClass === undefined) throw new Error('The workspace is opened only from inside a command');
+    return (ws ??= new WorkspaceClass(ferryPaths(io.env), io.env, confirmHostKey));
+  };
   const outcome: CopyOutcome = { anyFailed: false };
   const program = new Command('ferry')
     .description('Ferry: managed file exchange between FTP, FTPS, SFTP, local folders and Salesforce')
@@ -44,7 +49,10 @@ export async function runCli(argv: ReadonlyArray<string>, io: CliIo, signal: Abo
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
     })
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .hook('preAction', async () => {
+      ({ Workspace: WorkspaceClass } = await import('../workspace/Workspace.js'));
+    });
   registerConnectionCommands(program, io, workspace, signal);
   registerLsCommand(program, io, workspace);
   registerCopyCommands(program, io, workspace, outcome, signal);

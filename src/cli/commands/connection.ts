@@ -3,7 +3,7 @@ import { formatConnectionUrl } from '../../config/connectionUrl.js';
 import type { ConnectionConfig } from '../../config/ConnectionStore.js';
 import { TransferError } from '../../connectors/errors.js';
 import type { ServerReport } from '../../connectors/types.js';
-import { addConnection, buildConnection, testConnection, type OptionNames } from '../../workspace/connectionSetup.js';
+import type { OptionNames } from '../../workspace/connectionSetup.js';
 import type { Workspace } from '../../workspace/Workspace.js';
 import { print, printJson, readSecretFromStdin, type CliIo } from '../io.js';
 import { registerSalesforceConnectionCommand } from './salesforce.js';
@@ -35,6 +35,7 @@ export function registerConnectionCommands(program: Command, io: CliIo, workspac
     .option('--max-connections <n>', 'most connections Ferry opens to this server at once')
     .option('--no-test', 'save without connecting first')
     .action(async (name: string, url: string, opts: AddOptions) => {
+      const { addConnection, buildConnection } = await import('../../workspace/connectionSetup.js');
       const ws = workspace();
       const secret = opts.passwordStdin === true ? await readSecretFromStdin(io) : undefined;
       const built = await buildConnection(
@@ -89,6 +90,7 @@ export function registerConnectionCommands(program: Command, io: CliIo, workspac
     .description('connect and report what the server supports')
     .option('--json', 'print JSON')
     .action(async (name: string, opts: { json?: boolean }) => {
+      const { testConnection } = await import('../../workspace/connectionSetup.js');
       const report = await testConnection(workspace(), name);
       if (opts.json === true) printJson(io, report);
       else printReport(io, report);

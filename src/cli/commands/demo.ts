@@ -1,11 +1,8 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { ferryPaths } from '../../config/ferryHome.js';
-import { createFerryHost } from '../../host/FerryHost.js';
-import { defaultRendererFolder, ferryPackageFolder, ferryVersion } from '../../host/http/ferryPackage.js';
-import { startWebHost } from '../../host/http/startWebHost.js';
-import { Prompts } from '../../host/Prompts.js';
-import { Workspace } from '../../workspace/Workspace.js';
+import type { Prompts } from '../../host/Prompts.js';
+import type { Workspace } from '../../workspace/Workspace.js';
 import { print, warn, type CliIo } from '../io.js';
 
 /**
@@ -23,6 +20,9 @@ export function registerDemoCommand(program: Command, io: CliIo, signal: AbortSi
       const { startDemo } = await import('../../demo/startDemo.js');
       const { DEMO_CONNECTIONS } = await import('../../demo/demoConnections.js');
       const { electronBinary, runDesktopShell } = await import('../../demo/desktopShell.js');
+      const { ferryPackageFolder } = await import('../../host/http/ferryPackage.js');
+      const { Prompts } = await import('../../host/Prompts.js');
+      const { Workspace } = await import('../../workspace/Workspace.js');
       // As in `ferry serve`: the window, not the terminal, asks about a server key it has not seen.
       const prompts = new Prompts();
       const ws = new Workspace(ferryPaths(io.env), io.env, prompts.confirmHostKey);
@@ -49,6 +49,9 @@ export function registerDemoCommand(program: Command, io: CliIo, signal: AbortSi
 
 /** The window in a browser, served as `ferry serve` serves it, until `signal`. */
 async function serveWindow(io: CliIo, ws: Workspace, prompts: Prompts, signal: AbortSignal): Promise<void> {
+  const { createFerryHost } = await import('../../host/FerryHost.js');
+  const { defaultRendererFolder, ferryVersion } = await import('../../host/http/ferryPackage.js');
+  const { startWebHost } = await import('../../host/http/startWebHost.js');
   const core = createFerryHost({ workspace: ws, host: 'web', version: await ferryVersion(), prompts });
   try {
     const web = await startWebHost({

@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import { isValidConnectionName, type SalesforceConnectionConfig } from '../../config/ConnectionStore.js';
 import { readUserFile } from '../../config/readUserFile.js';
 import { TransferError } from '../../connectors/errors.js';
-import { loopbackLogin } from '../../connectors/salesforce/loopbackLogin.js';
 import type { Workspace } from '../../workspace/Workspace.js';
 import { print, warn, type CliIo } from '../io.js';
 
@@ -99,6 +98,7 @@ export function registerSalesforceConnectionCommand(connection: Command, io: Cli
         await readUserFile(opts.jwtKey, 'JWT private key');
         config = { ...base, auth: 'jwt', username: opts.username, jwtKeyFile: opts.jwtKey };
       } else {
+        const { loopbackLogin } = await import('../../connectors/salesforce/loopbackLogin.js');
         const tokens = await loopbackLogin({
           loginUrl,
           clientId: opts.clientId,

@@ -1,12 +1,7 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { TransferError } from '../../connectors/errors.js';
-import { createFerryHost } from '../../host/FerryHost.js';
-import { defaultRendererFolder, ferryVersion } from '../../host/http/ferryPackage.js';
-import { startWebHost } from '../../host/http/startWebHost.js';
 import { ferryPaths } from '../../config/ferryHome.js';
-import { Prompts } from '../../host/Prompts.js';
-import { Workspace } from '../../workspace/Workspace.js';
 import { print, warn, type CliIo } from '../io.js';
 
 interface ServeOptions {
@@ -27,6 +22,11 @@ export function registerServeCommand(program: Command, io: CliIo, signal: AbortS
     .action(async (opts: ServeOptions) => {
       const port = Number(opts.port);
       if (!/^\d+$/.test(opts.port) || port > 65_535) throw new TransferError('config', '--port takes a port number (0 picks a free one)');
+      const { createFerryHost } = await import('../../host/FerryHost.js');
+      const { defaultRendererFolder, ferryVersion } = await import('../../host/http/ferryPackage.js');
+      const { startWebHost } = await import('../../host/http/startWebHost.js');
+      const { Prompts } = await import('../../host/Prompts.js');
+      const { Workspace } = await import('../../workspace/Workspace.js');
       // The window asks about an unknown server key, not the terminal it was started from.
       const prompts = new Prompts();
       const ws = new Workspace(ferryPaths(io.env), io.env, prompts.confirmHostKey);
