@@ -5,7 +5,8 @@ import styles from './AppFrame.module.css';
 import { BrowseScreen } from './BrowseScreen.js';
 import { ConnectionsScreen } from './ConnectionsScreen.js';
 import { Dialogs } from './Dialogs.js';
-import { HostKeyDialog } from './HostKeyDialog.js';
+import { HistoryScreen } from './HistoryScreen.js';
+import { PromptDialog } from './PromptDialog.js';
 import { Placeholder } from './Placeholder.js';
 import { StatusBar } from './StatusBar.js';
 import { useSlice, useStores } from './StoresContext.js';
@@ -21,12 +22,12 @@ const NOW: ReadonlyArray<NavItem> = [
   { section: 'browse', label: 'Browse', icon: FolderOpen },
   { section: 'transfers', label: 'Transfers', icon: ArrowLeftRight },
   { section: 'connections', label: 'Connections', icon: Server },
+  { section: 'history', label: 'History', icon: History },
 ];
 
 const NEXT: ReadonlyArray<NavItem> = [
   { section: 'jobs', label: 'Jobs', icon: ListChecks },
   { section: 'validation', label: 'Validation log', icon: ClipboardCheck },
-  { section: 'history', label: 'History', icon: History },
 ];
 
 function Screen({ section }: { readonly section: Section }) {
@@ -46,7 +47,7 @@ function Screen({ section }: { readonly section: Section }) {
     case 'validation':
       return <Placeholder title="Validation log" coming="Every file a job checked, with the line and column of each problem, and the files held back because of them." />;
     case 'history':
-      return <Placeholder title="History" coming="Every run and every file Ferry moved, searchable, with where each one landed and why any was skipped or refused." />;
+      return <HistoryScreen />;
   }
 }
 
@@ -56,16 +57,24 @@ export function AppFrame() {
   const section = useSlice(ui, (s) => s.section);
   const link = (item: NavItem, later: boolean) => (
     <li key={item.section}>
-      <button type="button" className={styles.navItem} aria-current={section === item.section ? 'page' : undefined} onClick={() => ui.getState().go(item.section)}>
+      <a
+        href={`#${item.section}`}
+        className={styles.navItem}
+        aria-current={section === item.section ? 'page' : undefined}
+        onClick={(event) => {
+          event.preventDefault();
+          ui.getState().go(item.section);
+        }}
+      >
         <item.icon aria-hidden size={18} />
         <span>{item.label}</span>
         {later && <span className={styles.soon}>Next</span>}
-      </button>
+      </a>
     </li>
   );
   return (
     <div className={styles.frame}>
-      <nav aria-label="Sections" className={styles.nav}>
+      <nav aria-label="Main" className={styles.nav}>
         <p className={styles.brand}>Ferry</p>
         <ul className={styles.navList}>{NOW.map((item) => link(item, false))}</ul>
         <p className={styles.navHeading} id="coming-next">
@@ -85,7 +94,7 @@ export function AppFrame() {
       </main>
       <StatusBar />
       <Dialogs />
-      <HostKeyDialog />
+      <PromptDialog />
     </div>
   );
 }

@@ -1,21 +1,21 @@
+import type { Prompt, PromptReply } from '../../src/shared/contract/models.js';
 import { DialogFrame } from '../components/DialogFrame.js';
-import styles from './HostKeyDialog.module.css';
-import { useSlice, useStores } from './StoresContext.js';
+import styles from './PromptDialog.module.css';
+
+interface HostKeyDialogProps {
+  readonly prompt: Extract<Prompt, { kind: 'hostKey' }>;
+  readonly error: string | undefined;
+  readonly answer: (reply: Extract<PromptReply, { kind: 'hostKey' }>) => void;
+}
 
 /**
  * An SSH server met for the first time: its key's fingerprint, to compare with the one its administrator
  * gives, and three answers — trust it from now on, connect this once, or do not connect. Closing the
  * dialog is "do not connect".
  */
-export function HostKeyDialog() {
-  const { prompts } = useStores();
-  const open = useSlice(prompts, (s) => s.open);
-  const error = useSlice(prompts, (s) => s.error);
-  const answer = useSlice(prompts, (s) => s.answer);
-  const current = open[0];
-  if (current === undefined) return null;
-  const { host, port, keyType, fingerprint } = current.question;
-  const refuse = (): void => void answer(current.id, 'refuse');
+export function HostKeyDialog({ prompt, error, answer }: HostKeyDialogProps) {
+  const { host, port, keyType, fingerprint } = prompt.question;
+  const refuse = (): void => answer({ kind: 'hostKey', answer: 'refuse' });
   return (
     <DialogFrame
       title={`Is this ${host}?`}
@@ -27,10 +27,10 @@ export function HostKeyDialog() {
           <button type="button" className="button" onClick={refuse}>
             Do not connect
           </button>
-          <button type="button" className="button" onClick={() => void answer(current.id, 'once')}>
+          <button type="button" className="button" onClick={() => answer({ kind: 'hostKey', answer: 'once' })}>
             Connect this once
           </button>
-          <button type="button" className="button primary" onClick={() => void answer(current.id, 'trust')}>
+          <button type="button" className="button primary" onClick={() => answer({ kind: 'hostKey', answer: 'trust' })}>
             Trust and connect
           </button>
         </>

@@ -11,6 +11,7 @@ import styles from './TransferDialog.module.css';
 type Conflict = TransferRequestInput['conflict'];
 
 const POLICY_WORDS: Readonly<Record<Conflict, string>> = {
+  ask: 'Ask me for each file',
   changed: 'Send it if it changed (the preview says why for each file)',
   overwrite: 'Overwrite it',
   skip: 'Skip it',
@@ -42,6 +43,8 @@ function verdict(item: PreviewItem, salesforce: boolean): string {
       return 'New file';
     case 'replace':
       return salesforce ? 'New version' : 'Replaces';
+    case 'ask':
+      return 'You choose';
     case 'skip':
       return 'Skipped';
     case 'fail':

@@ -149,7 +149,7 @@ export function memoryHost(connections: ReadonlyArray<ConnectionSummary> = []): 
       summaries.set(input.name, connection);
       return ok(input.test ? { connection, report: REPORT } : { connection });
     },
-    'connections.test': (input) => (summaries.has(input.name) ? ok({ report: REPORT }) : missing(input.name, '')),
+    'connections.test': (input) => (summaries.has(input.name) ? ok({ outcome: 'connected' as const, report: REPORT }) : missing(input.name, '')),
     'connections.remove': (input) => {
       summaries.delete(input.name);
       return ok({});
@@ -242,6 +242,8 @@ export function memoryHost(connections: ReadonlyArray<ConnectionSummary> = []): 
       emit('transfer.state', { id, state: 'queued', snapshot });
       return ok({ id });
     },
+    // This host asks nothing itself: a test raises its questions with `emit`.
+    'prompts.list': () => ok({ prompts: [] }),
     'prompts.answer': (input) => {
       emit('prompt.settled', { id: input.id });
       return ok({});

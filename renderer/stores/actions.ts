@@ -105,7 +105,7 @@ export async function copyToOtherPane(stores: AppStores, side: Side, move: boole
   const from = stores.panes.getState()[side];
   const to = stores.panes.getState()[otherSide(side)];
   if (paths.length === 0) return;
-  await planTransfer(stores, { source: { connection: from.connection, paths: [...paths] }, target: { connection: to.connection, path: to.path }, move, conflict: 'changed' });
+  await planTransfer(stores, { source: { connection: from.connection, paths: [...paths] }, target: { connection: to.connection, path: to.path }, move, conflict: 'ask' });
 }
 
 /** Shift+F5 / Shift+F6: asks where the selection (else the focused row) goes, offering the other pane's folder. */
@@ -147,7 +147,7 @@ export async function dropPaths(stores: AppStores, source: { readonly connection
   if (source.paths.length === 0) return;
   // Onto its own folder, or onto itself: nothing would move.
   if (source.connection === target.connection && source.paths.every((p) => p === target.path || parentOf(p) === target.path)) return;
-  await planTransfer(stores, { source: { connection: source.connection, paths: [...source.paths] }, target, move, conflict: 'changed' });
+  await planTransfer(stores, { source: { connection: source.connection, paths: [...source.paths] }, target, move, conflict: 'ask' });
 }
 
 /** Files dropped from the desktop: copied from this computer where the host can name them, else uploaded. */
@@ -155,7 +155,7 @@ export async function dropDesktopFiles(stores: AppStores, files: ReadonlyArray<F
   if (files.length === 0) return;
   const paths = files.map((file) => stores.host.localPathOf(file));
   if (paths.every((p): p is string => p !== undefined)) {
-    await planTransfer(stores, { source: { connection: THIS_COMPUTER, paths }, target, move: false, conflict: 'changed' });
+    await planTransfer(stores, { source: { connection: THIS_COMPUTER, paths }, target, move: false, conflict: 'ask' });
     return;
   }
   const failures: string[] = [];

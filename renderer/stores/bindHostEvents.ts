@@ -8,7 +8,7 @@ import { SIDES } from './panes.js';
  * render per frame; a state change is applied at once, and drops the older progress it supersedes.
  */
 export function bindHostEvents(stores: AppStores): () => void {
-  const { host, transfers, panes, prompts } = stores;
+  const { host, transfers, panes, prompts, connections } = stores;
   const pending = new Map<string, TransferSnapshot>();
   let frame: number | undefined;
 
@@ -22,6 +22,7 @@ export function bindHostEvents(stores: AppStores): () => void {
   const unsubscribe = [
     host.onReconnect(() => {
       void transfers.getState().load();
+      void prompts.getState().load();
       const state = panes.getState();
       for (const side of SIDES) state.refresh(side);
     }),
@@ -43,6 +44,7 @@ export function bindHostEvents(stores: AppStores): () => void {
     }),
     host.subscribe('prompt', (prompt) => prompts.getState().asked(prompt)),
     host.subscribe('prompt.settled', ({ id }) => prompts.getState().settled(id)),
+    host.subscribe('connection.status', (status) => connections.getState().applyStatus(status)),
     host.subscribe('files.changed', ({ connection, path }) => {
       const state = panes.getState();
       for (const side of SIDES) {

@@ -7,7 +7,7 @@ import type { AppStores } from './appStores.js';
  * fills a side that has no such connection. The queue is read as it is.
  */
 export async function startApp(stores: AppStores): Promise<void> {
-  await Promise.all([stores.connections.getState().load(), stores.transfers.getState().load()]);
+  await Promise.all([stores.connections.getState().load(), stores.transfers.getState().load(), stores.prompts.getState().load()]);
   const { left, right } = firstPanes(stores.connections.getState().connections);
   const panes = stores.panes.getState();
   panes.setConnection('left', left);

@@ -39,7 +39,7 @@ export async function runCli(argv: ReadonlyArray<string>, io: CliIo, signal: Abo
   let WorkspaceClass: typeof Workspace | undefined;
   const workspace = (): Workspace => {
     if (WorkspaceClass === undefined) throw new Error('The workspace is opened only from inside a command');
-    return (ws ??= new WorkspaceClass(ferryPaths(io.env), io.env, confirmHostKey));
+    return (ws ??= new WorkspaceClass(ferryPaths(io.env), io.env, confirmHostKey === undefined ? {} : { confirmHostKey }));
   };
   const outcome: CopyOutcome = { anyFailed: false };
   const program = new Command('ferry')

@@ -3,7 +3,7 @@ import { readUserFile } from '../config/readUserFile.js';
 import { KnownHosts, defaultReadOnlyKnownHostsPaths, type HostKeyAnswer, type UnknownHostKey } from '../security/KnownHosts.js';
 import { secretKey, type SecretKind } from '../security/secretKeys.js';
 import type { SecretStore } from '../security/SecretStore.js';
-import { loadTlsTrust } from '../security/tlsTrust.js';
+import { loadTlsTrust, type CertificateAnswer, type UntrustedCertificate } from '../security/tlsTrust.js';
 import { assertNever } from '../shared/util/assertNever.js';
 import { TransferError } from './errors.js';
 import { LocalFs } from './local/LocalFs.js';
@@ -16,6 +16,8 @@ export interface OpenDeps {
   readonly knownHostsFile: string;
   /** Asks a person about an unknown SSH host key; absent when nobody is at a terminal. */
   readonly confirmHostKey?: (question: UnknownHostKey) => Promise<HostKeyAnswer>;
+  /** Asks a person about an FTPS certificate nothing vouches for; absent, such a certificate is refused. */
+  readonly confirmCertificate?: (certificate: UntrustedCertificate) => Promise<CertificateAnswer>;
   /** How a Salesforce connection behaves near the daily API limit: reserve, recheck interval, pause notices. */
   readonly salesforceBudget?: Partial<ApiBudgetOptions>;
 }
@@ -68,6 +70,7 @@ export async function openConnection(config: ConnectionConfig, deps: OpenDeps): 
         root: config.root,
         security: config.security,
         trust,
+        ...(deps.confirmCertificate === undefined ? {} : { confirmCertificate: deps.confirmCertificate }),
         ...(config.maxConnections === undefined ? {} : { maxConnections: config.maxConnections }),
       });
     }

@@ -1,10 +1,22 @@
 import { TransferError } from '../connectors/errors.js';
 import { assertNever } from '../shared/util/assertNever.js';
 import type { RemoteEntry, RemoteFs } from '../connectors/types.js';
+import type { ConflictAnswer, ConflictQuestion } from '../shared/contract/models.js';
 import { sameFile, type FileSide, type SameFileOptions } from './sameFile.js';
 
 export const CONFLICT_POLICIES = ['changed', 'overwrite', 'skip', 'rename', 'newer', 'resume'] as const;
 export type ConflictPolicy = (typeof CONFLICT_POLICIES)[number];
+
+/** A person's choice for one file whose target exists; undefined when nobody answered. */
+export type ChooseConflict = (question: ConflictQuestion, signal: AbortSignal) => Promise<ConflictAnswer | undefined>;
+
+/** The window's "ask": a person chooses a policy for each file whose target exists. */
+export interface AskPerson {
+  readonly kind: 'ask';
+  readonly choose: ChooseConflict;
+}
+
+export type ConflictRule = ConflictPolicy | AskPerson;
 
 export type CopyDecision =
   | { readonly kind: 'copy'; readonly targetPath: string; readonly mode: 'new' | 'replace'; readonly reason: string }
@@ -67,6 +79,30 @@ export async function decide(policy: ConflictPolicy, input: ConflictInput): Prom
     default:
       return assertNever(policy, 'conflict policy');
   }
+}
+
+/**
+ * Asks about a file whose target is a file, then decides by the answer as that policy would. Nothing
+ * is asked about a new file or a folder in the way; an unanswered question skips the file, because
+ * only a person's answer may replace what is there.
+ */
+export async function decideAsking(choose: ChooseConflict, input: ConflictInput, signal: AbortSignal): Promise<CopyDecision> {
+  const { existing } = input;
+  if (existing?.kind !== 'file') return decide('skip', input);
+  const answer = await choose(conflictQuestion(input, existing), signal);
+  if (answer === undefined) return { kind: 'skip', reason: 'the target exists and nobody answered whether to replace it' };
+  return decide(answer, input);
+}
+
+function conflictQuestion(input: ConflictInput, existing: RemoteEntry): ConflictQuestion {
+  const side = (where: string, entry: RemoteEntry): ConflictQuestion['source'] => ({
+    where,
+    path: entry.path,
+    name: entry.name,
+    size: entry.size,
+    ...(entry.modifiedAt === undefined ? {} : { modifiedAt: entry.modifiedAt }),
+  });
+  return { source: side(input.source.fs.description, input.source.entry), target: side(input.target.description, existing) };
 }
 
 /** `report.pdf` → `report (1).pdf`, `report (2).pdf`, … as desktop file managers do. */

@@ -4,7 +4,7 @@ import { baseName, joinRelative, locationOf, normalizeRelative, parentOf } from 
 import type { RemoteEntry, RemoteFs } from '../connectors/types.js';
 import { FATAL_KINDS, type TransferErrorKind } from '../shared/model/errorKinds.js';
 import { mapWithConcurrency } from './concurrency.js';
-import { decide, firstFreeName, type ConflictPolicy, type CopyDecision } from './conflict.js';
+import { decide, decideAsking, firstFreeName, type ConflictInput, type ConflictRule, type CopyDecision } from './conflict.js';
 import { copyFile, isPartialName, partialPathFor, type Verification } from './copyFile.js';
 import type { Pace } from './bandwidth/BandwidthLimits.js';
 import type { ResumeJournal } from './ResumeJournal.js';
@@ -24,7 +24,8 @@ export interface TransferRequest {
    */
   readonly targetPath: string;
   readonly recursive: boolean;
-  readonly policy: ConflictPolicy;
+  /** A policy for every file, or a person asked about each file whose target exists. */
+  readonly policy: ConflictRule;
   /** Remove each source file once its copy is verified. */
   readonly move: boolean;
   /** Decide everything, change nothing. */
@@ -106,8 +107,12 @@ export interface ItemResult {
   readonly reason?: string;
   /** The file goes (or went) over an existing one: a new version on Salesforce. */
   readonly replaces?: boolean;
+  /** A dry run under a person's rule: the target exists, and the person will be asked about it. */
+  readonly asks?: true;
   readonly errorKind?: TransferErrorKind;
   readonly verifiedBy?: ReadonlyArray<Verification>;
+  /** What the target reported for what it stored, `md5:…`. */
+  readonly checksum?: string;
   readonly resumedFrom?: number;
 }
 
@@ -391,11 +396,16 @@ async function transferOne(
       stats.settle('failed', Math.max(0, entry.size));
       return failed(file, itself);
     }
-    decision = await decide(req.policy, {
+    const target = existing.get(file.targetPath);
+    if (req.dryRun && typeof req.policy !== 'string' && target?.kind === 'file') {
+      stats.settle('skipped', Math.max(0, entry.size));
+      return { source: entry.path, target: file.targetPath, status: 'planned', bytes: Math.max(0, entry.size), reason: 'the target exists: you will be asked what to do', replaces: true, asks: true };
+    }
+    const input: ConflictInput = {
       source: { fs: req.source, entry },
       target: req.target,
       targetPath: file.targetPath,
-      existing: existing.get(file.targetPath),
+      existing: target,
       compare: {
         toleranceMs: Math.max(1000, req.source.capabilities.mtimePrecisionMs, req.target.capabilities.mtimePrecisionMs),
         ...(req.written === undefined ? {} : { written: req.written }),
@@ -404,7 +414,8 @@ async function transferOne(
         signal,
       },
       freeName: (p) => freeName(req.target, p, existing),
-    });
+    };
+    decision = typeof req.policy === 'string' ? await decide(req.policy, input) : await decideAsking(req.policy.choose, input, signal);
   } catch (e) {
     stats.settle('failed', Math.max(0, entry.size));
     return failed(file, toTransferError(e));
@@ -457,6 +468,7 @@ async function transferOne(
       reason: decision.reason,
       ...replacing(decision),
       verifiedBy: copied.verifiedBy,
+      ...(copied.checksum === undefined ? {} : { checksum: copied.checksum }),
       resumedFrom: copied.resumedFrom,
     };
   } catch (e) {

@@ -9,8 +9,9 @@ import type { CoreHost } from './CoreHost.js';
 import { EventHub } from './EventHub.js';
 import { FolderListings } from './FolderListings.js';
 import { appHandlers } from './handlers/app.js';
-import { connectionHandlers } from './handlers/connections.js';
+import { connectionHandlers, connectionStatusReporter } from './handlers/connections.js';
 import { fileHandlers, receiveDropped } from './handlers/files.js';
+import { historyHandlers } from './handlers/history.js';
 import type { HandlersOf, HostContext } from './handlers/HostContext.js';
 import { limitHandlers } from './handlers/limits.js';
 import { promptHandlers } from './handlers/prompts.js';
@@ -41,9 +42,9 @@ export function createFerryHost(opts: FerryHostOptions): CoreHost {
   const events = new EventHub();
   const prompts = opts.prompts ?? new Prompts();
   prompts.attach((message) => events.emit(message));
-  const connections = new OpenConnections(workspace);
+  const connections = new OpenConnections(workspace, connectionStatusReporter(workspace, events));
   const listings = new FolderListings();
-  const transfers = new TransferQueue(workspace, connections, events, opts.now);
+  const transfers = new TransferQueue(workspace, connections, events, prompts, opts.now);
   events.subscribe((message) => {
     if (message.event === 'files.changed') listings.invalidate(message.payload.connection, message.payload.path);
   });
@@ -66,6 +67,7 @@ export function createFerryHost(opts: FerryHostOptions): CoreHost {
     ...transferHandlers(ctx),
     ...promptHandlers(ctx),
     ...limitHandlers(ctx),
+    ...historyHandlers(ctx),
   };
 
   return {

@@ -14,6 +14,8 @@ import type { OpenConnections } from './OpenConnections.js';
 import { CANCELLED_BY_USER, QueuedBatch } from './QueuedBatch.js';
 import { QueueFile } from './QueueFile.js';
 import { StartGate } from './StartGate.js';
+import { conflictRule } from './conflictRule.js';
+import type { Prompts } from './Prompts.js';
 
 /** At most ten progress snapshots a second per batch: enough to look live, little enough to stay smooth. */
 const PROGRESS_EVERY_MS = 100;
@@ -39,12 +41,17 @@ export class TransferQueue {
   readonly #connections: OpenConnections;
   readonly #events: EventHub;
   readonly #now: () => number;
+  readonly #prompts: Prompts;
   readonly #batches = new Map<string, QueuedBatch>();
   readonly #gate = new StartGate();
   readonly #file: QueueFile;
   #tail: Promise<void> = Promise.resolve();
   #ticker: ReturnType<typeof setInterval> | undefined;
+  #saveTimer: ReturnType<typeof setTimeout> | undefined;
+  #closing = false;
 
+  constructor(workspace: Workspace, connections: OpenConnections, events: EventHub, prompts: Prompts, now: () => number = Date.now) {
+    this.#prompts = prompts;
     this.#workspace = workspace;
     this.#connections = connections;
     this.#events = events;
@@ -68,7 +75,7 @@ export class TransferQueue {
     const batch = QueuedBatch.create(randomUUID(), request, this.#uniqueLabel(labelOf(request)), this.#now);
     this.#batches.set(batch.id, batch);
     this.#changed(batch);
-    this.#tail = this.#tail.then(() => this.#run(batch));
+    this.#enqueue(batch);
     return batch.id;
   }
 
@@ -78,6 +85,7 @@ export class TransferQueue {
     const items: ItemResult[] = [];
     for (const part of parts) {
       const summary = await transfer({
+        ...baseRequest(request, source, target, resolveTargets, this.#prompts),
         ...part,
         dryRun: true,
         journal: this.#workspace.journal,
@@ -177,8 +185,11 @@ export class TransferQueue {
     this.#changed(batch);
     this.#startTicker();
     try {
-      const { source, target, parts, resolveTargets } = await this.#plan(batch.request);
+      if (attempt.selected.length === 0 && attempt.parts.length === 0) throw new TransferError('cancelled', CANCELLED_BY_USER);
+      const { source, target, parts, resolveTargets } = await this.#plan(batch.request, attempt.selected, attempt.parts);
+      const pace = await windowPace(this.#workspace, batch.request);
       const summary = await recordedTransfer(this.#workspace, {
+        ...baseRequest(batch.request, source, target, resolveTargets, this.#prompts),
         parts,
         shownSource: `${batch.request.source.connection}:${batch.request.source.paths.join(', ')}`,
         shownTarget: `${batch.request.target.connection}:${batch.request.target.path}`,
@@ -299,26 +310,8 @@ export class TransferQueue {
     this.#ticker = undefined;
   }
 
-  #snapshot(batch: Batch): TransferSnapshot {
-    const s = batch.stats.snapshot();
-    return {
-      id: batch.id,
-      label: batch.label,
-      move: batch.request.move,
-      state: batch.state,
-      filesTotal: s.filesTotal,
-      filesDone: s.filesDone,
-      filesSkipped: s.filesSkipped,
-      filesFailed: s.filesFailed,
-      bytesTotal: s.bytesTotal,
-      bytesDone: s.bytesDone,
-      rateBps: s.rateBps,
-      etaSeconds: s.etaSeconds,
-      startedAt: batch.startedAt,
-      ...(batch.finishedAt === undefined ? {} : { finishedAt: batch.finishedAt }),
-      ...(batch.error === undefined ? {} : { error: batch.error }),
-      current: s.current.map((c) => ({ path: c.path, bytes: c.bytes, size: c.size })),
-    };
+  #snapshot(batch: QueuedBatch): TransferSnapshot {
+    return batch.snapshot(this.#gate.closed);
   }
 }
 
@@ -327,7 +320,9 @@ function baseRequest(
   source: RemoteFs,
   target: RemoteFs,
   resolveTargets: TransferRequest['resolveTargets'],
+  prompts: Prompts,
 ): Pick<TransferRequest, 'source' | 'target' | 'policy' | 'move' | 'resolveTargets'> {
+  return { source, target, policy: conflictRule(request.conflict, prompts), move: request.move, ...(resolveTargets === undefined ? {} : { resolveTargets }) };
 }
 
 function fileOf(item: ItemResult): TransferFile {
@@ -342,6 +337,13 @@ function fileOf(item: ItemResult): TransferFile {
     ...(reason === undefined ? {} : { reason }),
     ...(item.errorKind === undefined ? {} : { errorKind: item.errorKind }),
   };
+}
+
+/** Why the file was sent, skipped or failed; a file taken up where an earlier attempt stopped says so. */
+function reasonOf(item: ItemResult): string | undefined {
+  const resumed = item.resumedFrom !== undefined && item.resumedFrom > 0 ? `resumed after byte ${item.resumedFrom}` : undefined;
+  if (resumed === undefined) return item.reason;
+  return item.reason === undefined ? resumed : `${item.reason}, ${resumed}`;
 }
 
 /** A record found by a naming rule: one (exact), several (ambiguous, not sent) or none. */

@@ -294,3 +294,70 @@ export function describeTrust(trust: TlsTrust): string {
       return assertNever(trust, 'TLS trust');
   }
 }
+
+/** What a person may answer about a certificate nothing vouches for. */
+export type CertificateAnswer = 'trust' | 'once' | 'refuse';
+
+/** A certificate the system store (or the CA file) does not vouch for, as a person is asked about it. */
+export interface UntrustedCertificate {
+  readonly host: string;
+  readonly port: number;
+  readonly subject: string;
+  readonly issuer: string;
+  readonly validFrom: string;
+  readonly validTo: string;
+  /** Upper-case colon-separated hex, as `parseFingerprint` accepts it. */
+  readonly fingerprint: string;
+  /** Each reason it is not trusted, in words. */
+  readonly problems: ReadonlyArray<string>;
+}
+
+/**
+ * The question about a refused certificate. Node names one verification error only, so expiry and the
+ * host name are checked here too: a self-signed certificate that has also expired says both.
+ * `nameMatches` is whether the certificate is issued for `host` (`tls.checkServerIdentity`).
+ */
+export function untrustedCertificate(peer: PeerFacts, host: string, port: number, nameMatches: boolean, now = Date.now()): UntrustedCertificate {
+  const validTo = peer.validTo === undefined ? Number.NaN : Date.parse(peer.validTo);
+  const validFrom = peer.validFrom === undefined ? Number.NaN : Date.parse(peer.validFrom);
+  const facts = [
+    ...(validTo < now ? [`it expired on ${peer.validTo ?? ''}`] : []),
+    ...(validFrom > now ? [`it is not valid before ${peer.validFrom ?? ''}`] : []),
+    ...(nameMatches ? [] : [`it is not issued for ${host}`]),
+  ];
+  const code = peer.authorizationError;
+  // Node's one code may name a fact already said, with less detail (no date).
+  const saidAlready =
+    (code === 'CERT_HAS_EXPIRED' && validTo < now) ||
+    (code === 'CERT_NOT_YET_VALID' && validFrom > now) ||
+    (!nameMatches && explainAuthorizationError(code, host).startsWith('it is not issued'));
+  const problems = [...(saidAlready ? [] : [explainAuthorizationError(code, `${host}:${port}`)]), ...facts];
+  return {
+    host,
+    port,
+    subject: peer.subject ?? 'unknown',
+    issuer: peer.issuer ?? 'unknown',
+    validFrom: peer.validFrom ?? 'unknown',
+    validTo: peer.validTo ?? 'unknown',
+    fingerprint: peer.fingerprint256 ?? 'none',
+    problems,
+  };
+}
+
+/**
+ * A certificate refused under the `system` or `ca` policy, carrying what to ask a person: a window may
+ * let them accept it once or trust it, where the command line refuses it with the fingerprint to pin.
+ */
+export class UntrustedCertificateError extends TransferError {
+  readonly certificate: UntrustedCertificate;
+
+  constructor(refusal: TransferError, certificate: UntrustedCertificate) {
+    super('certificate', refusal.message, { cause: refusal });
+    this.certificate = certificate;
+  }
+}
+
+/** A pin on exactly the certificate a person accepted. */
+export function pinOf(certificate: UntrustedCertificate): TlsTrust {
+  return { kind: 'pin', pins: [{ kind: 'certificate', sha256: certificate.fingerprint }] };
+}

@@ -13,6 +13,7 @@ import type { ApiBudgetOptions } from '../connectors/salesforce/ApiBudget.js';
 import { damagedHistory, HistoryDamagedError, sqliteDamageIn } from '../history/damage.js';
 import type { HistoryStore } from '../history/HistoryStore.js';
 import type { HostKeyAnswer, UnknownHostKey } from '../security/KnownHosts.js';
+import type { CertificateAnswer, UntrustedCertificate } from '../security/tlsTrust.js';
 import type { Location } from '../cli/location.js';
 
 /** A location resolved to a connector and a path inside it. */
@@ -20,6 +21,13 @@ export interface OpenedLocation {
   readonly fs: RemoteFs;
   /** Relative to the connector root; keeps a trailing slash when the user wrote one. */
   readonly path: string;
+}
+
+/** Who is asked about a server met for the first time: the terminal's user, the window's, or nobody. */
+export interface ConnectionQuestions {
+  readonly confirmHostKey?: (question: UnknownHostKey) => Promise<HostKeyAnswer>;
+  /** 'trust' is remembered as the connection's `tlsFingerprint`, as `--tls-fingerprint` would set it. */
+  readonly confirmCertificate?: (certificate: UntrustedCertificate) => Promise<CertificateAnswer>;
 }
 
 /**
@@ -32,7 +40,7 @@ export class Workspace {
   readonly secrets: SecretStore;
   readonly journal: ResumeJournal;
 
-  readonly #confirmHostKey: ((question: UnknownHostKey) => Promise<HostKeyAnswer>) | undefined;
+  readonly #questions: ConnectionQuestions;
   /** Told when a Salesforce connection pauses for its daily API allocation, and when it resumes. */
   salesforceBudget: Partial<ApiBudgetOptions> = {};
   #history: HistoryStore | undefined;
@@ -41,10 +49,10 @@ export class Workspace {
   constructor(
     paths: FerryPaths,
     env: NodeJS.ProcessEnv = process.env,
-    confirmHostKey?: (question: UnknownHostKey) => Promise<HostKeyAnswer>,
+    questions: ConnectionQuestions = {},
   ) {
     this.paths = paths;
-    this.#confirmHostKey = confirmHostKey;
+    this.#questions = questions;
     this.connections = new ConnectionStore(paths.connections);
     const passphrase = env['FERRY_MASTER_PASSWORD'];
     this.secrets = new EncryptedFileSecretStore({
@@ -105,12 +113,56 @@ export class Workspace {
   }
 
   async open(name: string): Promise<RemoteFs> {
+    const { confirmHostKey, confirmCertificate } = this.#questions;
     return openConnection(await this.config(name), {
       secrets: this.secrets,
       knownHostsFile: this.paths.knownHosts,
-      ...(this.#confirmHostKey === undefined ? {} : { confirmHostKey: this.#confirmHostKey }),
+      ...(confirmHostKey === undefined ? {} : { confirmHostKey }),
+      ...(confirmCertificate === undefined ? {} : { confirmCertificate: (certificate) => this.#confirmCertificate(name, certificate, confirmCertificate) }),
       salesforceBudget: this.salesforceBudget,
     });
+  }
+
+  /**
+   * Opens settings that are not saved (a form being tested), asking the same questions as `open`. Its
+   * secrets are the ones given, else those stored under its name (an edit that keeps its password);
+   * nothing is written to the secret store.
+   */
+  async openUnsaved(config: ConnectionConfig, secrets: Partial<Record<SecretKind, string>>): Promise<RemoteFs> {
+    const stored = this.secrets;
+    const given = new Map<string, string>();
+    for (const kind of SECRET_KINDS) {
+      const value = secrets[kind];
+      if (value !== undefined) given.set(secretKey(config.name, kind), value);
+    }
+    const { confirmHostKey, confirmCertificate } = this.#questions;
+    return openConnection(config, {
+      secrets: {
+        get: async (key) => given.get(key) ?? (await stored.get(key)),
+        set: (key, value) => Promise.resolve(void given.set(key, value)),
+        delete: (key) => Promise.resolve(void given.delete(key)),
+      },
+      knownHostsFile: this.paths.knownHosts,
+      ...(confirmHostKey === undefined ? {} : { confirmHostKey }),
+      ...(confirmCertificate === undefined ? {} : { confirmCertificate }),
+      salesforceBudget: this.salesforceBudget,
+    });
+  }
+
+  /** A trusted certificate is pinned in the connection's settings: a fingerprint is not a secret. */
+  async #confirmCertificate(
+    name: string,
+    certificate: UntrustedCertificate,
+    confirm: (certificate: UntrustedCertificate) => Promise<CertificateAnswer>,
+  ): Promise<CertificateAnswer> {
+    const answer = await confirm(certificate);
+    if (answer !== 'trust') return answer;
+    const config = await this.config(name);
+    if (config.kind !== 'ftp') return answer;
+    // A pin replaces the CA file: the two are exclusive, and the CA did not vouch for this server.
+    const { caFile: _replaced, ...rest } = config;
+    await this.connections.save({ ...rest, tlsFingerprint: certificate.fingerprint });
+    return answer;
   }
 
   async openLocation(location: Location): Promise<OpenedLocation> {

@@ -65,7 +65,7 @@ describe('the window: browsing and copying between a partner server and a folder
     await left.getByRole('row', { name: /^orders\.csv/ }).click();
     await page.keyboard.press('F5');
     const dialog = page.getByRole('dialog');
-    await eventually(async () => (await dialog.textContent()) ?? '').toMatch(/changed: /);
+    await eventually(async () => (await dialog.textContent()) ?? '').toMatch(/you will be asked/);
     await dialog.getByRole('combobox', { name: /already there/ }).selectOption('rename');
     await eventually(async () => (await dialog.textContent()) ?? '').toMatch(/orders \(1\)\.csv/);
     await screenshot(page, 'preview-conflict-light-1280x800');
@@ -125,7 +125,7 @@ describe('the window: browsing and copying between a partner server and a folder
           Connections: () => page.getByRole('heading', { name: 'Connections' }).count(),
         };
         for (const screen of ['Browse', 'Transfers', 'Connections'] as const) {
-          await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: screen }).click();
+          await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: screen }).click();
           await eventually(shown[screen]).toBeGreaterThan(0);
           await screenshot(page, `${screen.toLowerCase()}-${tag}`);
           expect(await checkAccessibility(page), `${screen} (${tag})`).toEqual([]);

@@ -44,7 +44,7 @@ export async function windowWorld(label: string): Promise<WindowWorld> {
   await mkdir(home, { recursive: true });
   // As `ferry serve` does: connections put their questions to the window.
   const prompts = new Prompts();
-  const workspace = new Workspace(ferryPaths({ FERRY_HOME: home }), { FERRY_HOME: home }, prompts.confirmHostKey);
+  const workspace = new Workspace(ferryPaths({ FERRY_HOME: home }), { FERRY_HOME: home }, prompts);
   const core = createFerryHost({ workspace, host: 'web', version: 'test', prompts });
   const web = await startWebHost({ core, port: 0, staticDir });
   const browser = await chromium.launch({ executablePath: CHROMIUM });

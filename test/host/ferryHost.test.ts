@@ -195,12 +195,12 @@ describe('the core asking the window about an SSH server seen for the first time
   /** A window's core whose connections ask through its prompts, answering each question with `answer`. */
   async function listWith(answer: 'trust' | 'once' | 'refuse'): Promise<{ listed: Wire<unknown>; asked: ReadonlyArray<EventMessage> }> {
     const prompts = new Prompts();
-    const workspace = new Workspace(ferryPaths({ FERRY_HOME: home }), { FERRY_HOME: home }, prompts.confirmHostKey);
+    const workspace = new Workspace(ferryPaths({ FERRY_HOME: home }), { FERRY_HOME: home }, prompts);
     const core = createFerryHost({ workspace, host: 'web', version: 'test', prompts });
     const asked: EventMessage[] = [];
     core.subscribe((m) => {
       asked.push(m);
-      if (m.event === 'prompt') void core.invoke('prompts.answer', { id: m.payload.id, answer });
+      if (m.event === 'prompt') void core.invoke('prompts.answer', { id: m.payload.id, reply: { kind: 'hostKey', answer } });
     });
     try {
       const listed = await core.invoke('files.list', { connection: 'partner', path: '', offset: 0, limit: 10, sort: { by: 'name', direction: 'asc' } });
@@ -215,10 +215,11 @@ describe('the core asking the window about an SSH server seen for the first time
     const refused = await listWith('refuse');
     expect(refused.listed).toMatchObject({ ok: false, error: { kind: 'hostKey' } });
     const prompt = refused.asked.find((m) => m.event === 'prompt');
-    const question = prompt?.event === 'prompt' ? prompt.payload.question : undefined;
+    const question = prompt?.event === 'prompt' && prompt.payload.kind === 'hostKey' ? prompt.payload.question : undefined;
     expect(question && [question.host, question.port, question.fingerprint]).toEqual([sftp.host, sftp.port, openSshFingerprint(sftp.hostKeyLine)]);
     expect(question?.keyType).toBe(sftp.hostKeyLine.split(' ')[0]);
-    expect(refused.asked.map((m) => m.event)).toEqual(['prompt', 'prompt.settled']);
+    expect(refused.asked.map((m) => m.event).filter((e) => e.startsWith('prompt'))).toEqual(['prompt', 'prompt.settled']);
+    expect(refused.asked.find((m) => m.event === 'connection.status')).toMatchObject({ payload: { name: 'partner', state: 'failed', problem: { cause: 'hostKey' } } });
 
     const once = await listWith('once');
     expect(once.listed.ok).toBe(true);

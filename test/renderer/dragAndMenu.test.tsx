@@ -57,7 +57,7 @@ describe('dragging', () => {
     fireEvent.dragOver(inbox, { dataTransfer: transfer });
     fireEvent.drop(inbox, { dataTransfer: transfer });
     await screen.findByRole('dialog', { name: 'Copy 1 item to This computer: /home/ops/inbox' });
-    expect(planned(host)).toEqual([{ source: { connection: 'partner', paths: ['outbox/b.csv'] }, target: { connection: '@computer', path: 'home/ops/inbox' }, move: false, conflict: 'changed' }]);
+    expect(planned(host)).toEqual([{ source: { connection: 'partner', paths: ['outbox/b.csv'] }, target: { connection: '@computer', path: 'home/ops/inbox' }, move: false, conflict: 'ask' }]);
   });
 
   it('drops onto the pane itself into the folder it shows, and moves when the drag is a move', async () => {

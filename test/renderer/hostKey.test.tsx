@@ -18,7 +18,7 @@ describe('a server met for the first time', () => {
     expect(within(dialog).getByText('ssh-ed25519')).toBeTruthy();
 
     await userEvent.setup().click(within(dialog).getByRole('button', { name: 'Trust and connect' }));
-    expect(host.calls.find((c) => c.command === 'prompts.answer')?.input).toEqual({ id: 'p1', answer: 'trust' });
+    expect(host.calls.find((c) => c.command === 'prompts.answer')?.input).toEqual({ id: 'p1', reply: { kind: 'hostKey', answer: 'trust' } });
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
   });
 

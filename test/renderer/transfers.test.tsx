@@ -48,7 +48,7 @@ describe('copying to the other pane', () => {
     expect(await within(dialog).findByRole('cell', { name: '/home/ops/inbox/INV-1-Globex.pdf' })).toBeTruthy();
     await user.click(within(dialog).getByRole('button', { name: 'Start transfer' }));
 
-    expect(started(host)).toEqual([{ source: { connection: 'partner', paths: ['outbox/INV-1-Globex.pdf'] }, target: { connection: '@computer', path: 'home/ops/inbox' }, move: false, conflict: 'changed' }]);
+    expect(started(host)).toEqual([{ source: { connection: 'partner', paths: ['outbox/INV-1-Globex.pdf'] }, target: { connection: '@computer', path: 'home/ops/inbox' }, move: false, conflict: 'ask' }]);
     const queue = await screen.findByRole('region', { name: 'Transfers' });
     expect(within(queue).getByText('1 file from partner to @computer:home/ops/inbox')).toBeTruthy();
     expect(screen.queryByRole('dialog')).toBeNull();

@@ -25,7 +25,7 @@ export function registerDemoCommand(program: Command, io: CliIo, signal: AbortSi
       const { Workspace } = await import('../../workspace/Workspace.js');
       // As in `ferry serve`: the window, not the terminal, asks about a server key it has not seen.
       const prompts = new Prompts();
-      const ws = new Workspace(ferryPaths(io.env), io.env, prompts.confirmHostKey);
+      const ws = new Workspace(ferryPaths(io.env), io.env, prompts);
       try {
         const demo = await startDemo(ws);
         try {

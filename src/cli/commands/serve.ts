@@ -29,7 +29,7 @@ export function registerServeCommand(program: Command, io: CliIo, signal: AbortS
       const { Workspace } = await import('../../workspace/Workspace.js');
       // The window asks about an unknown server key, not the terminal it was started from.
       const prompts = new Prompts();
-      const ws = new Workspace(ferryPaths(io.env), io.env, prompts.confirmHostKey);
+      const ws = new Workspace(ferryPaths(io.env), io.env, prompts);
       const core = createFerryHost({ workspace: ws, host: 'web', version: await ferryVersion(), prompts });
       const web = await startWebHost({
         core,

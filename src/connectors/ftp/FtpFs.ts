@@ -1,12 +1,24 @@
 import { posix } from 'node:path';
 import { Readable, Writable } from 'node:stream';
-import { TLSSocket } from 'node:tls';
+import { checkServerIdentity, TLSSocket } from 'node:tls';
 import { FTPError, type FileInfo, type FTPResponse } from 'basic-ftp';
 import { ClientPool, type Lease } from '../ClientPool.js';
 import { isTransferError, TransferError } from '../errors.js';
 import { baseName, displayRoot, joinRelative, normalizeRelative, parentOf, resolveUnderRoot, unsafeNameReason } from '../paths.js';
 import type { Capabilities, ListOptions, ReadOptions, RemoteEntry, RemoteFs, ServerReport, WriteOptions } from '../types.js';
-import { checkPeer, describeTrust, peerFacts, tlsConnectOptions, type TlsTrust } from '../../security/tlsTrust.js';
+import {
+  checkPeer,
+  describeTrust,
+  matchesPin,
+  peerFacts,
+  pinOf,
+  tlsConnectOptions,
+  untrustedCertificate,
+  UntrustedCertificateError,
+  type CertificateAnswer,
+  type TlsTrust,
+  type UntrustedCertificate,
+} from '../../security/tlsTrust.js';
 import { FtpClient } from './FtpClient.js';
 import { formatFtpTime, parseFtpTime, parseListing, parseMlstReply, toListedName, type ListedName } from './listing.js';
 import { isServerReply, mapFtpError, type FtpErrorContext, type FtpOperation } from './mapFtpError.js';
@@ -32,6 +44,11 @@ export interface FtpOptions {
   readonly security: FtpSecurity;
   /** How the server's certificate is verified; ignored for `security: 'none'`. */
   readonly trust: TlsTrust;
+  /**
+   * Asks a person about a certificate `trust` refuses (self-signed, unknown CA); absent, it is refused.
+   * Accepted (once or trusted), this connector pins it for its life; remembering it is the caller's.
+   */
+  readonly confirmCertificate?: (certificate: UntrustedCertificate) => Promise<CertificateAnswer>;
   /** Connections opened at most, each running one command at a time. Default 4. */
   readonly maxConnections?: number;
   /** Inactivity timeout for commands and transfers in ms (0: none). Default 30 000. */
@@ -89,6 +106,9 @@ export class FtpFs implements RemoteFs {
   readonly storageKey: string;
 
   readonly #settings: Settings;
+  readonly #confirmCertificate: FtpOptions['confirmCertificate'];
+  /** The settings' trust, or a pin on the certificate a person accepted. */
+  #trust: TlsTrust;
   readonly #maxConnections: number;
   readonly #pool: ClientPool<FtpClient>;
   #facts: ServerFacts | undefined;
@@ -96,6 +116,8 @@ export class FtpFs implements RemoteFs {
   /** Checks the options (TransferError kind 'config'); connects lazily. */
   constructor(options: FtpOptions) {
     this.#settings = validate(options);
+    this.#trust = options.trust;
+    this.#confirmCertificate = options.confirmCertificate;
     this.#maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
     const settings = this.#settings;
     const scheme = settings.security === 'implicit' ? 'ftps' : settings.security === 'explicit' ? 'ftpes' : 'ftp';
@@ -107,7 +129,7 @@ export class FtpFs implements RemoteFs {
       maxClients: this.#maxConnections,
       leasesPerClient: 1,
       create: async (signal) => {
-        const { client, facts } = await openClient(settings, signal);
+        const { client, facts } = await this.#openClient(signal);
         this.#facts ??= facts;
         return client;
       },
@@ -118,6 +140,27 @@ export class FtpFs implements RemoteFs {
       isBroken: (e) => !isServerReply(e),
       isServerFull: (e) => e instanceof TransferError && e.kind === 'rateLimited',
     });
+  }
+
+  /** A client logged in under the current trust; a refused certificate is put to a person first, if one may be asked. */
+  async #openClient(signal?: AbortSignal): Promise<{ client: FtpClient; facts: ServerFacts }> {
+    try {
+      return await openClient({ ...this.#settings, trust: this.#trust }, signal);
+    } catch (e) {
+      const confirm = this.#confirmCertificate;
+      if (!(e instanceof UntrustedCertificateError) || confirm === undefined) throw e;
+      const { certificate } = e;
+      // Another client of the pool may have had this very certificate accepted meanwhile.
+      const accepted = this.#trust.kind === 'pin' && matchesPin(this.#trust.pins, { authorized: false, fingerprint256: certificate.fingerprint });
+      if (!accepted) {
+        const answer = await confirm(certificate);
+        if (answer === 'refuse') {
+          throw new TransferError('certificate', `Ferry did not connect to ${this.#settings.server}: its certificate (SHA-256 ${certificate.fingerprint}) was not accepted`, { cause: e });
+        }
+        this.#trust = pinOf(certificate);
+      }
+      return openClient({ ...this.#settings, trust: this.#trust }, signal);
+    }
   }
 
   get capabilities(): Capabilities {
@@ -150,7 +193,7 @@ export class FtpFs implements RemoteFs {
     const security =
       this.#settings.security === 'none'
         ? 'plain FTP (no encryption)'
-        : `${this.#settings.security} FTPS, ${tls?.protocol ?? '?'} ${tls?.cipher ?? '?'}, certificate SHA-256 ${tls?.fingerprint256 ?? '?'}, ${describeTrust(this.#settings.trust)}`;
+        : `${this.#settings.security} FTPS, ${tls?.protocol ?? '?'} ${tls?.cipher ?? '?'}, certificate SHA-256 ${tls?.fingerprint256 ?? '?'}, ${describeTrust(this.#trust)}`;
     return {
       connector: 'ftp',
       description: this.description,
@@ -643,7 +686,11 @@ async function openClient(settings: Settings, signal?: AbortSignal): Promise<{ c
       stage = 'tls';
       if (!(control instanceof TLSSocket)) throw new TransferError('config', `The connection to ${settings.server} is not encrypted`);
       const refusal = checkTls(control);
-      if (refusal !== undefined) throw refusal;
+      if (refusal !== undefined) {
+        if (settings.trust.kind === 'pin') throw refusal;
+        const nameMatches = checkServerIdentity(settings.host, control.getPeerCertificate()) === undefined;
+        throw new UntrustedCertificateError(refusal, untrustedCertificate(peerFacts(control), settings.host, settings.port, nameMatches));
+      }
       const cipher = control.getCipher();
       tls = {
         protocol: control.getProtocol() ?? 'TLS',

@@ -3,8 +3,9 @@ import type { HandlersOf, HostContext } from './HostContext.js';
 
 export function promptHandlers(ctx: HostContext): HandlersOf<typeof PROMPTS_COMMANDS> {
   return {
-    'prompts.answer': async ({ id, answer }) => {
-      ctx.prompts.answer(id, answer);
+    'prompts.list': async () => ({ prompts: [...ctx.prompts.open()] }),
+    'prompts.answer': async ({ id, reply }) => {
+      ctx.prompts.answer(id, reply);
       return {};
     },
   };

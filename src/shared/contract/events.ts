@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { BATCH_STATES, hostKeyQuestionSchema, transferFileSchema, transferSnapshotSchema } from './models.js';
+import { limitsViewSchema } from './limitCommands.js';
+import { connectionStatusSchema } from './connectionModels.js';
+import { BATCH_STATES, promptSchema, transferFileSchema, transferSnapshotSchema } from './models.js';
 
 /**
  * Everything the core tells the UI without being asked. Progress arrives as whole snapshots at most ten
@@ -16,12 +18,16 @@ export const EVENTS = {
   'transfers.paused': z.strictObject({ paused: z.boolean() }),
   /** Finished batches left the queue (someone cleared them): every window takes their rows away. */
   'transfers.removed': z.strictObject({ ids: z.array(z.string()) }),
-  /** The core needs a person's answer before it goes on (a server's key seen for the first time). */
-  prompt: z.strictObject({ id: z.string(), kind: z.literal('hostKey'), question: hostKeyQuestionSchema }),
+  /** The core needs a person's answer before it goes on: a server's key or certificate seen for the first time, a file whose target exists. */
+  prompt: promptSchema,
   /** A question was answered (in this window or another) or withdrawn: its dialog closes. */
   'prompt.settled': z.strictObject({ id: z.string() }),
+  /** The host opened a connection, could not (with the reason in plain words), or closed it. */
+  'connection.status': connectionStatusSchema,
   /** A connection's folder changed through Ferry (a transfer landed, a file was deleted): panes showing it refresh. */
   'files.changed': z.strictObject({ connection: z.string(), path: z.string() }),
+  /** A bandwidth limit was changed (in this window or another): every window shows the new limits. */
+  'limits.changed': limitsViewSchema,
 } as const;
 
 export type EventName = keyof typeof EVENTS;

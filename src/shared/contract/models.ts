@@ -42,7 +42,8 @@ export type Sort = z.infer<typeof sortSchema>;
 export const locationSchema = z.strictObject({ connection: connectionName, path: relativePath });
 export type Location = z.infer<typeof locationSchema>;
 
-export const CONFLICT_CHOICES = ['changed', 'overwrite', 'skip', 'rename', 'newer', 'resume'] as const;
+/** `ask`: the window asks about each file whose target exists (the answers are `CONFLICT_ANSWERS`). */
+export const CONFLICT_CHOICES = ['ask', 'changed', 'overwrite', 'skip', 'rename', 'newer', 'resume'] as const;
 
 export const transferRequestSchema = z.strictObject({
   source: z.strictObject({ connection: connectionName, paths: z.array(relativePath).min(1).max(100_000) }),
@@ -104,8 +105,8 @@ export type TransferSnapshot = z.infer<typeof transferSnapshotSchema>;
 export const previewItemSchema = z.strictObject({
   source: z.string(),
   target: z.string().optional(),
-  /** new: lands as a new file; replace: over an existing one (a new version on Salesforce); skip; fail. */
-  action: z.enum(['new', 'replace', 'skip', 'fail']),
+  /** new: lands as a new file; replace: over an existing one (a new version on Salesforce); ask: the target exists and the person is asked; skip; fail. */
+  action: z.enum(['new', 'replace', 'ask', 'skip', 'fail']),
   reason: z.string(),
   /** For Salesforce targets found by a naming rule: how the record was found. */
   match: z.enum(['exact', 'ambiguous', 'none']).optional(),
@@ -138,3 +139,55 @@ export const hostKeyQuestionSchema = z.strictObject({
   fingerprint: z.string(),
 });
 export type HostKeyQuestion = z.infer<typeof hostKeyQuestionSchema>;
+
+export const CERTIFICATE_ANSWERS = ['trust', 'once', 'refuse'] as const;
+
+/** An FTPS server whose certificate nothing vouches for: what a person checks before connecting. */
+export const certificateQuestionSchema = z.strictObject({
+  host: z.string(),
+  port: z.number().int(),
+  subject: z.string(),
+  issuer: z.string(),
+  validFrom: z.string(),
+  validTo: z.string(),
+  /** SHA-256 of the certificate, upper-case colon-separated hex, as `tlsFingerprint` takes it. */
+  fingerprint: z.string(),
+  /** Why it is not trusted, in words: "it is self-signed", "it has expired", "it is not issued for example.com". */
+  problems: z.array(z.string()),
+});
+export type CertificateQuestion = z.infer<typeof certificateQuestionSchema>;
+
+/** What a person may do with one file whose target exists. */
+export const CONFLICT_ANSWERS = ['overwrite', 'skip', 'rename', 'resume', 'newer'] as const;
+export type ConflictAnswer = (typeof CONFLICT_ANSWERS)[number];
+
+const conflictSideSchema = z.strictObject({
+  /** The connection, as its connector describes it (`sftp://ops@partner:22/outbox`). */
+  where: z.string(),
+  path: z.string(),
+  name: z.string(),
+  size: z.number(),
+  /** Epoch milliseconds, when the server keeps times. */
+  modifiedAt: z.number().optional(),
+});
+
+/** A file about to land where one of that name exists: both, side by side. */
+export const conflictQuestionSchema = z.strictObject({ source: conflictSideSchema, target: conflictSideSchema });
+export type ConflictQuestion = z.infer<typeof conflictQuestionSchema>;
+
+/** A question of the core to the person at the window, by kind. */
+export const promptSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ id: z.string(), kind: z.literal('hostKey'), question: hostKeyQuestionSchema }),
+  z.strictObject({ id: z.string(), kind: z.literal('certificate'), question: certificateQuestionSchema }),
+  z.strictObject({ id: z.string(), kind: z.literal('conflict'), question: conflictQuestionSchema }),
+]);
+export type Prompt = z.infer<typeof promptSchema>;
+export type PromptKind = Prompt['kind'];
+
+/** An answer, of the kind of its question: a conflict's answer may hold for the rest of the batch. */
+export const promptReplySchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('hostKey'), answer: z.enum(HOST_KEY_ANSWERS) }),
+  z.strictObject({ kind: z.literal('certificate'), answer: z.enum(CERTIFICATE_ANSWERS) }),
+  z.strictObject({ kind: z.literal('conflict'), answer: z.enum(CONFLICT_ANSWERS), applyToAll: z.boolean() }),
+]);
+export type PromptReply = z.infer<typeof promptReplySchema>;

@@ -1,11 +1,16 @@
 import { z } from 'zod';
 import { empty } from './emptyPayload.js';
-import { HOST_KEY_ANSWERS } from './models.js';
+import { promptReplySchema, promptSchema } from './models.js';
 
-/** Answers to the core's questions (a server's key seen for the first time). */
+/** The core's open questions, and their answers; an answer's kind must be its question's (see `Prompts.answer`). */
 export const PROMPTS_COMMANDS = {
+  /** Questions still open: a window opened (or reloaded) while one waits shows it too. */
+  'prompts.list': {
+    input: empty,
+    output: z.strictObject({ prompts: z.array(promptSchema) }),
+  },
   'prompts.answer': {
-    input: z.strictObject({ id: z.string(), answer: z.enum(HOST_KEY_ANSWERS) }),
+    input: z.strictObject({ id: z.string().max(100), reply: promptReplySchema }),
     output: empty,
   },
 } as const;
