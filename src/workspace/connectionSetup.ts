@@ -132,8 +132,11 @@ export async function testConnection(ws: Workspace, name: string): Promise<Serve
  * (an existing one keeps its new settings, so a fix can be tried again).
  */
 export async function addConnection(ws: Workspace, built: Awaited<ReturnType<typeof buildConnection>>, test: boolean): Promise<ServerReport | undefined> {
-  const existed = (await ws.connections.get(built.config.name)) !== undefined;
-  await ws.saveConnection(built.config, built.secrets);
+  const before = await ws.connections.get(built.config.name);
+  const existed = before !== undefined;
+  // A connection saved again with new settings keeps the bandwidth limit it had: that is set on its own.
+  const kept = before?.bandwidth === undefined || built.config.bandwidth !== undefined ? built.config : { ...built.config, bandwidth: before.bandwidth };
+  await ws.saveConnection(kept, built.secrets);
   if (!test) return undefined;
   try {
     return await testConnection(ws, built.config.name);

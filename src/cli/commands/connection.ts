@@ -6,6 +6,7 @@ import type { ServerReport } from '../../connectors/types.js';
 import type { OptionNames } from '../../workspace/connectionSetup.js';
 import type { Workspace } from '../../workspace/Workspace.js';
 import { print, printJson, readSecretFromStdin, type CliIo } from '../io.js';
+import { registerConnectionLimitCommand } from './connectionLimit.js';
 import { registerSalesforceConnectionCommand } from './salesforce.js';
 
 interface AddOptions {
@@ -22,6 +23,7 @@ interface AddOptions {
 export function registerConnectionCommands(program: Command, io: CliIo, workspace: () => Workspace, signal: AbortSignal): void {
   const connection = program.command('connection').description('add, list, test and remove named connections');
   registerSalesforceConnectionCommand(connection, io, workspace, signal);
+  registerConnectionLimitCommand(connection, io, workspace);
 
   connection
     .command('add <name> <url>')

@@ -6,6 +6,7 @@ import { parseMaxDelete } from '../../engine/sync/maxDelete.js';
 import type { SyncSummary } from '../../engine/sync/sync.js';
 import { TransferStats } from '../../engine/TransferStats.js';
 import type { Workspace } from '../../workspace/Workspace.js';
+import { bandwidthOption, commandPace, runLimitOf, type BandwidthOptions } from '../bandwidthOption.js';
 import { formatBytes, formatDuration } from '../format.js';
 import { print, printJson, type CliIo } from '../io.js';
 import { parseLocation, type Location } from '../location.js';
@@ -13,7 +14,7 @@ import { startProgress } from '../progress.js';
 import { printSyncActions, syncTotals } from '../syncReport.js';
 import type { CopyOutcome } from './copy.js';
 
-interface SyncOptions {
+interface SyncOptions extends BandwidthOptions {
   readonly dryRun?: boolean;
   readonly maxDelete?: string;
   readonly backupDir?: string;
@@ -38,10 +39,12 @@ export function registerSyncCommand(program: Command, io: CliIo, workspace: () =
     .option('--concurrency <n>', 'files in flight at once (capped by each server\'s connection budget)')
     .option('--json', 'print one JSON summary')
     .option('--no-progress', 'no progress bar')
+    .addOption(bandwidthOption())
     .action(async (source: string, destination: string, opts: SyncOptions) => {
       if (opts.sizeOnly === true && opts.checksum === true) throw new TransferError('config', '--size-only and --checksum ask for different comparisons: give one of them');
       const maxDelete = opts.maxDelete === undefined ? undefined : parseMaxDelete(opts.maxDelete, '--max-delete');
       const concurrency = parseConcurrency(opts.concurrency);
+      const runLimit = runLimitOf(opts);
       const select = await excluding(opts.exclude);
       const { syncSucceeded } = await import('../../engine/sync/sync.js');
       const { recordedSync } = await import('../../workspace/recordedSync.js');
@@ -50,7 +53,9 @@ export function registerSyncCommand(program: Command, io: CliIo, workspace: () =
       await ws.history();
       const target = parseLocation(destination);
       const backupPath = opts.backupDir === undefined ? undefined : await backupPathOn(ws, target, opts.backupDir);
-      const from = await ws.openLocation(parseLocation(source));
+      const origin = parseLocation(source);
+      const pace = await commandPace(ws, runLimit, origin, target);
+      const from = await ws.openLocation(origin);
       try {
         const to = await ws.openLocation(target);
         try {
@@ -72,6 +77,7 @@ export function registerSyncCommand(program: Command, io: CliIo, workspace: () =
               ...(backupPath === undefined ? {} : { backupPath }),
               ...(select === undefined ? {} : { select }),
               ...(concurrency === undefined ? {} : { concurrency }),
+              ...(pace === undefined ? {} : { pace }),
               stats,
               signal,
             });
