@@ -39,6 +39,11 @@ export interface CopyFileResult {
   /** Bytes that were already on the target and not sent again. */
   readonly resumedFrom: number;
   /**
+   * The digest the target reported for what it stored, `md5:…` (Salesforce's MD5, which its connector
+   * has compared with the bytes sent); absent where the target reports none.
+   */
+  readonly checksum?: string;
+  /**
    * The target's size and time as its server reports them after the write, when it could not take the
    * source's time: what Ferry remembers to recognise its own copy later.
    */
@@ -185,6 +190,7 @@ export async function copyFile(req: CopyFileRequest): Promise<CopyFileResult> {
       bytes: entry.size,
       verifiedBy,
       resumedFrom: startedAt,
+      ...checksumOf(written),
       ...(!keepsTime && shown?.modifiedAt !== undefined ? { written: { size: shown.size, modifiedAt: shown.modifiedAt } } : {}),
     };
   } catch (e) {
@@ -295,6 +301,11 @@ async function reusablePartialBytes(
   }
   await req.target.remove(writePath);
   return 0;
+}
+
+function checksumOf(stored: RemoteEntry | undefined): { checksum?: string } {
+  const [kind, hex] = Object.entries(stored?.hashes ?? {}).find(([, value]) => value !== undefined) ?? [];
+  return kind === undefined || hex === undefined ? {} : { checksum: `${kind}:${hex}` };
 }
 
 async function bytesOnTarget(target: RemoteFs, path: string, sourceSize: number): Promise<number> {

@@ -26,7 +26,7 @@ export function runCsvFields(run: RunRecord): CsvField[] {
   ];
 }
 
-export const ITEM_CSV_HEADER = ['source_path', 'target_path', 'stage', 'status', 'bytes', 'error_kind', 'reason', 'verified_by', 'updated_at'];
+export const ITEM_CSV_HEADER = ['source_path', 'target_path', 'stage', 'status', 'bytes', 'error_kind', 'reason', 'verified_by', 'checksum', 'updated_at'];
 
 export function itemCsvFields(item: ItemRecord): CsvField[] {
   return [
@@ -38,6 +38,7 @@ export function itemCsvFields(item: ItemRecord): CsvField[] {
     item.errorKind,
     item.reason,
     item.verifiedBy.join(' '),
+    item.checksum,
     isoTime(item.updatedAt),
   ];
 }

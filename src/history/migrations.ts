@@ -256,6 +256,12 @@ CREATE TRIGGER item_names_delete AFTER DELETE ON items BEGIN
 END;
 `;
 
+// Version 5: the digest a destination reported for what it stored (Salesforce's MD5), shown in the
+// history beside the checks that were made.
+const ITEM_CHECKSUMS_SCHEMA = `
+ALTER TABLE items ADD COLUMN checksum TEXT;
+`;
+
 export const MIGRATIONS: ReadonlyArray<Migration> = [
   {
     version: 1,
@@ -276,6 +282,11 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
     version: 4,
     description: "items a sync deleted from its destination: status 'deleted'",
     up: (db) => db.exec(DELETED_ITEMS_SCHEMA),
+  },
+  {
+    version: 5,
+    description: 'the checksum a destination reported for each file it stored',
+    up: (db) => db.exec(ITEM_CHECKSUMS_SCHEMA),
   },
 ];
 

@@ -84,6 +84,8 @@ export interface ItemUpdate {
   readonly errorKind?: TransferErrorKind;
   readonly reason?: string;
   readonly verifiedBy?: ReadonlyArray<Verification>;
+  /** The digest the destination reported for what it stored, `md5:…`; kept by later updates that leave it out. */
+  readonly checksum?: string;
 }
 
 export interface ItemRecord {
@@ -97,6 +99,7 @@ export interface ItemRecord {
   readonly errorKind?: TransferErrorKind;
   readonly reason?: string;
   readonly verifiedBy: ReadonlyArray<Verification>;
+  readonly checksum?: string;
   readonly updatedAt: number;
 }
 

@@ -43,6 +43,7 @@ export interface ItemRow {
   readonly error_kind: TransferErrorKind | null;
   readonly reason: string | null;
   readonly verified_by: string | null;
+  readonly checksum: string | null;
   readonly updated_at: number;
 }
 
@@ -82,6 +83,7 @@ export function toItemRecord(row: ItemRow): ItemRecord {
     errorKind: row.error_kind ?? undefined,
     reason: row.reason ?? undefined,
     verifiedBy: parseVerifications(row.verified_by),
+    ...(row.checksum === null ? {} : { checksum: row.checksum }),
     updatedAt: row.updated_at,
   };
 }

@@ -115,5 +115,6 @@ export function itemUpdate(item: ItemResult): ItemUpdate {
     ...(item.errorKind === undefined ? {} : { errorKind: item.errorKind }),
     ...(item.reason === undefined ? {} : { reason: item.reason }),
     ...(item.verifiedBy === undefined ? {} : { verifiedBy: item.verifiedBy }),
+    ...(item.checksum === undefined ? {} : { checksum: item.checksum }),
   };
 }
