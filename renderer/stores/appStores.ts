@@ -1,5 +1,6 @@
 import type { RendererHost } from '../host/RendererHost.js';
 import { createConnectionsStore, type ConnectionsStore } from './connections.js';
+import { createHistoryStore, type HistoryStore } from './history.js';
 import { createPanesStore, type PanesStore } from './panes.js';
 import { createPromptsStore, type PromptsStore } from './prompts.js';
 import { createTransfersStore, type Clock, type TransfersStore } from './transfers.js';
@@ -13,6 +14,7 @@ export interface AppStores {
   readonly transfers: TransfersStore;
   readonly prompts: PromptsStore;
   readonly ui: UiStore;
+  readonly history: HistoryStore;
 }
 
 export function createAppStores(host: RendererHost, panes: { readonly left?: string; readonly right?: string } = {}, clock?: Clock): AppStores {
@@ -23,5 +25,6 @@ export function createAppStores(host: RendererHost, panes: { readonly left?: str
     transfers: createTransfersStore(host, clock),
     prompts: createPromptsStore(host),
     ui: createUiStore(),
+    history: createHistoryStore(host),
   };
 }

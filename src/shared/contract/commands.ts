@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { APP_COMMANDS } from './appCommands.js';
 import { CONNECTIONS_COMMANDS } from './connectionCommands.js';
 import { FILES_COMMANDS } from './fileCommands.js';
+import { HISTORY_COMMANDS } from './historyCommands.js';
 import { LIMITS_COMMANDS } from './limitCommands.js';
 import { PROMPTS_COMMANDS } from './promptCommands.js';
 import { RECORDS_COMMANDS } from './recordCommands.js';
@@ -20,6 +21,7 @@ export const COMMANDS = {
   ...TRANSFERS_COMMANDS,
   ...PROMPTS_COMMANDS,
   ...LIMITS_COMMANDS,
+  ...HISTORY_COMMANDS,
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;
