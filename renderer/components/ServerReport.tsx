@@ -1,3 +1,5 @@
+import { AlertTriangle } from 'lucide-react';
+import type { ConnectionProblemView, TestOutcome } from '../../src/shared/contract/connectionModels.js';
 import type { ServerReportView } from '../../src/shared/contract/models.js';
 import styles from './ServerReport.module.css';
 
@@ -8,9 +10,12 @@ function yesNo(value: boolean): string {
 /** What a tested server can do, in words a coordinator reads without knowing FTP commands. */
 export function ServerReport({ report, title }: { readonly report: ServerReportView; readonly title: string }) {
   const { capabilities } = report;
+  const tls = report.security !== undefined && /FTPS/.test(report.security);
   const rows: ReadonlyArray<readonly [string, string]> = [
     ['Server', report.description],
     ['Security', report.security ?? 'Not encrypted'],
+    ['Lists folders', 'Yes, checked just now'],
+    ...(tls ? [['Encrypted file transfers', 'Yes: they reuse the sign-in’s TLS session'] as const] : []),
     ['Resumes a transfer that stopped', yesNo(capabilities.resume)],
     ['Renames files in place', yesNo(capabilities.rename)],
     ['Keeps file times', yesNo(capabilities.keepsTimes)],
@@ -36,5 +41,31 @@ export function ServerReport({ report, title }: { readonly report: ServerReportV
         </details>
       )}
     </section>
+  );
+}
+
+/** Why a connection failed, what to do about it, and the server's own words for whoever runs it. */
+export function ProblemReport({ problem, title }: { readonly problem: ConnectionProblemView; readonly title: string }) {
+  return (
+    <section aria-label={title} className={`${styles.report} ${styles.problem}`}>
+      <h3 className={styles.title}>
+        <AlertTriangle aria-hidden size={16} /> {title}
+      </h3>
+      <p className={styles.summary}>{problem.summary}</p>
+      <p className={styles.advice}>{problem.advice}</p>
+      <details>
+        <summary>Details for the server’s administrator</summary>
+        <p className={styles.features}>{problem.detail}</p>
+      </details>
+    </section>
+  );
+}
+
+/** A test's outcome: the server's abilities, or the failure explained. */
+export function TestOutcomeView({ outcome, name }: { readonly outcome: TestOutcome; readonly name: string }) {
+  return outcome.outcome === 'connected' ? (
+    <ServerReport title={`What ${name} supports`} report={outcome.report} />
+  ) : (
+    <ProblemReport title={`Testing ${name} failed`} problem={outcome.problem} />
   );
 }

@@ -1,134 +1,19 @@
-import { Plus } from 'lucide-react';
-import { useState, type FormEvent } from 'react';
-import { THIS_COMPUTER, type ServerReportView } from '../../src/shared/contract/models.js';
+import { AlertTriangle, Cloud, FileUp, Plus } from 'lucide-react';
+import { useState } from 'react';
+import { THIS_COMPUTER } from '../../src/shared/contract/models.js';
 import { DialogFrame } from '../components/DialogFrame.js';
-import { ServerReport } from '../components/ServerReport.js';
+import { TestOutcomeView } from '../components/ServerReport.js';
 import type { Dialog } from '../stores/ui.js';
+import { ConnectionForm } from './connections/ConnectionForm.js';
+import { SalesforceSignIn } from './connections/SalesforceSignIn.js';
+import { SiteImport } from './connections/SiteImport.js';
 import styles from './ConnectionsScreen.module.css';
 import { useSlice, useStores } from './StoresContext.js';
 
-type Auth = 'password' | 'key' | 'agent';
-
 const KIND_WORDS = { local: 'Folder', ftp: 'FTP', sftp: 'SFTP', salesforce: 'Salesforce' } as const;
 
-function AddConnection({ onDone }: { readonly onDone: () => void }) {
-  const { connections } = useStores();
-  const [auth, setAuth] = useState<Auth>('password');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | undefined>(undefined);
-  const [report, setReport] = useState<{ name: string; report: ServerReportView } | undefined>(undefined);
-  const [url, setUrl] = useState('');
-  const tls = /^ftpe?s:\/\//i.test(url.trim());
-
-  const save = async (event: FormEvent<HTMLFormElement>, test: boolean): Promise<void> => {
-    const data = new FormData(event.currentTarget);
-    const text = (key: string): string | undefined => {
-      const value = data.get(key);
-      return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-    };
-    const name = text('name') ?? '';
-    const secret = auth === 'password' ? { password: text('password') } : auth === 'key' ? { keyFile: text('keyFile'), password: text('passphrase') } : { agent: true };
-    const defined = Object.fromEntries(Object.entries({ ...secret, tlsFingerprint: tls ? text('fingerprint') : undefined }).filter(([, v]) => v !== undefined));
-    setBusy(true);
-    setError(undefined);
-    const answer = await connections.getState().add({ name, url: url.trim(), test, ...defined });
-    setBusy(false);
-    if (!answer.ok) {
-      setError(answer.error.message);
-      return;
-    }
-    if (answer.value.report !== undefined) setReport({ name, report: answer.value.report });
-    else onDone();
-  };
-
-  if (report !== undefined) {
-    return (
-      <div className={styles.card}>
-        <ServerReport title={`${report.name} answered and was saved`} report={report.report} />
-        <div className={styles.formActions}>
-          <button type="button" className="button primary" onClick={onDone}>
-            Done
-          </button>
-        </div>
-      </div>
-    );
-  }
-
-  return (
-    <form
-      className={styles.card}
-      aria-label="New connection"
-      onSubmit={(event) => {
-        event.preventDefault();
-        const submitter = (event.nativeEvent).submitter;
-        void save(event, submitter?.getAttribute('value') !== 'untested');
-      }}
-    >
-      <h2 className={styles.cardTitle}>New connection</h2>
-      <div className={styles.grid}>
-        <label className="field">
-          Name
-          <input name="name" required placeholder="partner-sftp" spellCheck={false} />
-        </label>
-        <label className="field">
-          Address
-          <input name="url" required value={url} onChange={(e) => setUrl(e.target.value)} placeholder="sftp://user@files.partner.com/outbox" spellCheck={false} />
-          <span className="hint">sftp://, ftpes:// (FTP with TLS), ftps://, ftp:// or file:///folder</span>
-        </label>
-        <label className="field">
-          Sign in with
-          <select value={auth} onChange={(e) => setAuth(e.target.value as Auth)}>
-            <option value="password">Password</option>
-            <option value="key">Private key file (SFTP)</option>
-            <option value="agent">SSH agent (SFTP)</option>
-          </select>
-        </label>
-        {auth === 'password' && (
-          <label className="field">
-            Password
-            <input name="password" type="password" autoComplete="off" />
-          </label>
-        )}
-        {auth === 'key' && (
-          <>
-            <label className="field">
-              Key file on this computer
-              <input name="keyFile" placeholder="/home/me/.ssh/id_ed25519" spellCheck={false} />
-            </label>
-            <label className="field">
-              Key passphrase, if it has one
-              <input name="passphrase" type="password" autoComplete="off" />
-            </label>
-          </>
-        )}
-        {tls && (
-          <label className="field">
-            Certificate fingerprint (SHA-256)
-            <input name="fingerprint" placeholder="AB:CD:…" spellCheck={false} />
-            <span className="hint">Only for a server whose certificate no authority signed.</span>
-          </label>
-        )}
-      </div>
-      {error !== undefined && (
-        <p role="alert" className={styles.error}>
-          {error}
-        </p>
-      )}
-      <div className={styles.formActions}>
-        <button type="button" className="button" onClick={onDone}>
-          Cancel
-        </button>
-        <button type="submit" value="untested" className="button" disabled={busy}>
-          Save without testing
-        </button>
-        <button type="submit" value="tested" className="button primary" disabled={busy}>
-          {busy ? 'Testing…' : 'Test and save'}
-        </button>
-      </div>
-      <p className={styles.hint}>Test and save connects first and saves only a server that answers, then shows what it supports.</p>
-    </form>
-  );
-}
+/** The one form open above the list, if any. */
+type Panel = { readonly kind: 'new' } | { readonly kind: 'edit'; readonly name: string } | { readonly kind: 'import' } | { readonly kind: 'salesforce'; readonly name?: string };
 
 export function RemoveConnectionDialog({ dialog }: { readonly dialog: Extract<Dialog, { kind: 'removeConnection' }> }) {
   const { connections, ui } = useStores();
@@ -162,14 +47,15 @@ export function RemoveConnectionDialog({ dialog }: { readonly dialog: Extract<Di
   );
 }
 
-/** The site manager: every saved server, how to reach it, and what it can do. */
+/** The site manager: every saved server, how to reach it, whether it answers, and what it can do. */
 export function ConnectionsScreen() {
   const { connections, ui } = useStores();
   const all = useSlice(connections, (s) => s.connections);
   const list = all.filter((c) => c.name !== THIS_COMPUTER);
-  const reports = useSlice(connections, (s) => s.reports);
+  const outcomes = useSlice(connections, (s) => s.outcomes);
+  const problems = useSlice(connections, (s) => s.problems);
   const loadError = useSlice(connections, (s) => s.error);
-  const [adding, setAdding] = useState(false);
+  const [panel, setPanel] = useState<Panel | undefined>(undefined);
   const [testing, setTesting] = useState<string | undefined>(undefined);
   const [testErrors, setTestErrors] = useState<ReadonlyMap<string, string>>(new Map());
 
@@ -182,15 +68,24 @@ export function ConnectionsScreen() {
     else errors.set(name, answer.error.message);
     setTestErrors(errors);
   };
+  const close = (): void => setPanel(undefined);
 
   return (
     <div className={styles.screen}>
       <header className={styles.header}>
         <h1 className={styles.h1}>Connections</h1>
-        {!adding && (
-          <button type="button" className="button primary" onClick={() => setAdding(true)}>
-            <Plus aria-hidden size={16} /> New connection
-          </button>
+        {panel === undefined && (
+          <div className={styles.headerActions}>
+            <button type="button" className="button" onClick={() => setPanel({ kind: 'import' })}>
+              <FileUp aria-hidden size={16} /> Import sites
+            </button>
+            <button type="button" className="button" onClick={() => setPanel({ kind: 'salesforce' })}>
+              <Cloud aria-hidden size={16} /> Sign in to Salesforce
+            </button>
+            <button type="button" className="button primary" onClick={() => setPanel({ kind: 'new' })}>
+              <Plus aria-hidden size={16} /> New connection
+            </button>
+          </div>
         )}
       </header>
       {loadError !== undefined && (
@@ -198,14 +93,25 @@ export function ConnectionsScreen() {
           {loadError}
         </p>
       )}
-      {adding && <AddConnection onDone={() => setAdding(false)} />}
+      {panel?.kind === 'new' && <ConnectionForm onDone={close} />}
+      {panel?.kind === 'edit' && <ConnectionForm key={panel.name} editing={panel.name} onDone={close} />}
+      {panel?.kind === 'salesforce' && <SalesforceSignIn {...(panel.name === undefined ? {} : { initialName: panel.name })} onDone={close} />}
+      {panel?.kind === 'import' && (
+        <SiteImport
+          onDone={(message) => {
+            close();
+            if (message !== '') ui.getState().notify(message);
+          }}
+        />
+      )}
       {list.length === 0 ? (
-        <p className={styles.empty}>No servers yet. Add your partner’s FTP or SFTP server with New connection; this computer’s disks are always there.</p>
+        <p className={styles.empty}>No servers yet. Add your partner’s FTP or SFTP server with New connection, or import your sites from FileZilla or WinSCP; this computer’s disks are always there.</p>
       ) : (
         <ul className={styles.list} aria-label="Saved connections">
           {list.map((c) => {
-            const report = reports.get(c.name);
+            const outcome = outcomes.get(c.name);
             const testError = testErrors.get(c.name);
+            const problem = problems.get(c.name);
             return (
               <li key={c.name} className={styles.item}>
                 <div className={styles.itemRow}>
@@ -214,11 +120,24 @@ export function ConnectionsScreen() {
                     <span className={styles.name}>{c.name}</span>
                     <span className={styles.location}>
                       {c.location}
-                      {c.sdrive ? ' · S-Drive' : ''}
+                      {c.kind === 'salesforce' ? (c.sdrive ? ' · S-Drive' : ' · Salesforce Files') : ''}
                     </span>
                   </div>
+                  {problem !== undefined && outcome === undefined && (
+                    <span className={styles.problemBadge}>
+                      <AlertTriangle aria-hidden size={14} /> {problem.summary}
+                    </span>
+                  )}
                   <button type="button" className="button small" aria-label={`Test ${c.name}`} disabled={testing === c.name} onClick={() => void test(c.name)}>
                     {testing === c.name ? 'Testing…' : 'Test'}
+                  </button>
+                  <button
+                    type="button"
+                    className="button small"
+                    aria-label={`Edit ${c.name}`}
+                    onClick={() => setPanel(c.kind === 'salesforce' ? { kind: 'salesforce', name: c.name } : { kind: 'edit', name: c.name })}
+                  >
+                    {c.kind === 'salesforce' ? 'Sign in again' : 'Edit'}
                   </button>
                   <button type="button" className="button small" aria-label={`Remove ${c.name}`} onClick={() => ui.getState().openDialog({ kind: 'removeConnection', name: c.name })}>
                     Remove
@@ -229,7 +148,7 @@ export function ConnectionsScreen() {
                     {testError}
                   </p>
                 )}
-                {report !== undefined && testError === undefined && <ServerReport title={`What ${c.name} supports`} report={report} />}
+                {outcome !== undefined && testError === undefined && <TestOutcomeView outcome={outcome} name={c.name} />}
               </li>
             );
           })}

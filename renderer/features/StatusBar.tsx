@@ -1,7 +1,15 @@
 import { AlertTriangle, X } from 'lucide-react';
+import type { ConnectionProblemView } from '../../src/shared/contract/connectionModels.js';
 import { THIS_COMPUTER } from '../../src/shared/contract/models.js';
 import styles from './AppFrame.module.css';
 import { useSlice, useStores } from './StoresContext.js';
+
+/** One connection in trouble is named with its reason; several are counted, their reasons in the tooltip. */
+function problemLine(problems: ReadonlyMap<string, ConnectionProblemView>): string {
+  const [first] = problems;
+  if (problems.size === 1 && first !== undefined) return `${first[0]}: ${first[1].summary}`;
+  return `${problems.size} connections cannot connect`;
+}
 
 /** One line at the bottom: how many servers, what is moving, what needs someone, and the last message. */
 export function StatusBar() {
@@ -11,6 +19,7 @@ export function StatusBar() {
   const waiting = useSlice(transfers, (s) => [...s.batches.values()].filter((b) => b.state === 'queued').length);
   const attention = useSlice(transfers, (s) => [...s.batches.values()].filter((b) => b.state === 'failed' || b.filesFailed > 0).length);
   const notice = useSlice(ui, (s) => s.notice);
+  const problems = useSlice(connections, (s) => s.problems);
   return (
     <footer className={styles.status} aria-label="Status">
       <span>
@@ -25,6 +34,17 @@ export function StatusBar() {
         </button>
       ) : (
         <span>Nothing needs attention</span>
+      )}
+      {problems.size > 0 && (
+        <button
+          type="button"
+          className={styles.attention}
+          title={[...problems].map(([name, problem]) => `${name}: ${problem.summary}`).join('\n')}
+          onClick={() => ui.getState().go('connections')}
+        >
+          <AlertTriangle aria-hidden size={14} />{' '}
+          {problemLine(problems)}
+        </button>
       )}
       <span role="status" className={notice?.tone === 'error' ? `${styles.notice} ${styles.noticeError}` : styles.notice}>
         {notice?.text}

@@ -4,7 +4,6 @@ import type { FerryPaths } from '../config/ferryHome.js';
 import { TransferError } from '../connectors/errors.js';
 import { LocalFs } from '../connectors/local/LocalFs.js';
 import type { RemoteFs } from '../connectors/types.js';
-import { openConnection } from '../connectors/openConnection.js';
 import { FileResumeJournal, type ResumeJournal } from '../engine/ResumeJournal.js';
 import type { SqliteWrittenFiles, WrittenFiles } from '../engine/WrittenFiles.js';
 import { EncryptedFileSecretStore, type SecretStore } from '../security/SecretStore.js';
@@ -114,6 +113,8 @@ export class Workspace {
 
   async open(name: string): Promise<RemoteFs> {
     const { confirmHostKey, confirmCertificate } = this.#questions;
+    // Loaded here, not at start-up: commands that list connections or local folders never need TLS or SSH.
+    const { openConnection } = await import('../connectors/openConnection.js');
     return openConnection(await this.config(name), {
       secrets: this.secrets,
       knownHostsFile: this.paths.knownHosts,
@@ -136,6 +137,7 @@ export class Workspace {
       if (value !== undefined) given.set(secretKey(config.name, kind), value);
     }
     const { confirmHostKey, confirmCertificate } = this.#questions;
+    const { openConnection } = await import('../connectors/openConnection.js');
     return openConnection(config, {
       secrets: {
         get: async (key) => given.get(key) ?? (await stored.get(key)),

@@ -1,10 +1,12 @@
 import { parseConnectionUrl } from '../config/connectionUrl.js';
 import { isValidConnectionName, type ConnectionConfig } from '../config/ConnectionStore.js';
 import { readUserFile } from '../config/readUserFile.js';
-import { TransferError } from '../connectors/errors.js';
-import type { ServerReport } from '../connectors/types.js';
+import { isTransferError, TransferError } from '../connectors/errors.js';
+import type { RemoteFs, ServerReport } from '../connectors/types.js';
+import { SECRET_KINDS, secretKey, type SecretKind } from '../security/secretKeys.js';
 import { formatPin, loadTlsTrust, parseFingerprints } from '../security/tlsTrust.js';
 import { assertNever } from '../shared/util/assertNever.js';
+import { DataConnectionError, type ProblemContext } from './connectionProblem.js';
 import type { Workspace } from './Workspace.js';
 
 /** A connection as a user describes it, from the command line or the window's site manager. */
@@ -115,23 +117,37 @@ export async function buildConnection(
   }
 }
 
-/** Connects and describes the server; a connector without a report is listed once to prove access. */
+/** Connects, describes the server and lists its folder, so that FTP's data connections are tried too. */
 export async function testConnection(ws: Workspace, name: string): Promise<ServerReport> {
-  const fs = await ws.open(name);
+  return describe(await ws.open(name));
+}
+
+/** Tests settings before they are saved: the form's fields, its secrets, nothing written. */
+export async function probeConnection(ws: Workspace, built: BuiltConnection): Promise<ServerReport> {
+  return describe(await ws.openUnsaved(built.config, built.secrets));
+}
+
+async function describe(fs: RemoteFs): Promise<ServerReport> {
   try {
-    if (fs.report !== undefined) return await fs.report();
-    await fs.list('');
-    return { connector: fs.kind, description: fs.description, features: [], capabilities: fs.capabilities };
+    const report = fs.report === undefined ? { connector: fs.kind, description: fs.description, features: [], capabilities: fs.capabilities } : await fs.report();
+    try {
+      await fs.list('');
+    } catch (e) {
+      throw isTransferError(e) ? new DataConnectionError(e) : e;
+    }
+    return report;
   } finally {
     await fs.close();
   }
 }
 
+export type BuiltConnection = Awaited<ReturnType<typeof buildConnection>>;
+
 /**
  * Saves a connection, tested first where asked: a new connection that cannot be reached is not kept
  * (an existing one keeps its new settings, so a fix can be tried again).
  */
-export async function addConnection(ws: Workspace, built: Awaited<ReturnType<typeof buildConnection>>, test: boolean): Promise<ServerReport | undefined> {
+export async function addConnection(ws: Workspace, built: BuiltConnection, test: boolean): Promise<ServerReport | undefined> {
   const before = await ws.connections.get(built.config.name);
   const existed = before !== undefined;
   // A connection saved again with new settings keeps the bandwidth limit it had: that is set on its own.
@@ -144,4 +160,39 @@ export async function addConnection(ws: Workspace, built: Awaited<ReturnType<typ
     if (!existed) await ws.removeConnection(built.config.name);
     throw e;
   }
+}
+
+/**
+ * New settings for a saved connection. A secret left empty is the stored one, where the new settings
+ * sign in the same way; with `test`, the settings are tried before anything changes, so a failed edit
+ * leaves the connection as it was. Secrets the new settings no longer use are removed.
+ */
+export async function editConnection(ws: Workspace, req: ConnectionRequest, names: OptionNames, test: boolean): Promise<{ built: BuiltConnection; report?: ServerReport }> {
+  const before = await ws.config(req.name);
+  if (before.kind === 'salesforce') throw new TransferError('config', `"${req.name}" is a Salesforce org: sign in to it again to change it`);
+  const built = await buildConnection(await withStoredSecret(ws, req, before), names);
+  const report = test ? await probeConnection(ws, built) : undefined;
+  await ws.saveConnection(built.config, built.secrets);
+  const c = built.config;
+  const keeps: Record<SecretKind, boolean> = {
+    password: (c.kind === 'ftp' || c.kind === 'sftp') && c.hasPassword,
+    keyPassphrase: c.kind === 'sftp' && c.hasKeyPassphrase,
+    refreshToken: false,
+  };
+  for (const kind of SECRET_KINDS) if (!keeps[kind]) await ws.secrets.delete(secretKey(c.name, kind));
+  return { built, ...(report === undefined ? {} : { report }) };
+}
+
+/** The request with the stored password or passphrase filled in where it was left empty and still applies. */
+export async function withStoredSecret(ws: Workspace, req: ConnectionRequest, saved: ConnectionConfig | undefined): Promise<ConnectionRequest> {
+  if (req.secret !== undefined || saved === undefined || saved.kind === 'local' || saved.kind === 'salesforce') return req;
+  const kind: SecretKind | undefined = req.keyFile !== undefined ? (saved.kind === 'sftp' && saved.hasKeyPassphrase ? 'keyPassphrase' : undefined) : saved.hasPassword && (saved.kind === 'ftp' || saved.keyFile === undefined) ? 'password' : undefined;
+  if (kind === undefined || req.agent === true) return req;
+  const secret = await ws.secrets.get(secretKey(saved.name, kind));
+  return secret === undefined ? req : { ...req, secret };
+}
+
+/** How a connection signs in, for telling a wrong password from a refused key. */
+export function problemContext(config: ConnectionConfig): ProblemContext {
+  return { protocol: config.kind, signsInWithKey: config.kind === 'sftp' && (config.keyFile !== undefined || config.useAgent) };
 }

@@ -1,9 +1,12 @@
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { formatConnectionUrl } from '../../config/connectionUrl.js';
 import type { ConnectionConfig } from '../../config/ConnectionStore.js';
+import { readUserFile } from '../../config/readUserFile.js';
 import { TransferError } from '../../connectors/errors.js';
 import type { ServerReport } from '../../connectors/types.js';
 import type { OptionNames } from '../../workspace/connectionSetup.js';
+import { MAX_SITE_FILE_CHARS } from '../../workspace/siteImport/site.js';
 import type { Workspace } from '../../workspace/Workspace.js';
 import { print, printJson, readSecretFromStdin, type CliIo } from '../io.js';
 import { registerConnectionLimitCommand } from './connectionLimit.js';
@@ -21,7 +24,7 @@ interface AddOptions {
 }
 
 export function registerConnectionCommands(program: Command, io: CliIo, workspace: () => Workspace, signal: AbortSignal): void {
-  const connection = program.command('connection').description('add, list, test and remove named connections');
+  const connection = program.command('connection').description('add, import, list, test and remove named connections');
   registerSalesforceConnectionCommand(connection, io, workspace, signal);
   registerConnectionLimitCommand(connection, io, workspace);
 
@@ -61,6 +64,32 @@ export function registerConnectionCommands(program: Command, io: CliIo, workspac
       }
       print(io, `Saved connection "${name}": ${report.description}`);
       printReport(io, report);
+    });
+
+  connection
+    .command('import <file>')
+    .description("import sites from FileZilla's sitemanager.xml or WinSCP's WinSCP.ini (stored passwords go to the secret store)")
+    .option('--dry-run', 'show what each site would become; save nothing')
+    .action(async (file: string, opts: { dryRun?: boolean }) => {
+      const { applySiteImport, previewSiteImport } = await import('../../workspace/siteImport/siteImport.js');
+      const ws = workspace();
+      const text = (await readUserFile(file, 'site list', { maxBytes: MAX_SITE_FILE_CHARS })).toString('utf8');
+      const fileName = basename(file);
+      const preview = await previewSiteImport(ws, fileName, text);
+      const importable = preview.sites.filter((s) => s.url !== undefined);
+      print(io, `${fileName}: ${preview.sites.length} ${preview.sites.length === 1 ? 'site' : 'sites'} (${preview.format === 'filezilla' ? 'FileZilla' : 'WinSCP'})`);
+      for (const site of preview.sites) {
+        print(io, site.url === undefined ? `  ${site.source}: not imported` : `  ${site.source} → ${site.name}  ${site.url}`);
+        if (site.clash !== undefined) print(io, `      ${site.clash}`);
+        for (const line of site.notImported) print(io, `      not imported: ${line}`);
+      }
+      if (opts.dryRun === true) {
+        print(io, `Dry run: nothing saved (${importable.length} would be imported).`);
+        return;
+      }
+      if (importable.length === 0) throw new TransferError('config', `${fileName} holds no site Ferry can import`);
+      const saved = await applySiteImport(ws, fileName, text, importable.map((s) => s.id));
+      print(io, `Imported ${saved.length} ${saved.length === 1 ? 'connection' : 'connections'}; test each with "ferry connection test <name>".`);
     });
 
   connection

@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { isValidConnectionName, type SalesforceConnectionConfig } from '../../config/ConnectionStore.js';
 import { readUserFile } from '../../config/readUserFile.js';
 import { TransferError } from '../../connectors/errors.js';
+import { openInBrowser } from '../../workspace/systemBrowser.js';
 import type { Workspace } from '../../workspace/Workspace.js';
 import { print, warn, type CliIo } from '../io.js';
 
@@ -138,17 +138,4 @@ export function registerSalesforceConnectionCommand(connection: Command, io: Cli
         throw e;
       }
     });
-}
-
-/** Opens the system browser; false when there is none (a server, a container), so the URL is printed instead. */
-function openInBrowser(url: string): Promise<boolean> {
-  const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer.exe' : 'xdg-open';
-  return new Promise((resolve) => {
-    const child = spawn(command, [url], { stdio: 'ignore', detached: true });
-    child.once('error', () => resolve(false));
-    child.once('spawn', () => {
-      child.unref();
-      resolve(true);
-    });
-  });
 }
