@@ -6,9 +6,9 @@ import { toTransferError } from '../retry.js';
 
 /**
  * Moves `path` (below the destination folder `root`) into the backup folder `backupRoot` (rclone's
- * `--backup-dir`, on the same connection) under the same relative
- * path, by a server-side rename: nothing is downloaded and the file is never out of both places. An
- * earlier backup of the same name is kept too: the newcomer takes the next free name (`a (1).csv`).
+ * `--backup-dir`, on the same connection) under the same relative path, by a server-side rename:
+ * nothing is downloaded and the file is never out of both places. An earlier backup of the same name
+ * is kept too: the newcomer takes the next free name (`a (1).csv`).
  */
 export async function moveToBackup(fs: RemoteFs, backupRoot: string, root: string, path: string, signal: AbortSignal): Promise<string> {
   const rename = fs.rename?.bind(fs);

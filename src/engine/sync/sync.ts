@@ -104,12 +104,14 @@ export async function sync(req: SyncRequest): Promise<SyncSummary> {
         }),
   });
 
-  const mirrored = new Set(copy.items.flatMap((i) => (i.target === undefined ? [] : [i.target])));
-  const files = before.files.filter((f) => !mirrored.has(f.path));
-  const needed = new Set(before.held);
-  for (const path of mirrored) for (let dir = parentOf(path); dir !== targetRoot && dir !== '' && !needed.has(dir); dir = parentOf(dir)) needed.add(dir);
+  // On a server that ignores case, `A.csv` is the file just copied as `a.csv`: it must not be deleted.
+  const key = req.target.capabilities.caseInsensitive ? (path: string): string => path.toLowerCase() : (path: string): string => path;
+  const mirrored = new Set(copy.items.flatMap((i) => (i.target === undefined ? [] : [key(i.target)])));
+  const files = before.files.filter((f) => !mirrored.has(key(f.path)));
+  const needed = new Set([...before.held].map(key));
+  for (const path of mirrored) for (let dir = parentOf(path); dir !== key(targetRoot) && dir !== '' && !needed.has(dir); dir = parentOf(dir)) needed.add(dir);
   // Deepest first, so that a folder is empty by the time it is removed.
-  const dirs = before.dirs.filter((d) => !needed.has(d)).sort((a, b) => b.split('/').length - a.split('/').length);
+  const dirs = before.dirs.filter((d) => !needed.has(key(d))).sort((a, b) => b.split('/').length - a.split('/').length);
 
   const withheld = files.length + dirs.length === 0 ? undefined : whyWithheld(req, copy, files.length, before.files.length);
   const planned = (status: 'planned' | 'withheld', reason: string) => (entry: { path: string; kind: RemoteEntry['kind']; size: number }): DeleteAction => ({

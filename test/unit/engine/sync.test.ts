@@ -129,6 +129,16 @@ describe('sync', () => {
     expect(s.deletes.filter((d) => d.kind === 'dir').map((d) => d.path)).toEqual(['gone/deep', 'gone']);
   });
 
+  it('on a destination that ignores case, never deletes the file it has just copied under another spelling', async () => {
+    await put('src', { 'Orders/a.csv': 'a' });
+    await put('dst', { 'orders/A.csv': 'old a', 'orders/b.csv': 'b' });
+    const caseless = new FaultyFs(dst, {});
+    Object.defineProperty(caseless, 'capabilities', { value: { ...dst.capabilities, caseInsensitive: true } });
+    const s = await sync(request({ target: caseless }));
+    expect(s.deletes.map((d) => d.path)).toEqual(['orders/b.csv']);
+    expect(await tree('dst')).toContain('orders/A.csv');
+  });
+
   it('refuses overlapping folders, and a backup folder inside the mirror or where nothing can be renamed', async () => {
     const disk = new LocalFs(dir);
     await put('src', { 'a.csv': 'a' });
