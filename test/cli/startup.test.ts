@@ -16,6 +16,7 @@ const PARSER_ONLY = ['commander'];
 const PARSER_AND_SCHEMA = ['commander', 'zod'];
 /** Ferry's own modules (by path under src/) that only transfers, jobs, the window, the history and the servers need. */
 const HEAVY = [
+  'connectors/openConnection.ts',
   'connectors/sftp/',
   'connectors/ftp/',
   'connectors/salesforce/',
