@@ -102,6 +102,35 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('keep the items, their ids, checks and searchable names a version 3 database holds, and let a sync record deleted items', () => {
+    const file = join(tempDir(), 'history.db');
+    createAtVersion(file, 3);
+    const old = new Database(file);
+    old.exec(`
+      INSERT INTO runs (id, job, kind, source, target, started_at, finished_at, status, dry_run) VALUES (5, 'orders', 'job', 'ftp:/out', 'local:/in', 1000, 2000, 'succeeded', 0);
+      INSERT INTO items (id, run_id, source_path, stage, status, bytes, updated_at, sha256) VALUES (41, 5, 'out/Invoice-7.csv', 'done', 'copied', 3, 2000, 'abc');
+      INSERT INTO validation_results (item_id, rule, passed, message, at) VALUES (41, 'csv', 1, 'ok', 2000);
+    `);
+    expect(() => old.exec(`INSERT INTO items (run_id, source_path, stage, status, bytes, updated_at) VALUES (5, 'b.csv', 'done', 'deleted', 0, 2000)`)).toThrow(/CHECK/);
+    old.close();
+
+    const store = HistoryStore.open(file);
+    expect(store.searchItems('invoice-7', { limit: 10 }).map((i) => [i.id, i.sourcePath])).toEqual([[41, 'out/Invoice-7.csv']]);
+    store.recordItem(5 as RunId, { sourcePath: 'out/gone.csv', targetPath: 'in/gone.csv', stage: 'done', status: 'deleted', bytes: 0, reason: 'delete: the source no longer has this file' });
+    expect(store.runItems(5 as RunId, { limit: 10 }).map((i) => [i.sourcePath, i.status])).toEqual([
+      ['out/Invoice-7.csv', 'copied'],
+      ['out/gone.csv', 'deleted'],
+    ]);
+    store.close();
+    const db = new Database(file);
+    db.pragma('foreign_keys = ON');
+    expect(db.prepare('SELECT sha256 FROM items WHERE id = 41').get()).toEqual({ sha256: 'abc' });
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    db.exec('DELETE FROM runs WHERE id = 5');
+    expect(db.prepare('SELECT count(*) AS n FROM validation_results').get()).toEqual({ n: 0 });
+    db.close();
+  });
+
   it('refuse a database from a newer Ferry, naming the file and both versions, and leave it untouched', () => {
     const dir = tempDir();
     const file = join(dir, 'history.db');
