@@ -1,7 +1,7 @@
 import { Option } from 'commander';
 import type { Pace } from '../engine/bandwidth/BandwidthLimits.js';
 import { readLimit } from '../engine/bandwidth/readLimit.js';
-import type { BandwidthLimit } from '../shared/bandwidth/bandwidthText.js';
+import type { BandwidthLimit } from '../shared/model/bandwidthText.js';
 import type { Workspace } from '../workspace/Workspace.js';
 import type { Location } from './location.js';
 

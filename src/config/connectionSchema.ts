@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bandwidthText } from '../shared/bandwidth/bandwidthSchema.js';
+import { bandwidthText } from '../shared/model/bandwidthSchema.js';
 import { CONNECTION_NAME } from './connectionName.js';
 
 // Loaded only by the commands that read or write connections.json: zod takes longer to load than the

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { z } from 'zod';
 import { TransferError } from '../connectors/errors.js';
 import { smtpServerSchema } from '../notify/config.js';
-import { bandwidthText } from '../shared/bandwidth/bandwidthSchema.js';
+import { bandwidthText } from '../shared/model/bandwidthSchema.js';
 
 export const settingsSchema = z
   .strictObject({

@@ -1,4 +1,5 @@
 import type { RemoteFs } from '../connectors/types.js';
+import type { BandwidthLimits } from '../engine/bandwidth/BandwidthLimits.js';
 import type { ResumeJournal } from '../engine/ResumeJournal.js';
 import type { WrittenFiles } from '../engine/WrittenFiles.js';
 import type { HistoryStore } from '../history/HistoryStore.js';
@@ -49,6 +50,8 @@ export interface JobServices {
   /** Names this process in run ownership: `pid@host`. */
   readonly owner: string;
   readonly budget?: ConnectionBudget;
+  /** The process's bandwidth limits (Ferry's own, each connection's), shared with its other transfers. */
+  readonly bandwidth?: BandwidthLimits;
   readonly now?: () => number;
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   readonly fetch?: typeof fetch;

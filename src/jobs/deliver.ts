@@ -7,6 +7,7 @@ import { LocalFs } from '../connectors/local/LocalFs.js';
 import { joinRelative } from '../connectors/paths.js';
 import type { RemoteEntry } from '../connectors/types.js';
 import { parseNamingRule } from '../connectors/salesforce/namingRule.js';
+import type { Pace } from '../engine/bandwidth/BandwidthLimits.js';
 import { mapWithConcurrency } from '../engine/concurrency.js';
 import type { ResumeJournal } from '../engine/ResumeJournal.js';
 import { DEFAULT_RETRY, withRetries } from '../engine/retry.js';
@@ -45,6 +46,8 @@ export interface FsDeliveryRequest {
   readonly stats: TransferStats;
   readonly dryRun: boolean;
   readonly concurrency: number;
+  /** The bandwidth limits the delivered bytes go through. */
+  readonly pace?: Pace | undefined;
   readonly signal: AbortSignal;
 }
 
@@ -80,6 +83,7 @@ export async function deliverToFs(req: FsDeliveryRequest): Promise<DeliveryOutco
     journal: req.resumeJournal,
     stats: req.stats,
     concurrency: req.concurrency,
+    ...(req.pace === undefined ? {} : { pace: req.pace }),
     signal: req.signal,
     resolveTargets: async (files, signal) => {
       const outputs = files.map((f) => bySource.get(f.relativePath));

@@ -28,6 +28,7 @@ import { ConversionCache, deliveryKey, prepareOutputs, type PreparedOutput } fro
 import { FormatError, MappingError, TemplateError } from '../mapping/errors.js';
 import { holdInQuarantine } from './quarantine.js';
 import { chooseRoutes, needsContentFields } from './routes.js';
+import { jobPacer } from './jobPace.js';
 import { stageFile } from './stage.js';
 import { runSyncJob } from './runSyncJob.js';
 import type { SyncAction } from '../engine/sync/actions.js';
@@ -189,6 +190,7 @@ export async function runJob(services: JobServices, request: RunRequest): Promis
     }
 
     const stats = new TransferStats();
+    const pace = jobPacer(services, job);
     const staging = new LocalFs(stagingRoot);
     const validator = new JobValidator(job, baseDir);
     // A released file still goes through the rules, for the captures its name gives; only the verdict is waived.
@@ -214,6 +216,7 @@ export async function runJob(services: JobServices, request: RunRequest): Promis
           journal: services.resumeJournal,
           stats,
           knownSha256: earlier.get(candidate.relativePath)?.sha256,
+          pace: pace(w.from, undefined),
           signal: req.signal,
         });
         dryJournal?.setItemDigest(w.itemId, candidate.fingerprint, staged.sha256);
@@ -442,6 +445,7 @@ export async function runJob(services: JobServices, request: RunRequest): Promis
         stats,
         dryRun: req.dryRun,
         concurrency: job.concurrency,
+        pace: pace(undefined, location),
         signal: req.signal,
       });
     }

@@ -10,6 +10,7 @@ import type { Notification } from '../notify/Notification.js';
 import { deleteUpdate, syncRunOutcome } from '../workspace/recordedSync.js';
 import { itemUpdate } from '../workspace/recordedTransfer.js';
 import type { JobDefinition, JobSync } from './definition/jobSchema.js';
+import { jobPacer } from './jobPace.js';
 import type { JobServices, OpenedJobLocation } from './JobServices.js';
 import type { JobRunResult, RunRequest } from './runJob.js';
 
@@ -43,6 +44,7 @@ export async function runSyncJob(services: JobServices, request: RunRequest, spe
     services.onEvent?.({ kind: 'started', runId, resumed });
     const source = await open(job.source.location);
     const target = await open(spec.to);
+    const pace = jobPacer(services, job)(source, target);
     // On the mirror's own connection (the job check made sure): its path there, without a second login.
     const backup = spec.backupDir === undefined ? undefined : parseLocation(spec.backupDir);
     const backupPath = backup === undefined || spec.backupDir === undefined ? undefined : backup.kind === 'connection' ? backup.path : (await open(spec.backupDir)).path;
@@ -56,6 +58,7 @@ export async function runSyncJob(services: JobServices, request: RunRequest, spe
       journal: services.resumeJournal,
       ...(services.written === undefined ? {} : { written: services.written }),
       concurrency: job.concurrency,
+      ...(pace === undefined ? {} : { pace }),
       select: selection(job),
       ...(spec.compare === 'size' ? { sizeOnly: true } : spec.compare === 'checksum' ? { checksum: true } : {}),
       ...(spec.maxDelete === undefined ? {} : { maxDelete: parseMaxDelete(String(spec.maxDelete), 'sync.maxDelete') }),

@@ -4,6 +4,7 @@ import { mkdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { TransferError } from '../connectors/errors.js';
 import type { RemoteEntry, RemoteFs } from '../connectors/types.js';
+import type { Pace } from '../engine/bandwidth/BandwidthLimits.js';
 import { copyFile } from '../engine/copyFile.js';
 import type { ResumeJournal } from '../engine/ResumeJournal.js';
 import { DEFAULT_RETRY } from '../engine/retry.js';
@@ -29,6 +30,8 @@ export interface StageRequest {
   readonly stats: TransferStats;
   /** The digest an earlier attempt of this run recorded: a local copy that still has it is reused. */
   readonly knownSha256?: string | undefined;
+  /** The bandwidth limits the source's bytes go through. */
+  readonly pace?: Pace | undefined;
   readonly signal: AbortSignal;
 }
 
@@ -65,6 +68,7 @@ export async function stageFile(req: StageRequest): Promise<StagedFile> {
       journal: req.journal,
       retry: DEFAULT_RETRY,
       preserveModifiedTime: true,
+      ...(req.pace === undefined ? {} : { pace: req.pace }),
       signal: req.signal,
     });
     meter.finish('done');

@@ -1,7 +1,7 @@
 import { loadSettings, saveSetting } from '../config/settings.js';
 import { BandwidthLimits, type BandwidthLimiter, type Pace } from '../engine/bandwidth/BandwidthLimits.js';
 import { readLimit } from '../engine/bandwidth/readLimit.js';
-import type { BandwidthLimit } from '../shared/bandwidth/bandwidthText.js';
+import type { BandwidthLimit } from '../shared/model/bandwidthText.js';
 import type { Workspace } from './Workspace.js';
 
 /** One set of limits per workspace, so that every transfer of a process shares its buckets. */

@@ -7,6 +7,7 @@ import { processOwner } from '../history/runOwner.js';
 import type { Notification } from '../notify/Notification.js';
 import { Notifier } from '../notify/Notifier.js';
 import { ConnectionBudget } from '../schedule/ConnectionBudget.js';
+import { bandwidthLimits } from './bandwidth.js';
 import type { Workspace } from './Workspace.js';
 
 export interface JobServiceOptions {
@@ -41,6 +42,7 @@ export async function jobServices(ws: Workspace, options: JobServiceOptions = {}
     written: await ws.written(),
     owner: processOwner(),
     budget: new ConnectionBudget(new Map(Object.entries(settings.connectionLimits))),
+    bandwidth: await bandwidthLimits(ws),
     ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
   };
 }

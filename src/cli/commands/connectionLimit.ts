@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { limitAt } from '../../engine/bandwidth/timetable.js';
-import { formatRate, readBandwidth } from '../../shared/bandwidth/bandwidthText.js';
+import { formatRate, readBandwidth } from '../../shared/model/bandwidthText.js';
 import type { Workspace } from '../../workspace/Workspace.js';
 import { print, type CliIo } from '../io.js';
 

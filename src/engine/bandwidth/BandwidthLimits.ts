@@ -1,4 +1,4 @@
-import type { BandwidthLimit } from '../../shared/bandwidth/bandwidthText.js';
+import type { BandwidthLimit } from '../../shared/model/bandwidthText.js';
 import { systemClock, type Clock } from '../../schedule/Clock.js';
 import { limitAt, scheduleOf, type Direction, type LimitNow } from './timetable.js';
 import { TokenBucket } from './TokenBucket.js';

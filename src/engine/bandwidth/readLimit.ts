@@ -1,5 +1,5 @@
 import { TransferError } from '../../connectors/errors.js';
-import { readBandwidth, type BandwidthLimit } from '../../shared/bandwidth/bandwidthText.js';
+import { readBandwidth, type BandwidthLimit } from '../../shared/model/bandwidthText.js';
 
 /**
  * A limit as the user wrote it, where `where` names the flag or field (`--bwlimit`, `bandwidth of

@@ -1,4 +1,4 @@
-import type { BandwidthLimit, BandwidthPair } from '../../shared/bandwidth/bandwidthText.js';
+import type { BandwidthLimit, BandwidthPair } from '../../shared/model/bandwidthText.js';
 import type { RateSchedule } from './TokenBucket.js';
 
 export type Direction = 'up' | 'down';

@@ -1,7 +1,7 @@
 import type { ConnectionConfig } from '../../config/ConnectionStore.js';
 import type { Pace } from '../../engine/bandwidth/BandwidthLimits.js';
 import { limitAt } from '../../engine/bandwidth/timetable.js';
-import { readBandwidth } from '../../shared/bandwidth/bandwidthText.js';
+import { readBandwidth } from '../../shared/model/bandwidthText.js';
 import type { BandwidthView, LIMITS_COMMANDS, LimitsView } from '../../shared/contract/limitCommands.js';
 import { THIS_COMPUTER, type TransferRequestInput } from '../../shared/contract/models.js';
 import { bandwidthLimits, runPace, saveConnectionLimit, saveGlobalLimit } from '../../workspace/bandwidth.js';

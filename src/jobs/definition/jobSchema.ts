@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CONFLICT_POLICIES } from '../../engine/conflict.js';
+import { bandwidthText } from '../../shared/model/bandwidthSchema.js';
 import { conversionSchema } from '../../mapping/profile.js';
 import { notificationRuleSchema } from '../../notify/config.js';
 import { scheduleConfigSchema, slaConfigSchema } from '../../schedule/config.js';
@@ -225,6 +226,12 @@ export const jobSchema = z
     notify: z.array(notificationRuleSchema).default([]).describe('Who is told of quarantined files, failures, missed deadlines and successes.'),
     schedule: scheduleConfigSchema.optional().describe('When the daemon runs the job; without one it runs only when started.'),
     concurrency: z.int().min(1).max(64).default(4).describe('Files handled at once (also capped by each server\'s connection limit).'),
+    bandwidth: bandwidthText
+      .optional()
+      .describe(
+        'The run\'s bandwidth limit, shared by all its files, on top of each connection\'s: a rate ("2M"), upload:download ("1M:4M") ' +
+          'or a timetable of local times ("08:00,2M 18:00,off": 2 MiB/s in office hours, full speed at night).',
+      ),
   })
   .describe('A Ferry job: where files come from, how they are checked, renamed and converted, and where they go.');
 

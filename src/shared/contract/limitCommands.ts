@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bandwidthText } from '../bandwidth/bandwidthSchema.js';
+import { bandwidthText } from '../model/bandwidthSchema.js';
 import { empty } from './emptyPayload.js';
 import { connectionName } from './models.js';
 

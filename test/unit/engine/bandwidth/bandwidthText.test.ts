@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatRate, readBandwidth, type BandwidthLimit } from '../../../../src/shared/bandwidth/bandwidthText.js';
+import { formatRate, readBandwidth, type BandwidthLimit } from '../../../../src/shared/model/bandwidthText.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BandwidthLimits } from '../../../../src/engine/bandwidth/BandwidthLimits.js';
 import { limitAt } from '../../../../src/engine/bandwidth/timetable.js';
 import { ManualClock } from '../../../../src/schedule/Clock.js';
-import { readBandwidth, type BandwidthLimit } from '../../../../src/shared/bandwidth/bandwidthText.js';
+import { readBandwidth, type BandwidthLimit } from '../../../../src/shared/model/bandwidthText.js';
 
 const MiB = 1024 * 1024;
 
