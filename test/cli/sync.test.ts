@@ -201,3 +201,36 @@ describe.each(['local', 'sftp', 'ftp'] as const)('ferry sync to %s', (kind) => {
     );
   });
 });
+
+describe('ferry sync refuses what it cannot do safely, before touching anything', () => {
+  let home: string;
+  let work: string;
+  beforeAll(async () => {
+    home = await mkdtemp(join(tmpdir(), 'ferry-sync-usage-home-'));
+    work = await mkdtemp(join(tmpdir(), 'ferry-sync-usage-work-'));
+    await mkdir(join(work, 'source', 'inner'), { recursive: true });
+    await writeFile(join(work, 'source', 'a.csv'), 'a');
+    await mkdir(join(work, 'mirror'));
+    await writeFile(join(work, 'mirror', 'keep.csv'), 'keep');
+  });
+  afterAll(async () => {
+    await rm(home, { recursive: true, force: true });
+    await rm(work, { recursive: true, force: true });
+  });
+  const refused = async (args: ReadonlyArray<string>, reason: RegExp): Promise<void> => {
+    const run = await runFerry(home, ['sync', ...args]);
+    expect(run.code, run.out).toBe(2);
+    expect(run.err).toMatch(reason);
+    expect(await readdir(join(work, 'mirror'))).toEqual(['keep.csv']);
+  };
+
+  it('with exit code 2 and the reason', async () => {
+    const [source, mirror] = [join(work, 'source'), join(work, 'mirror')];
+    await refused([source, mirror, '--size-only', '--checksum'], /--size-only and --checksum ask for different comparisons/);
+    await refused([source, mirror, '--max-delete', 'lots'], /--max-delete takes a number of files \(e\.g\. 25\) or a percentage/);
+    await refused([source, mirror, '--backup-dir', 'partner:/old'], /--backup-dir partner:\/old must be on the destination's side, this computer/);
+    await refused([source, mirror, '--backup-dir', join(mirror, 'old')], /The backup folder .* overlaps the destination/);
+    await refused([source, join(source, 'inner')], /overlap: a sync's source and destination must be separate folders/);
+    await refused([join(source, 'a.csv'), mirror], /is a file: a sync mirrors a folder \(use ferry copy for one file\)/);
+  });
+});
