@@ -21,7 +21,7 @@ describe('ferry connection import', () => {
     expect(run.out).toContain('WinSCP.ini: 5 sites (WinSCP)');
     expect(run.out).toContain('  Adatum partners/Adatum SFTP → Adatum-partners-Adatum-SFTP  sftp://ops@sftp.adatum.example:22/home/ops/to%20ferry');
     expect(run.out).toContain('  Woodgrove WebDAV: not imported');
-    expect(run.out).toContain('      not imported: WebDAV is not a protocol Ferry connects to');
+    expect(run.out).toContain('      not imported: the site: Ferry does not connect to WebDAV');
     expect(run.out).toContain('Dry run: nothing saved (4 would be imported).');
     expect(run.out).not.toContain('Sp1ke');
     expect((await ferry(['connection', 'list'])).out).toMatch(/^No connections yet/);

@@ -1,18 +1,18 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { FtpSecurity } from '../../config/connectionUrl.js';
-import { fileError, refuseHugeFile, sourceOf, type ImportedSite, type SiteAddress } from './site.js';
+import { fileError, protocolWords, refuseHugeFile, sourceOf, type ImportedSite, type SiteAddress } from './site.js';
 
 /** FileZilla's protocol numbers (libfilezilla's `ServerProtocol`) that Ferry speaks. */
 const PROTOCOLS: Readonly<Record<string, { kind: 'sftp' } | { kind: 'ftp'; security: FtpSecurity; note?: string }>> = {
   '0': {
     kind: 'ftp',
     security: 'explicit',
-    note: 'FileZilla falls back to unencrypted FTP when a server offers no TLS; Ferry insists on TLS (change the address to ftp:// if this server has none)',
+    note: "FileZilla's fallback to unencrypted FTP: Ferry insists on TLS (change the address to ftp:// if this server has none)",
   },
   '1': { kind: 'sftp' },
   '3': { kind: 'ftp', security: 'implicit' },
   '4': { kind: 'ftp', security: 'explicit' },
-  '6': { kind: 'ftp', security: 'none', note: 'this server is reached without encryption, as FileZilla did' },
+  '6': { kind: 'ftp', security: 'none' },
 };
 
 const PROTOCOL_NAMES: Readonly<Record<string, string>> = { '2': 'HTTP', '5': 'HTTPS', '7': 'Amazon S3', '8': 'Storj', '9': 'WebDAV' };
@@ -64,9 +64,9 @@ function readServer(server: Node, folders: ReadonlyArray<string>): ImportedSite 
   const protocol = PROTOCOLS[protocolNumber];
   if (protocol === undefined) {
     const what = PROTOCOL_NAMES[protocolNumber] ?? `FileZilla protocol ${protocolNumber}`;
-    return { source, imported: [], notImported: [`${what} is not a protocol Ferry connects to`] };
+    return { source, imported: [], notImported: [`the site: Ferry does not connect to ${what}`] };
   }
-  if (host === '') return { source, imported: [], notImported: ['the site names no server'] };
+  if (host === '') return { source, imported: [], notImported: ['the site: it names no server'] };
   const imported: string[] = [];
   const notImported: string[] = [];
   if (protocol.kind === 'ftp' && protocol.note !== undefined) notImported.push(protocol.note);
@@ -80,7 +80,7 @@ function readServer(server: Node, folders: ReadonlyArray<string>): ImportedSite 
     protocol.kind === 'sftp'
       ? { kind: 'sftp', host, port, user, root }
       : { kind: 'ftp', security: protocol.security, host, port, user, root };
-  imported.push(`server ${host}:${port}`, `user ${user || '(none)'}`);
+  imported.push(protocolWords(address), `server ${host}:${port}`, `user ${user || '(none)'}`);
   if (root !== '') imported.push(`remote folder ${root}`);
 
   const secret = passwordOf(server['Pass'], logon, anonymous, notImported);
@@ -90,7 +90,7 @@ function readServer(server: Node, folders: ReadonlyArray<string>): ImportedSite 
     if (protocol.kind === 'sftp') imported.push(`key file ${keyFile}`);
     else notImported.push(`key file ${keyFile}: keys sign in to SFTP servers only`);
   }
-  if (user === '') notImported.push('no user name: enter it when you edit the connection');
+  if (user === '') notImported.push('user name: none is stored; enter it when you edit the connection');
   return {
     source,
     address,
@@ -105,25 +105,25 @@ function passwordOf(pass: unknown, logon: string, anonymous: boolean, notImporte
   // RFC 1635's convention: an anonymous FTP password is just a courtesy string.
   if (anonymous) return 'anonymous@';
   if (logon === LOGON.ask || logon === LOGON.interactive) {
-    notImported.push('password not imported: FileZilla asks for it at each connection; enter it when you edit the connection');
+    notImported.push('password: FileZilla asks for it at each connection; enter it when you edit the connection');
     return undefined;
   }
   if (logon === LOGON.key) return undefined;
-  if (logon === LOGON.account) notImported.push('the FTP account (ACCT) is not used by Ferry');
+  if (logon === LOGON.account) notImported.push('FTP account (ACCT): Ferry does not use one');
   if (pass === undefined) {
-    notImported.push('password not imported: none is stored; enter it when you edit the connection');
+    notImported.push('password: none is stored; enter it when you edit the connection');
     return undefined;
   }
   const node = typeof pass === 'object' && pass !== null ? (pass as Node) : { '#text': pass };
   const encoding = textOf(node['@_encoding']);
   const value = textOf(node['#text']);
   if (encoding === 'crypt') {
-    notImported.push("password not imported: FileZilla protects it with a master password");
+    notImported.push('password: FileZilla protects it with a master password; enter it when you edit the connection');
     return undefined;
   }
   if (encoding === 'base64') return Buffer.from(value, 'base64').toString('utf8');
   if (encoding === '') return value;
-  notImported.push(`password not imported: stored in an encoding Ferry does not know (${encoding})`);
+  notImported.push(`password: stored in an encoding Ferry does not know (${encoding})`);
   return undefined;
 }
 
@@ -161,7 +161,7 @@ function remoteDirOf(text: string, notImported: string[]): string {
 }
 
 function dropDir(text: string, notImported: string[]): string {
-  notImported.push(`default remote folder not imported: "${text.slice(0, 80)}" is not a folder Ferry can use`);
+  notImported.push(`default remote folder "${text.slice(0, 80)}": it is not a folder Ferry can use`);
   return '';
 }
 

@@ -36,3 +36,10 @@ export function fileError(fileName: string, line: number, reason: string): Trans
 export function sourceOf(folders: ReadonlyArray<string>, name: string): string {
   return [...folders, name].map((part) => part.trim()).filter((part) => part !== '').join('/');
 }
+
+const FTP_WORDS = { none: 'FTP without encryption', explicit: 'FTP over TLS (explicit)', implicit: 'FTP over TLS (implicit)' } as const;
+
+/** The protocol as the preview names it. */
+export function protocolWords(address: SiteAddress): string {
+  return address.kind === 'sftp' ? 'SFTP' : FTP_WORDS[address.security];
+}

@@ -97,7 +97,7 @@ async function plan(ws: Workspace, format: SiteFileFormat, fileName: string, tex
 /** A host that is not a name or an address would be read as part of a URL: such a site is not imported. */
 function withSafeHost(site: ImportedSite): ImportedSite {
   if (site.address === undefined || /^[A-Za-z0-9._:[\]-]{1,253}$/.test(site.address.host)) return site;
-  return { source: site.source, imported: [], notImported: [`"${site.address.host.slice(0, 80)}" is not a server name or address`] };
+  return { source: site.source, imported: [], notImported: [`the site: "${site.address.host.slice(0, 80)}" is not a server name or address`] };
 }
 
 /** A key file from another computer (a Windows path, a removed file) is dropped, and the user told. */
@@ -112,7 +112,7 @@ async function withUsableKeyFile(site: ImportedSite): Promise<ImportedSite> {
   return {
     ...rest,
     imported: site.imported.filter((line) => line !== `key file ${keyFile}`),
-    notImported: [...site.notImported, `key file ${keyFile} is not on this computer: choose one when you edit the connection`],
+    notImported: [...site.notImported, `key file ${keyFile}: it is not on this computer; choose one when you edit the connection`],
   };
 }
 

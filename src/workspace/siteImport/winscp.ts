@@ -1,6 +1,6 @@
 import type { FtpSecurity } from '../../config/connectionUrl.js';
 import { readIni, type IniSection } from './ini.js';
-import { refuseHugeFile, sourceOf, type ImportedSite, type SiteAddress } from './site.js';
+import { protocolWords, refuseHugeFile, sourceOf, type ImportedSite, type SiteAddress } from './site.js';
 import { decodeWinScpPassword } from './winscpPassword.js';
 
 /** WinSCP's `FSProtocol` values: 0 SCP, 1 SFTP falling back to SCP, 2 SFTP, 5 FTP, 6 WebDAV, 7 S3. */
@@ -36,35 +36,35 @@ function readSession(section: IniSection, masterPassword: boolean): ImportedSite
   const host = decoded(get('HostName'));
   const protocol = get('FSProtocol') || '2';
   const other = OTHER_PROTOCOLS[protocol];
-  if (other !== undefined) return { source, imported: [], notImported: [`${other} is not a protocol Ferry connects to`] };
+  if (other !== undefined) return { source, imported: [], notImported: [`the site: Ferry does not connect to ${other}`] };
   const security = FTPS[get('Ftps') || '0'];
   const isFtp = protocol === FTP;
   if (!isFtp && !SFTP.has(protocol) && protocol !== SCP) {
-    return { source, imported: [], notImported: [`WinSCP protocol ${protocol} is not one Ferry connects to`] };
+    return { source, imported: [], notImported: [`the site: WinSCP protocol ${protocol} is not one Ferry connects to`] };
   }
-  if (isFtp && security === undefined) return { source, imported: [], notImported: [`WinSCP's TLS setting ${get('Ftps')} is not one Ferry knows`] };
-  if (host === '') return { source, imported: [], notImported: ['the site names no server'] };
+  if (isFtp && security === undefined) return { source, imported: [], notImported: [`the site: WinSCP's TLS setting ${get('Ftps')} is not one Ferry knows`] };
+  if (host === '') return { source, imported: [], notImported: ['the site: it names no server'] };
 
   const imported: string[] = [];
   const notImported: string[] = [];
-  if (protocol === SCP) notImported.push('SCP: Ferry reaches the same server with SFTP, which every SCP server Ferry knows of also offers');
+  if (protocol === SCP) notImported.push('SCP: Ferry reaches the same server with SFTP, which SCP servers also offer');
   const user = decoded(get('UserName'));
   const fallbackPort = !isFtp ? 22 : security === 'implicit' ? 990 : 21;
   const port = portOf(get('PortNumber'), fallbackPort);
   const root = rootOf(decoded(get('RemoteDirectory')), notImported);
   const address: SiteAddress = isFtp && security !== undefined ? { kind: 'ftp', security, host, port, user, root } : { kind: 'sftp', host, port, user, root };
-  imported.push(`server ${host}:${port}`, `user ${user || '(none)'}`);
+  imported.push(protocolWords(address), `server ${host}:${port}`, `user ${user || '(none)'}`);
   if (root !== '') imported.push(`remote folder ${root}`);
 
   const stored = get('Password');
   let password: string | undefined;
   if (stored === '') {
-    notImported.push('password not imported: none is stored; enter it when you edit the connection');
+    notImported.push('password: none is stored; enter it when you edit the connection');
   } else if (masterPassword) {
-    notImported.push("password not imported: WinSCP protects it with a master password; enter it when you edit the connection");
+    notImported.push('password: WinSCP protects it with a master password; enter it when you edit the connection');
   } else {
     password = decodeWinScpPassword(stored, user, host);
-    if (password === undefined) notImported.push('password not imported: the stored text is not a WinSCP password for this user and server');
+    if (password === undefined) notImported.push('password: the stored text is not a WinSCP password for this user and server');
     else imported.push('password (into the secret store)');
   }
   const keyFile = decoded(get('PublicKeyFile'));
@@ -72,7 +72,7 @@ function readSession(section: IniSection, masterPassword: boolean): ImportedSite
     if (isFtp) notImported.push(`key file ${keyFile}: keys sign in to SFTP servers only`);
     else imported.push(`key file ${keyFile}`);
   }
-  if (user === '') notImported.push('no user name: enter it when you edit the connection');
+  if (user === '') notImported.push('user name: none is stored; enter it when you edit the connection');
   return {
     source,
     address,
@@ -87,7 +87,7 @@ function rootOf(dir: string, notImported: string[]): string {
   if (dir === '') return '';
   const parts = dir.split('/');
   if (parts.includes('..') || dir.includes('\0') || dir.includes('\\')) {
-    notImported.push(`default remote folder not imported: "${dir.slice(0, 80)}" is not a folder Ferry can use`);
+    notImported.push(`default remote folder "${dir.slice(0, 80)}": it is not a folder Ferry can use`);
     return '';
   }
   return dir.startsWith('/') ? dir.replace(/\/+$/, '') || '/' : dir;

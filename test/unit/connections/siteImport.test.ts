@@ -52,17 +52,17 @@ describe("FileZilla's sitemanager.xml", () => {
     const sites = new Map(readFileZillaSites('sitemanager.xml', await fixture('sitemanager.xml')).map((s) => [s.source, s]));
     const contoso = sites.get('Partners/Contoso (implicit TLS)');
     expect(contoso?.password).toBeUndefined();
-    expect(contoso?.notImported).toContain('password not imported: FileZilla protects it with a master password');
+    expect(contoso?.notImported).toContain('password: FileZilla protects it with a master password; enter it when you edit the connection');
     const fabrikam = sites.get('Partners/Europe/Fabrikam Lager & Logistik');
     expect(fabrikam?.password).toBeUndefined();
     expect(fabrikam?.notImported.join()).toMatch(/asks for it at each connection/);
-    expect(sites.get('Reports bucket')).toEqual({ source: 'Reports bucket', imported: [], notImported: ['Amazon S3 is not a protocol Ferry connects to'] });
+    expect(sites.get('Reports bucket')).toEqual({ source: 'Reports bucket', imported: [], notImported: ['the site: Ferry does not connect to Amazon S3'] });
   });
 
   it('drops a default folder that climbs out with ".."', async () => {
     const hostile = readFileZillaSites('sitemanager.xml', await fixture('sitemanager.xml')).find((s) => s.source === '../../etc/passwd');
     expect(hostile?.address).toMatchObject({ kind: 'ftp', security: 'none', root: '' });
-    expect(hostile?.notImported.join()).toMatch(/default remote folder not imported: "1 0 2 \.\. 3 etc"/);
+    expect(hostile?.notImported).toEqual(['default remote folder "1 0 2 .. 3 etc": it is not a folder Ferry can use']);
   });
 
   it('refuses malformed XML naming the file and the line', async () => {
@@ -103,14 +103,15 @@ describe("WinSCP's WinSCP.ini", () => {
     expect(fabrikam).toMatchObject({ address: { kind: 'ftp', security: 'explicit', port: 21, user: 'lager' }, password: 'kennwort-Ü' });
     expect(tailspin).toMatchObject({ address: { kind: 'sftp', port: 2022 }, keyFile: 'C:\\Users\\ana\\.ssh\\tailspin.ppk' });
     expect(tailspin?.notImported.join()).toMatch(/^SCP: Ferry reaches the same server with SFTP/);
-    expect(webdav).toEqual({ source: 'Woodgrove WebDAV', imported: [], notImported: ['WebDAV is not a protocol Ferry connects to'] });
+    expect(adatum?.imported).toEqual(['SFTP', 'server sftp.adatum.example:22', 'user ops', 'remote folder /home/ops/to ferry', 'password (into the secret store)']);
+    expect(webdav).toEqual({ source: 'Woodgrove WebDAV', imported: [], notImported: ['the site: Ferry does not connect to WebDAV'] });
     expect(hostile?.address).toMatchObject({ kind: 'ftp', security: 'implicit', port: 990 });
   });
 
   it('notes passwords a master password encrypts as not imported', async () => {
     const [site] = readWinScpSites('WinSCP.ini', await fixture('WinSCP-master.ini'));
     expect(site?.password).toBeUndefined();
-    expect(site?.notImported).toContain("password not imported: WinSCP protects it with a master password; enter it when you edit the connection");
+    expect(site?.notImported).toContain('password: WinSCP protects it with a master password; enter it when you edit the connection');
   });
 
   it('refuses a line that is neither a section nor a setting, naming the file and the line', async () => {
@@ -153,7 +154,7 @@ describe('importing into the workspace', () => {
     const tailspin = preview.sites.find((s) => s.source === 'Tailspin archive');
     expect(tailspin).toMatchObject({ name: 'Tailspin-archive-2', clash: 'A connection named "Tailspin-archive" exists already: this one is saved as "Tailspin-archive-2"' });
     // The key file is a Windows path, not on this computer: the site is imported without it.
-    expect(tailspin?.notImported.join()).toMatch(/key file C:\\Users\\ana\\Documents\\keys\\tailspin\.ppk is not on this computer/);
+    expect(tailspin?.notImported.join()).toMatch(/key file C:\\Users\\ana\\Documents\\keys\\tailspin\.ppk: it is not on this computer/);
     expect(preview.sites.find((s) => s.source === 'Partners/Northwind outbox')?.url).toBe('sftp://ops-ferry@sftp.northwind.example:2222/outbox/daily');
     expect(preview.sites.find((s) => s.source === 'Reports bucket')?.url).toBeUndefined();
     expect(JSON.stringify(preview)).not.toContain('North&Wind');
@@ -178,7 +179,7 @@ describe('importing into the workspace', () => {
   it('refuses a site the file does not have, and one that cannot be imported', async () => {
     const text = await fixture('WinSCP.ini');
     await expect(applySiteImport(ws, 'WinSCP.ini', text, ['99'])).rejects.toThrow('WinSCP.ini has no site 99: open it again');
-    await expect(applySiteImport(ws, 'WinSCP.ini', text, ['3'])).rejects.toThrow('Woodgrove WebDAV cannot be imported: WebDAV is not a protocol Ferry connects to');
+    await expect(applySiteImport(ws, 'WinSCP.ini', text, ['3'])).rejects.toThrow('Woodgrove WebDAV cannot be imported: the site: Ferry does not connect to WebDAV');
     expect(await ws.connections.list()).toEqual([]);
   });
 
