@@ -27,7 +27,7 @@ export type ItemStage = 'discovered' | 'validated' | 'transferred' | 'verified' 
 export type Verification = 'size' | HashKind | 'boundary';
 
 export interface NewRun {
-  /** The job's name, or the command ('copy', 'move') for an ad-hoc CLI run. */
+  /** The job's name, or the command ('copy', 'move', 'sync') for an ad-hoc CLI run. */
   readonly job: string;
   /** What the run does: 'copy' or 'move', or 'job' for a job's run, which the job's next start takes over. */
   readonly kind: string;

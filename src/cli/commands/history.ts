@@ -24,7 +24,7 @@ export function registerHistoryCommand(program: Command, io: CliIo, workspace: (
   const historyCommand = program
     .command('history')
     .description('what ran: runs newest first, the files of one run, or every run that touched a file name')
-    .option('--job <name>', 'only runs of this job (copy and move for ad-hoc commands)')
+    .option('--job <name>', 'only runs of this job (copy, move and sync for ad-hoc commands)')
     .option('--status <status>', `only runs that ended so: ${RUN_STATUSES.join(', ')}`)
     .option('--search <file name>', 'files whose name contains this text, in any run')
     .option('--run <id>', 'the files of one run')
