@@ -29,7 +29,7 @@ export type Verification = 'size' | HashKind | 'boundary';
 export interface NewRun {
   /** The job's name, or the command ('copy', 'move', 'sync') for an ad-hoc CLI run. */
   readonly job: string;
-  /** What the run does: 'copy' or 'move', or 'job' for a job's run, which the job's next start takes over. */
+  /** What the run does: 'copy', 'move' or 'sync', or 'job' for a job's run, which the job's next start takes over. */
   readonly kind: string;
   /** Human-readable locations (connection name and path): never URLs with credentials. */
   readonly source: string;
