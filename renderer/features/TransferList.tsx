@@ -153,9 +153,7 @@ function Batch({ id }: { readonly id: string }) {
         <span className={styles.state}>{BATCH_WORDS[snapshot.state]}</span>
         <div className={styles.progress}>
           {showBars && <Bar label={`${snapshot.label} progress`} done={snapshot.bytesDone} total={snapshot.bytesTotal} />}
-          <span className={styles.numbers}>
-            {formatBytes(snapshot.bytesDone)} of {formatBytes(snapshot.bytesTotal)}
-          </span>
+          <span className={styles.numbers}>{snapshot.bytesTotal > 0 || finished ? `${formatBytes(snapshot.bytesDone)} of ${formatBytes(snapshot.bytesTotal)}` : 'Size known once it starts'}</span>
         </div>
         <span className={styles.rate}>{finished ? '' : formatRate(snapshot.rateBps)}</span>
         <span className={styles.eta}>{finished ? '' : formatEta(snapshot.etaSeconds)}</span>

@@ -98,8 +98,10 @@ export function createTransfersStore(host: RendererHost, clock: Clock = REAL_CLO
         // Batches cleared meanwhile (in another window, or by a restarted host) are not listed any more.
         const listed = new Set(answer.value.transfers.map((t) => t.id));
         get().applyRemoved([...get().batches.keys()].filter((id) => !listed.has(id)));
+        // The host's order is the queue's: a batch whose progress arrived before the list takes its place in it.
+        const batches = new Map(answer.value.transfers.map((t) => [t.id, get().batches.get(t.id) ?? t]));
+        set({ batches, paused: answer.value.paused });
         get().applySnapshots(answer.value.transfers);
-        set({ paused: answer.value.paused });
       },
       async start(request) {
         const answer = await host.invoke('transfers.start', request);
