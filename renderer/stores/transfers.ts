@@ -148,8 +148,13 @@ export function createTransfersStore(host: RendererHost, clock: Clock = REAL_CLO
           }
         }
         set(runningSince === undefined ? { batches } : { batches, runningSince });
-        // An expanded batch that just settled is listed again, for the files no event named.
-        for (const snapshot of snapshots) if (get().expanded.has(snapshot.id) && isFinished(snapshot)) void loadFiles(snapshot.id);
+        // An expanded batch is listed again when it settles (for the files no event named) or when the
+        // host has listed more of its files (a selected folder's contents).
+        for (const snapshot of snapshots) {
+          if (!get().expanded.has(snapshot.id)) continue;
+          const shown = get().files.get(snapshot.id);
+          if (isFinished(snapshot) || (shown !== undefined && shown.total !== snapshot.filesTotal && shown.total < FILES_SHOWN)) void loadFiles(snapshot.id);
+        }
       },
       applyState(snapshot) {
         get().applySnapshots([snapshot]);

@@ -5,7 +5,7 @@ import { TransferError } from '../connectors/errors.js';
 import type { RemoteFs } from '../connectors/types.js';
 import { toTransferError } from '../engine/retry.js';
 import { transfer, type ItemResult, type TransferRequest } from '../engine/transfer.js';
-import type { PreviewItem, TransferFile, TransferRequestInput, TransferSnapshot } from '../shared/contract/models.js';
+import type { BatchState, PreviewItem, TransferFile, TransferRequestInput, TransferSnapshot } from '../shared/contract/models.js';
 import { recordedTransfer, recordResolution, type TransferPart } from '../workspace/recordedTransfer.js';
 import type { Workspace } from '../workspace/Workspace.js';
 import type { EventHub } from './EventHub.js';
@@ -43,6 +43,8 @@ export class TransferQueue {
   readonly #now: () => number;
   readonly #prompts: Prompts;
   readonly #batches = new Map<string, QueuedBatch>();
+  /** The last state each batch was announced in. */
+  readonly #announced = new Map<string, BatchState>();
   readonly #gate = new StartGate();
   readonly #file: QueueFile;
   #tail: Promise<void> = Promise.resolve();
@@ -234,7 +236,10 @@ export class TransferQueue {
 
   #remove(ids: ReadonlyArray<string>): void {
     if (ids.length === 0) return;
-    for (const id of ids) this.#batches.delete(id);
+    for (const id of ids) {
+      this.#batches.delete(id);
+      this.#announced.delete(id);
+    }
     this.#events.emit({ event: 'transfers.removed', payload: { ids: [...ids] } });
   }
 
@@ -293,14 +298,21 @@ export class TransferQueue {
     this.#saveSoon();
   }
 
+  /** A change of state is announced as one; anything else (files listed, one cancelled) is progress. */
   #changed(batch: QueuedBatch): void {
     const snapshot = this.#snapshot(batch);
+    if (this.#announced.get(batch.id) === snapshot.state) {
+      this.#events.emit({ event: 'transfer.progress', payload: snapshot });
+      return;
+    }
+    this.#announced.set(batch.id, snapshot.state);
     this.#events.emit({ event: 'transfer.state', payload: { id: batch.id, state: snapshot.state, snapshot } });
   }
 
   #startTicker(): void {
     this.#ticker ??= setInterval(() => {
-      for (const batch of this.#batches.values()) if (batch.state === 'running') this.#events.emit({ event: 'transfer.progress', payload: this.#snapshot(batch) });
+      // Through #changed: a batch whose last file in flight finished while paused is announced as paused.
+      for (const batch of this.#batches.values()) if (batch.state === 'running') this.#changed(batch);
     }, PROGRESS_EVERY_MS);
     this.#ticker.unref();
   }
