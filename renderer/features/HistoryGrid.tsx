@@ -1,7 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import type { HistoryView, ItemView, RunView, TrailStepView } from '../../src/shared/contract/historyCommands.js';
-import { formatBytes, formatDate } from '../format.js';
+import { formatBytes, formatCount, formatDate } from '../format.js';
 import { fileNameOf, type HistoryRow } from '../stores/history.js';
 import styles from './HistoryScreen.module.css';
 
@@ -91,37 +91,38 @@ function stepDetail(step: TrailStepView): string {
 
 const COLUMNS: Readonly<Record<HistoryView['kind'], ReadonlyArray<Column>>> = {
   runs: [
-    { label: 'Job', width: 'minmax(140px, 1.2fr)', render: (r) => (r.kind === 'run' ? `${r.run.job}${r.run.dryRun ? ' (preview)' : ''}` : null) },
-    { label: 'Started', width: '150px', render: (r) => (r.kind === 'run' ? formatDate(r.run.startedAt) : null) },
-    { label: 'Status', width: '110px', render: (r) => (r.kind === 'run' ? <Status status={r.run.status} /> : null) },
-    { label: 'Files', width: '70px', end: true, render: (r) => (r.kind === 'run' ? `${r.run.files}${r.run.failed > 0 ? ` (${r.run.failed} failed)` : ''}` : null) },
-    { label: 'Size', width: '90px', end: true, render: (r) => (r.kind === 'run' ? formatBytes(r.run.bytes) : null) },
-    { label: 'Duration', width: '90px', end: true, render: (r) => (r.kind === 'run' ? formatDuration(runDuration(r.run)) : null) },
-    { label: 'From → to', width: 'minmax(180px, 2fr)', render: (r) => (r.kind === 'run' ? `${r.run.source} → ${r.run.target}` : null) },
+    { label: 'Job', width: 'minmax(90px, 1fr)', render: (r) => (r.kind === 'run' ? `${r.run.job}${r.run.dryRun ? ' (preview)' : ''}` : null) },
+    { label: 'Started', width: '130px', render: (r) => (r.kind === 'run' ? formatDate(r.run.startedAt) : null) },
+    { label: 'Status', width: '96px', render: (r) => (r.kind === 'run' ? <Status status={r.run.status} /> : null) },
+    { label: 'Files', width: '60px', end: true, render: (r) => (r.kind === 'run' ? formatCount(r.run.files) : null) },
+    { label: 'Failed', width: '60px', end: true, render: (r) => (r.kind === 'run' ? formatCount(r.run.failed) : null) },
+    { label: 'Size', width: '76px', end: true, render: (r) => (r.kind === 'run' ? formatBytes(r.run.bytes) : null) },
+    { label: 'Duration', width: '76px', end: true, render: (r) => (r.kind === 'run' ? formatDuration(runDuration(r.run)) : null) },
+    { label: 'From → to', width: 'minmax(100px, 2fr)', render: (r) => (r.kind === 'run' ? `${r.run.source} → ${r.run.target}` : null) },
   ],
   items: [
-    { label: 'File', width: 'minmax(180px, 1.5fr)', render: (r) => (r.kind === 'item' ? fileNameOf(r.item.sourcePath) : null) },
-    { label: 'Outcome', width: '110px', render: (r) => (r.kind === 'item' ? <Status status={r.item.status} /> : null) },
-    { label: 'Size', width: '90px', end: true, render: (r) => (r.kind === 'item' ? formatBytes(r.item.bytes) : null) },
-    { label: 'Checked by', width: '100px', render: (r) => (r.kind === 'item' ? checksOf(r.item) : null) },
-    { label: 'Checksum', width: 'minmax(120px, 1fr)', render: (r) => (r.kind === 'item' ? checksumText(r.item.checksum) : null) },
-    { label: 'Landed at', width: 'minmax(160px, 1.5fr)', render: (r) => (r.kind === 'item' ? (r.item.targetPath ?? '—') : null) },
-    { label: 'Reason or error', width: 'minmax(140px, 1.5fr)', render: (r) => (r.kind === 'item' ? (r.item.reason ?? '') : null) },
+    { label: 'File', width: 'minmax(140px, 2fr)', render: (r) => (r.kind === 'item' ? fileNameOf(r.item.sourcePath) : null) },
+    { label: 'Outcome', width: '90px', render: (r) => (r.kind === 'item' ? <Status status={r.item.status} /> : null) },
+    { label: 'Size', width: '72px', end: true, render: (r) => (r.kind === 'item' ? formatBytes(r.item.bytes) : null) },
+    { label: 'Checks', width: 'minmax(70px, 0.6fr)', render: (r) => (r.kind === 'item' ? checksOf(r.item) : null) },
+    { label: 'Checksum', width: 'minmax(80px, 1fr)', render: (r) => (r.kind === 'item' ? checksumText(r.item.checksum) : null) },
+    { label: 'Landed at', width: 'minmax(90px, 1.5fr)', render: (r) => (r.kind === 'item' ? (r.item.targetPath ?? '—') : null) },
+    { label: 'Reason or error', width: 'minmax(80px, 1fr)', render: (r) => (r.kind === 'item' ? (r.item.reason ?? '') : null) },
   ],
   search: [
-    { label: 'File', width: 'minmax(180px, 1.5fr)', render: (r) => (r.kind === 'hit' ? fileNameOf(r.hit.sourcePath) : null) },
-    { label: 'Run', width: 'minmax(110px, 0.8fr)', render: (r) => (r.kind === 'hit' ? `#${r.hit.runId} ${r.hit.job}` : null) },
-    { label: 'Started', width: '150px', render: (r) => (r.kind === 'hit' ? formatDate(r.hit.runStartedAt) : null) },
-    { label: 'Outcome', width: '110px', render: (r) => (r.kind === 'hit' ? <Status status={r.hit.status} /> : null) },
-    { label: 'Size', width: '90px', end: true, render: (r) => (r.kind === 'hit' ? formatBytes(r.hit.bytes) : null) },
-    { label: 'Landed at', width: 'minmax(160px, 1.5fr)', render: (r) => (r.kind === 'hit' ? (r.hit.targetPath ?? '—') : null) },
+    { label: 'File', width: 'minmax(140px, 2fr)', render: (r) => (r.kind === 'hit' ? fileNameOf(r.hit.sourcePath) : null) },
+    { label: 'Run', width: 'minmax(90px, 0.8fr)', render: (r) => (r.kind === 'hit' ? `#${r.hit.runId} ${r.hit.job}` : null) },
+    { label: 'Started', width: '130px', render: (r) => (r.kind === 'hit' ? formatDate(r.hit.runStartedAt) : null) },
+    { label: 'Outcome', width: '90px', render: (r) => (r.kind === 'hit' ? <Status status={r.hit.status} /> : null) },
+    { label: 'Size', width: '72px', end: true, render: (r) => (r.kind === 'hit' ? formatBytes(r.hit.bytes) : null) },
+    { label: 'Landed at', width: 'minmax(90px, 1.5fr)', render: (r) => (r.kind === 'hit' ? (r.hit.targetPath ?? '—') : null) },
   ],
   trail: [
-    { label: 'Step', width: 'minmax(180px, 1.2fr)', render: (r) => (r.kind === 'step' ? stepTitle(r.step) : null) },
-    { label: 'When', width: '150px', render: (r) => (r.kind === 'step' ? formatDate(r.step.at) : null) },
-    { label: 'Run', width: 'minmax(110px, 0.8fr)', render: (r) => (r.kind === 'step' ? (r.step.kind === 'run' ? `#${r.step.item.runId} ${r.step.job}` : `#${r.step.runId}`) : null) },
-    { label: 'Outcome', width: '110px', render: (r) => (r.kind === 'step' && r.step.kind === 'run' ? <Status status={r.step.item.status} /> : null) },
-    { label: 'Detail', width: 'minmax(200px, 2.5fr)', render: (r) => (r.kind === 'step' ? stepDetail(r.step) : null) },
+    { label: 'Step', width: 'minmax(140px, 1.2fr)', render: (r) => (r.kind === 'step' ? stepTitle(r.step) : null) },
+    { label: 'When', width: '130px', render: (r) => (r.kind === 'step' ? formatDate(r.step.at) : null) },
+    { label: 'Run', width: 'minmax(90px, 0.8fr)', render: (r) => (r.kind === 'step' ? (r.step.kind === 'run' ? `#${r.step.item.runId} ${r.step.job}` : `#${r.step.runId}`) : null) },
+    { label: 'Outcome', width: '90px', render: (r) => (r.kind === 'step' && r.step.kind === 'run' ? <Status status={r.step.item.status} /> : null) },
+    { label: 'Detail', width: 'minmax(120px, 2.5fr)', render: (r) => (r.kind === 'step' ? stepDetail(r.step) : null) },
   ],
 };
 
@@ -150,7 +151,8 @@ export function HistoryGrid(props: HistoryGridProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const columns = COLUMNS[props.view];
   const template = columns.map((c) => c.width).join(' ');
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12, useFlushSync: false });
+  // The grid scrolls itself, its header row sticking at the top: the rows start one row down.
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12, scrollMargin: ROW_HEIGHT, useFlushSync: false });
   const items = virtualizer.getVirtualItems();
   const last = items.at(-1)?.index ?? -1;
 
@@ -194,6 +196,7 @@ export function HistoryGrid(props: HistoryGridProps) {
 
   return (
     <div
+      ref={scrollRef}
       role="grid"
       aria-label={props.label}
       aria-rowcount={more ? -1 : rows.length + 1}
@@ -213,35 +216,37 @@ export function HistoryGrid(props: HistoryGridProps) {
           ))}
         </div>
       </div>
-      <div ref={scrollRef} className={styles.scroller}>
-        <div role="rowgroup" className={styles.rows} style={{ height: virtualizer.getTotalSize() }}>
-          {items.map((item) => {
-            const row = rows[item.index];
-            if (row === undefined) return null;
-            return (
-              <div
-                key={item.key}
-                id={rowId(item.index)}
-                role="row"
-                aria-rowindex={item.index + 2}
-                aria-selected={item.index === focus}
-                className={styles.row}
-                style={{ gridTemplateColumns: template, transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
-                onClick={() => props.onFocus(item.index)}
-                onDoubleClick={() => props.onOpen(item.index)}
-              >
-                {columns.map((column, i) => (
-                  <div key={column.label} role="gridcell" aria-colindex={i + 1} className={column.end === true ? styles.end : undefined}>
-                    {column.render(row)}
+      <div role="rowgroup" className={styles.rows} style={{ height: virtualizer.getTotalSize() }}>
+        {items.map((item) => {
+          const row = rows[item.index];
+          if (row === undefined) return null;
+          return (
+            <div
+              key={item.key}
+              id={rowId(item.index)}
+              role="row"
+              aria-rowindex={item.index + 2}
+              aria-selected={item.index === focus}
+              className={styles.row}
+              style={{ gridTemplateColumns: template, transform: `translateY(${item.start - ROW_HEIGHT}px)`, height: ROW_HEIGHT }}
+              onClick={() => props.onFocus(item.index)}
+              onDoubleClick={() => props.onOpen(item.index)}
+            >
+              {columns.map((column, i) => {
+                const content = column.render(row);
+                // A cell cut short by its column shows the whole text on hover.
+                return (
+                  <div key={column.label} role="gridcell" aria-colindex={i + 1} className={column.end === true ? styles.end : undefined} title={typeof content === 'string' ? content : undefined}>
+                    {content}
                   </div>
-                ))}
-              </div>
-            );
-          })}
-        </div>
-        {rows.length === 0 && !props.loading && <p className={styles.empty}>{props.emptyText}</p>}
-        {props.loading && rows.length === 0 && <p className={styles.empty}>Loading…</p>}
+                );
+              })}
+            </div>
+          );
+        })}
       </div>
+      {rows.length === 0 && !props.loading && <p className={styles.empty}>{props.emptyText}</p>}
+      {props.loading && rows.length === 0 && <p className={styles.empty}>Loading…</p>}
     </div>
   );
 }
