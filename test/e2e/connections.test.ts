@@ -93,6 +93,7 @@ describe('the site manager in the window', () => {
     await form.getByRole('textbox', { name: 'Name' }).fill('acme-org');
     await form.getByRole('radio', { name: 'My Domain' }).check();
     await form.getByRole('textbox', { name: 'My Domain address' }).fill(org.sandbox.url);
+    await screenshot(page, 'connections-salesforce-light-1280x800');
     await form.getByRole('button', { name: 'Sign in in the browser' }).click();
     const link = page.getByRole('link', { name: 'Open the Salesforce sign-in page' });
     await eventually(() => link.count()).toBe(1);

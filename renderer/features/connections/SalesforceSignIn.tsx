@@ -81,7 +81,8 @@ export function SalesforceSignIn({ initialName, onDone }: { readonly initialName
           <legend>Where to sign in</legend>
           {LOGINS.map(([value, label]) => (
             <label key={value}>
-              <input type="radio" name="login" value={value} checked={login === value} onChange={() => setLogin(value)} /> {label}
+              <input type="radio" name="login" value={value} checked={login === value} onChange={() => setLogin(value)} />
+              {label}
             </label>
           ))}
         </fieldset>
@@ -94,10 +95,12 @@ export function SalesforceSignIn({ initialName, onDone }: { readonly initialName
         <fieldset className={styles.choices}>
           <legend>Files are kept in</legend>
           <label>
-            <input type="radio" name="files" value="files" defaultChecked /> Salesforce Files
+            <input type="radio" name="files" value="files" defaultChecked />
+            Salesforce Files
           </label>
           <label>
-            <input type="radio" name="files" value="sdrive" /> S-Drive
+            <input type="radio" name="files" value="sdrive" />
+            S-Drive
           </label>
         </fieldset>
       </div>
