@@ -10,6 +10,7 @@ import type { Location } from '../../shared/contract/models.js';
 import type { Workspace } from '../../workspace/Workspace.js';
 import { StreamSource } from '../StreamSource.js';
 import type { HandlersOf, HostContext } from './HostContext.js';
+import { droppedPace } from './limits.js';
 
 export function fileHandlers({ connections, listings, changed }: HostContext): HandlersOf<typeof FILES_COMMANDS> {
   return {
@@ -72,6 +73,7 @@ export async function receiveDropped(fs: RemoteFs, target: Location, name: strin
   const targetPath = joinRelative(folder, name);
   if ((await fs.stat(targetPath)) !== undefined) throw new TransferError('exists', `${name} already exists in ${folder === '' ? 'this folder' : folder}: rename it or remove the other first`, { path: targetPath });
   const source = new StreamSource(name, data, size);
+  const pace = await droppedPace(workspace, target.connection);
   await copyFile({
     source,
     entry: source.entry,
@@ -81,6 +83,7 @@ export async function receiveDropped(fs: RemoteFs, target: Location, name: strin
     journal: workspace.journal,
     retry: { ...DEFAULT_RETRY, attempts: 1 },
     preserveModifiedTime: false,
+    ...(pace === undefined ? {} : { pace }),
   });
   return targetPath;
 }

@@ -43,6 +43,14 @@ function viewOf(text: string | undefined, at: number): BandwidthView | null {
 
 /** The pace of a window transfer's files: under the saved limits, which the window may change while it runs. */
 export async function windowPace(ws: Workspace, request: TransferRequestInput): Promise<Pace | undefined> {
-  const side = (connection: string): string | undefined => (connection === THIS_COMPUTER ? undefined : connection);
   return runPace(ws, undefined, side(request.source.connection), side(request.target.connection));
+}
+
+/** The pace of a file dropped from the desktop into `connection`: an upload under the saved limits. */
+export async function droppedPace(ws: Workspace, connection: string): Promise<Pace | undefined> {
+  return runPace(ws, undefined, undefined, side(connection));
+}
+
+function side(connection: string): string | undefined {
+  return connection === THIS_COMPUTER ? undefined : connection;
 }
