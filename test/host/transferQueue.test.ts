@@ -1,5 +1,6 @@
 import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -166,6 +167,27 @@ describe('the transfer queue', () => {
     expect((await readFile(join(work, 'in', 'big.bin'))).equals(big)).toBe(true);
     await restart();
     expect(await call('transfers.list', {})).toEqual({ paused: false, transfers: [] });
+  });
+
+  it('sets aside a state file it cannot read, saying which and why, instead of losing or half-reading it', async () => {
+    await core.close();
+    workspace.close();
+    const stateFile = join(home, 'state', 'transfer-queue.json');
+    await mkdir(join(home, 'state'), { recursive: true });
+    await writeFile(stateFile, '{"version": 1, "paused": tru');
+    const warnings: string[] = [];
+    const warned = (w: Error): number => warnings.push(w.message);
+    process.on('warning', warned);
+    try {
+      open();
+      expect(await call('transfers.list', {})).toEqual({ paused: false, transfers: [] });
+      // process warnings and the set-aside rename are both asynchronous: wait for both.
+      while (warnings.length === 0 || !existsSync(`${stateFile}.unreadable`)) await new Promise((r) => setTimeout(r, 10));
+    } finally {
+      process.off('warning', warned);
+    }
+    expect(warnings[0]).toMatch(new RegExp(`^${stateFile} could not be read \\(.+\\): the transfers it held were not resumed; it was kept as ${stateFile}\\.unreadable$`));
+    expect(await readFile(`${stateFile}.unreadable`, 'utf8')).toBe('{"version": 1, "paused": tru');
   });
 
   it('keeps finished batches in the list until they are cleared, for every window', async () => {
