@@ -61,7 +61,8 @@ export class QueuedBatch {
     this.stats = new TransferStats(now);
     this.abort = new AbortController();
     for (const file of stored.files) this.#put(file);
-    for (const file of stored.files) if (file.target === undefined && UNSETTLED.has(file.state) && stored.request.source.paths.includes(file.source)) this.#unplanned.add(file.source);
+    const selected = new Set(stored.request.source.paths);
+    for (const file of stored.files) if (file.target === undefined && UNSETTLED.has(file.state) && selected.has(file.source)) this.#unplanned.add(file.source);
   }
 
   /** A new batch: each selected item has a row until the engine lists what it holds. */
