@@ -50,8 +50,11 @@ export interface JobServices {
   /** Names this process in run ownership: `pid@host`. */
   readonly owner: string;
   readonly budget?: ConnectionBudget;
-  /** The process's bandwidth limits (Ferry's own, each connection's), shared with its other transfers. */
-  readonly bandwidth?: BandwidthLimits;
+  /**
+   * The process's bandwidth limits (Ferry's own, each connection's), shared with its other transfers and
+   * read again for each run, so that a daemon follows a limit changed meanwhile.
+   */
+  readonly bandwidth?: () => Promise<BandwidthLimits>;
   readonly now?: () => number;
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   readonly fetch?: typeof fetch;

@@ -10,8 +10,8 @@ export type JobPacer = (from: OpenedJobLocation | undefined, to: OpenedJobLocati
  * The pace of one run's bytes: the job's own `bandwidth`, shared by all the run's files, on top of the
  * limits of the process (each connection's, Ferry's own). A folder of this computer (`local`) is not limited.
  */
-export function jobPacer(services: JobServices, job: JobDefinition): JobPacer {
-  const limits = services.bandwidth ?? new BandwidthLimits();
+export async function jobPacer(services: JobServices, job: JobDefinition): Promise<JobPacer> {
+  const limits = (await services.bandwidth?.()) ?? new BandwidthLimits();
   const own = job.bandwidth === undefined ? undefined : readLimit(job.bandwidth, `bandwidth of job ${job.name}`);
   const run = own === undefined ? undefined : limits.run(own);
   const side = (l: OpenedJobLocation | undefined): string | undefined => (l === undefined || l.connection === 'local' ? undefined : l.connection);

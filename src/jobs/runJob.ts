@@ -190,7 +190,7 @@ export async function runJob(services: JobServices, request: RunRequest): Promis
     }
 
     const stats = new TransferStats();
-    const pace = jobPacer(services, job);
+    const pace = await jobPacer(services, job);
     const staging = new LocalFs(stagingRoot);
     const validator = new JobValidator(job, baseDir);
     // A released file still goes through the rules, for the captures its name gives; only the verdict is waived.

@@ -44,7 +44,7 @@ export async function runSyncJob(services: JobServices, request: RunRequest, spe
     services.onEvent?.({ kind: 'started', runId, resumed });
     const source = await open(job.source.location);
     const target = await open(spec.to);
-    const pace = jobPacer(services, job)(source, target);
+    const pace = (await jobPacer(services, job))(source, target);
     // On the mirror's own connection (the job check made sure): its path there, without a second login.
     const backup = spec.backupDir === undefined ? undefined : parseLocation(spec.backupDir);
     const backupPath = backup === undefined || spec.backupDir === undefined ? undefined : backup.kind === 'connection' ? backup.path : (await open(spec.backupDir)).path;

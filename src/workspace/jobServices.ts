@@ -42,7 +42,7 @@ export async function jobServices(ws: Workspace, options: JobServiceOptions = {}
     written: await ws.written(),
     owner: processOwner(),
     budget: new ConnectionBudget(new Map(Object.entries(settings.connectionLimits))),
-    bandwidth: await bandwidthLimits(ws),
+    bandwidth: () => bandwidthLimits(ws),
     ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
   };
 }

@@ -39,7 +39,7 @@ routes:
     const clock = new VirtualClock(START);
     const limits = new BandwidthLimits(clock);
     await applySavedLimits(world.workspace, limits);
-    const result = await world.run(await world.job(job('1M:64k')), { services: { bandwidth: limits } });
+    const result = await world.run(await world.job(job('1M:64k')), { services: { bandwidth: async () => limits } });
     expect(result.status, JSON.stringify(result.files)).toBe('succeeded');
     for (const i of [1, 2, 3]) expect((await readFile(join(world.work, 'archive', `part-${i}.bin`))).equals(Buffer.alloc(256 * KiB, i))).toBe(true);
     // The bucket lets 64 KiB through at once, then earns 64 KiB a second: the rest, 704 KiB, take 11 s.
