@@ -8,6 +8,8 @@ import styles from './FileGrid.module.css';
 
 /** Every row is this tall, so nothing is measured and a row's place is its index times this. */
 const ROW_HEIGHT = 28;
+/** The column headers' height (a row and its bottom border), as FileGrid.module.css sets it: the rows start below. */
+const HEAD_HEIGHT = 29;
 /** Letters typed closer together than this make one name to go to; a longer pause starts a new one. */
 const TYPE_AHEAD_PAUSE_MS = 1000;
 /** How long a dragged item hovers over a folder before the folder opens (spring-loaded folders). */
@@ -105,7 +107,8 @@ function sortLabel(sort: Sort, by: Sort['by'] | undefined): 'ascending' | 'desce
  */
 export function FileGrid(props: FileGridProps) {
   const { id, total, focus, onVisibleRows } = props;
-  const scrollRef = useRef<HTMLDivElement>(null);
+  // The grid scrolls itself (its headers stick to the top), so that the element keyboard users focus is
+  // the one that scrolls.
   const gridRef = useRef<HTMLDivElement>(null);
   const width = useWidth(gridRef);
   const [dropRow, setDropRow] = useState<number | 'pane' | undefined>(undefined);
@@ -123,7 +126,14 @@ export function FileGrid(props: FileGridProps) {
     return () => clearTimeout(timer);
   }, [typedShown]);
   const count = Math.max(total, 0);
-  const virtualizer = useVirtualizer({ count, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const virtualizer = useVirtualizer({
+    count,
+    getScrollElement: () => gridRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    scrollMargin: HEAD_HEIGHT,
+    scrollPaddingStart: HEAD_HEIGHT,
+  });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
   const last = items.at(-1)?.index ?? -1;
@@ -136,11 +146,17 @@ export function FileGrid(props: FileGridProps) {
     if (count > 0) virtualizer.scrollToIndex(Math.min(focus, count - 1), { align: 'auto' });
   }, [focus, count, virtualizer]);
 
-  const columns = fitting(props.columns, width);
+  const [widths, setWidths] = useState<Readonly<Record<string, number>>>({});
+  // What a column was narrowed by goes to the name column, rather than bringing back a column that gave way.
+  const freed = props.columns.reduce((sum, c) => sum + Math.max(0, c.width - (widths[c.key] ?? c.width)), 0);
+  const columns = fitting(
+    props.columns.map((c, i) => ({ ...c, width: i === 0 ? c.width + freed : (widths[c.key] ?? c.width) })),
+    width,
+  );
   const template = columns.map((c, i) => (i === 0 ? `minmax(${c.width}px, 1fr)` : `${c.width}px`)).join(' ');
   const rowId = (index: number): string => `${id}-row-${index}`;
   const focusShown = count > 0 && items.some((item) => item.index === focus);
-  const pageRows = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? ROW_HEIGHT * 10) / ROW_HEIGHT) - 1);
+  const pageRows = Math.max(1, Math.floor(((gridRef.current?.clientHeight ?? ROW_HEIGHT * 11) - HEAD_HEIGHT) / ROW_HEIGHT) - 1);
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
     const ctrl = event.ctrlKey || event.metaKey;
@@ -243,6 +259,7 @@ export function FileGrid(props: FileGridProps) {
   };
 
   return (
+    <div className={styles.frame}>
     <div
       ref={gridRef}
       id={id}
@@ -258,10 +275,11 @@ export function FileGrid(props: FileGridProps) {
       onKeyDown={onKeyDown}
       onDragOver={onDragOver(undefined, undefined)}
       onDragLeave={(event) => {
-        // Leaving a row for another row of this grid is no leaving at all.
+        // Leaving a row for another row of this grid is no leaving at all. Chromium names no related
+        // target when the pointer moves between a row's cells, so only a known way out stops the spring.
         if (event.relatedTarget instanceof Node && event.currentTarget.contains(event.relatedTarget)) return;
         setDropRow(undefined);
-        stopSpring();
+        if (event.relatedTarget instanceof Node) stopSpring();
       }}
       onDrop={onDrop(undefined)}
       data-drop={dropRow === 'pane' ? 'pane' : undefined}
@@ -269,7 +287,8 @@ export function FileGrid(props: FileGridProps) {
       <div role="rowgroup" className={styles.head}>
         <div role="row" aria-rowindex={1} className={styles.row} style={{ gridTemplateColumns: template }}>
           {columns.map((column, colIndex) => (
-            <div key={column.key} role="columnheader" aria-colindex={colIndex + 1} aria-sort={column.sortBy === undefined ? undefined : sortLabel(props.sort, column.sortBy)} className={column.align === 'end' ? styles.end : undefined}>
+            <div key={column.key} role="columnheader" aria-colindex={colIndex + 1} aria-sort={column.sortBy === undefined ? undefined : sortLabel(props.sort, column.sortBy)} className={column.align === 'end' ? `${styles.end} ${styles.header}` : styles.header}>
+              {colIndex > 0 && <ColumnResizer label={column.label} width={column.width} onResize={(w) => setWidths((all) => ({ ...all, [column.key]: w }))} />}
               {column.sortBy === undefined ? (
                 <span className={styles.headText}>{column.label}</span>
               ) : (
@@ -282,7 +301,7 @@ export function FileGrid(props: FileGridProps) {
           ))}
         </div>
       </div>
-      <div ref={scrollRef} className={styles.scroller} onContextMenu={(e) => { e.preventDefault(); props.onContextMenu(undefined, { x: e.clientX, y: e.clientY }); }}>
+      <div className={styles.rows} onContextMenu={(e) => { e.preventDefault(); props.onContextMenu(undefined, { x: e.clientX, y: e.clientY }); }}>
         <div role="rowgroup" className={styles.body} style={{ height: virtualizer.getTotalSize() }}>
           {items.map((item) => {
             const entry = props.entryAt(item.index);
@@ -299,7 +318,7 @@ export function FileGrid(props: FileGridProps) {
                 data-focused={item.index === focus || undefined}
                 data-drop={dropRow === item.index || undefined}
                 data-compare={mark}
-                style={{ gridTemplateColumns: template, transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+                style={{ gridTemplateColumns: template, transform: `translateY(${item.start - HEAD_HEIGHT}px)`, height: ROW_HEIGHT }}
                 draggable={entry !== undefined}
                 onMouseDown={onRowPress(item.index, false)}
                 onClick={onRowPress(item.index, true)}
@@ -325,12 +344,58 @@ export function FileGrid(props: FileGridProps) {
         </div>
         {total === 0 && <p className={styles.empty}>{props.emptyText}</p>}
       </div>
+    </div>
       {typedShown !== '' && (
         <div className={styles.typed} role="status">
           Go to “{typedShown}”
         </div>
       )}
     </div>
+  );
+}
+
+/** Narrowest and widest a column other than the name can be made. */
+const COLUMN_WIDTHS = { min: 40, max: 400, step: 16 } as const;
+
+/**
+ * The edge between a column and the one before it: dragged (or moved with the arrow keys) it makes this
+ * column narrower or wider, and the name column, which takes what is left, the other way.
+ */
+function ColumnResizer({ label, width, onResize }: { readonly label: string; readonly width: number; readonly onResize: (width: number) => void }) {
+  const drag = useRef<{ readonly x: number; readonly width: number } | undefined>(undefined);
+  const clamp = (w: number): number => Math.max(COLUMN_WIDTHS.min, Math.min(COLUMN_WIDTHS.max, Math.round(w)));
+  return (
+    <span
+      role="separator"
+      aria-orientation="vertical"
+      aria-label={`Resize the ${label.toLowerCase()} column`}
+      aria-valuenow={width}
+      aria-valuemin={COLUMN_WIDTHS.min}
+      aria-valuemax={COLUMN_WIDTHS.max}
+      tabIndex={0}
+      title={`Drag to resize the ${label.toLowerCase()} column (or focus and press ← →)`}
+      className={styles.resizer}
+      onPointerDown={(event) => {
+        event.preventDefault();
+        event.stopPropagation();
+        event.currentTarget.setPointerCapture(event.pointerId);
+        drag.current = { x: event.clientX, width };
+      }}
+      onPointerMove={(event) => {
+        if (drag.current !== undefined) onResize(clamp(drag.current.width - (event.clientX - drag.current.x)));
+      }}
+      onPointerUp={() => {
+        drag.current = undefined;
+      }}
+      onClick={(event) => event.stopPropagation()}
+      onKeyDown={(event) => {
+        if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
+        event.preventDefault();
+        event.stopPropagation();
+        // The edge moves the way the arrow points: left widens this column, right narrows it.
+        onResize(clamp(width + (event.key === 'ArrowLeft' ? COLUMN_WIDTHS.step : -COLUMN_WIDTHS.step)));
+      }}
+    />
   );
 }
 

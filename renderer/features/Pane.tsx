@@ -38,8 +38,8 @@ function columnsFor(salesforceLevel: number | undefined, marks: ReadonlyMap<stri
     width: 250,
     render: (entry) => <NameCell entry={entry} icon={salesforceLevel === 0 ? <ObjectTile object={entry.name} size={16} /> : undefined} mark={marks?.get(entry.name)} />,
   };
-  const size: Column = { key: 'size', label: 'Size', sortBy: 'size', sortKey: 'Ctrl+F6', width: 76, align: 'end', dropOrder: 3, render: (e) => (e.kind === 'dir' ? '' : formatBytes(e.size)) };
-  const modified: Column = { key: 'modified', label: 'Modified', sortBy: 'modifiedAt', sortKey: 'Ctrl+F5', width: 124, dropOrder: 2, render: (e) => formatDate(e.modifiedAt) };
+  const size: Column = { key: 'size', label: 'Size', sortBy: 'size', sortKey: 'Ctrl+F6', width: 68, align: 'end', dropOrder: 3, render: (e) => (e.kind === 'dir' ? '' : formatBytes(e.size)) };
+  const modified: Column = { key: 'modified', label: 'Modified', sortBy: 'modifiedAt', sortKey: 'Ctrl+F5', width: 116, dropOrder: 2, render: (e) => formatDate(e.modifiedAt) };
   const type: Column = { key: 'type', label: 'Type', sortBy: 'type', sortKey: 'Ctrl+F4', width: 80, dropOrder: 1, render: typeOf };
   if (salesforceLevel === 0) return [name];
   if (salesforceLevel === 1) return [name, modified];

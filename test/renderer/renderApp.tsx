@@ -16,11 +16,12 @@ const happyScroll = Object.getOwnPropertyDescriptor(Element.prototype, 'scroll')
 export function giveElementsASize(width = 800, height = 560): void {
   Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => width });
   Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => height });
-  // A scroller is as tall as the sized box inside it (a virtual list's spacer).
+  // A scroller is as tall as the sized box inside it (a virtual list's spacer, maybe below a header).
   Object.defineProperty(HTMLElement.prototype, 'scrollHeight', {
     configurable: true,
     get(this: HTMLElement) {
-      const inner = this.firstElementChild instanceof HTMLElement ? Number.parseFloat(this.firstElementChild.style.height) : Number.NaN;
+      const sized = this.querySelector<HTMLElement>(':scope > [style*="height"], :scope > * > [style*="height"]');
+      const inner = sized === null ? Number.NaN : Number.parseFloat(sized.style.height);
       return Number.isNaN(inner) ? height : Math.max(height, inner);
     },
   });
