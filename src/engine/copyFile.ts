@@ -405,12 +405,27 @@ class CountingStream extends Transform {
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    if (this.#pace === undefined) {
+    const pace = this.#pace;
+    if (pace === undefined) {
       this.#pass(chunk);
       done();
       return;
     }
-    this.#paced(chunk, this.#pace).then(() => done(), done);
+    if (chunk.length > pace.pieceBytes()) {
+      this.#paced(chunk, pace).then(() => done(), done);
+      return;
+    }
+    // The usual case stays synchronous: a chunk the limits let through at once costs no promise.
+    const wait = pace.admit(chunk.length, this.#signal);
+    if (wait === undefined) {
+      this.#pass(chunk);
+      done();
+      return;
+    }
+    wait.then(() => {
+      this.#pass(chunk);
+      done();
+    }, done);
   }
 
   async #paced(chunk: Buffer, pace: Pace): Promise<void> {
