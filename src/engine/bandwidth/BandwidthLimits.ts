@@ -124,6 +124,10 @@ function pacing(buckets: ReadonlyArray<TokenBucket>): Pace {
   };
   return {
     admit: (bytes, signal) => from(0, bytes, signal),
-    pieceBytes: () => Math.min(...buckets.map((b) => b.depth())),
+    pieceBytes: () => {
+      let least = Infinity;
+      for (const bucket of buckets) least = Math.min(least, bucket.depth());
+      return least;
+    },
   };
 }
