@@ -170,7 +170,7 @@ export async function addConnection(ws: Workspace, built: BuiltConnection, test:
 export async function editConnection(ws: Workspace, req: ConnectionRequest, names: OptionNames, test: boolean): Promise<{ built: BuiltConnection; report?: ServerReport }> {
   const before = await ws.config(req.name);
   if (before.kind === 'salesforce') throw new TransferError('config', `"${req.name}" is a Salesforce org: sign in to it again to change it`);
-  const built = await buildConnection(await withStoredSecret(ws, req, before), names);
+  const built = await buildConnection(await withSavedSettings(ws, req, before), names);
   const report = test ? await probeConnection(ws, built) : undefined;
   await ws.saveConnection(built.config, built.secrets);
   const c = built.config;
@@ -183,13 +183,25 @@ export async function editConnection(ws: Workspace, req: ConnectionRequest, name
   return { built, ...(report === undefined ? {} : { report }) };
 }
 
-/** The request with the stored password or passphrase filled in where it was left empty and still applies. */
-export async function withStoredSecret(ws: Workspace, req: ConnectionRequest, saved: ConnectionConfig | undefined): Promise<ConnectionRequest> {
-  if (req.secret !== undefined || saved === undefined || saved.kind === 'local' || saved.kind === 'salesforce') return req;
-  const kind: SecretKind | undefined = req.keyFile !== undefined ? (saved.kind === 'sftp' && saved.hasKeyPassphrase ? 'keyPassphrase' : undefined) : saved.hasPassword && (saved.kind === 'ftp' || saved.keyFile === undefined) ? 'password' : undefined;
-  if (kind === undefined || req.agent === true) return req;
-  const secret = await ws.secrets.get(secretKey(saved.name, kind));
-  return secret === undefined ? req : { ...req, secret };
+/**
+ * The request completed from the saved connection of its name: the stored password or passphrase where
+ * the field was left empty and still applies, and the settings the site manager's form does not show
+ * (a CA file, a host-key policy, a connection budget), so that an edit loses none of them.
+ */
+export async function withSavedSettings(ws: Workspace, req: ConnectionRequest, saved: ConnectionConfig | undefined): Promise<ConnectionRequest> {
+  if (saved === undefined || saved.kind === 'local' || saved.kind === 'salesforce') return req;
+  const scheme = req.url.split(':')[0]?.toLowerCase() ?? '';
+  const kept: Pick<ConnectionRequest, 'acceptNewHostKey' | 'caFile' | 'maxConnections'> = {
+    ...(saved.maxConnections === undefined || req.maxConnections !== undefined ? {} : { maxConnections: saved.maxConnections }),
+    ...(saved.kind === 'sftp' && scheme === 'sftp' && saved.hostKeyPolicy === 'accept-new' && req.acceptNewHostKey === undefined ? { acceptNewHostKey: true } : {}),
+    ...(saved.kind === 'ftp' && saved.caFile !== undefined && (scheme === 'ftpes' || scheme === 'ftps') && req.tlsFingerprint === undefined && req.caFile === undefined ? { caFile: saved.caFile } : {}),
+  };
+  const completed: ConnectionRequest = { ...req, ...kept };
+  if (req.secret !== undefined || req.agent === true) return completed;
+  const kind: SecretKind | undefined =
+    req.keyFile !== undefined ? (saved.kind === 'sftp' && saved.hasKeyPassphrase ? 'keyPassphrase' : undefined) : saved.hasPassword && (saved.kind === 'ftp' || saved.keyFile === undefined) ? 'password' : undefined;
+  const secret = kind === undefined ? undefined : await ws.secrets.get(secretKey(saved.name, kind));
+  return secret === undefined ? completed : { ...completed, secret };
 }
 
 /** How a connection signs in, for telling a wrong password from a refused key. */

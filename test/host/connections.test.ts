@@ -123,6 +123,19 @@ describe('the site manager behind the window', () => {
     expect(await workspace.secrets.get(secretKey('partner', 'password'))).toBe(plain.password);
   });
 
+  it('keeps on an edit the settings the form does not show: a CA file, the connection budget', async () => {
+    const tls = ftp['vsftpd-explicit'];
+    const caFile = tls.caFile ?? '';
+    await workspace.saveConnection(
+      { name: 'partner', kind: 'ftp', security: 'explicit', host: tls.host, port: tls.port, user: tls.user, root: '', hasPassword: true, caFile, maxConnections: 2 },
+      { password: tls.password },
+    );
+    const url = `ftpes://${tls.user}@${tls.host}:${tls.port}/`;
+    expect(await call('connections.probe', { name: 'partner', url })).toMatchObject({ outcome: 'connected' });
+    await call('connections.edit', { name: 'partner', url, test: true });
+    expect(await workspace.connections.get('partner')).toMatchObject({ caFile, maxConnections: 2, hasPassword: true });
+  });
+
   it('switching an SFTP connection to a key removes the password it no longer uses', async () => {
     await call('connections.add', { name: 'partner', url: sftpUrl, password: sftp.password, test: false });
     await call('connections.edit', { name: 'partner', url: sftpUrl, keyFile: sftp.privateKeyPath, test: true });

@@ -13,7 +13,7 @@ import {
   probeConnection,
   problemContext,
   testConnection,
-  withStoredSecret,
+  withSavedSettings,
   type ConnectionRequest,
   type OptionNames,
 } from '../../workspace/connectionSetup.js';
@@ -91,7 +91,7 @@ export function connectionHandlers({ workspace, connections, events, host }: Hos
     },
     'connections.probe': async (input) => {
       const saved = await workspace.connections.get(input.name);
-      const built = await buildConnection(await withStoredSecret(workspace, requestOf(input), saved), FIELDS);
+      const built = await buildConnection(await withSavedSettings(workspace, requestOf(input), saved), FIELDS);
       return outcome(input.name, problemContext(built.config), () => probeConnection(workspace, built), false);
     },
     'connections.remove': async ({ name }) => {
