@@ -75,8 +75,8 @@ describe('the window asking the person', { timeout: 600_000 }, () => {
     const dialog = page.getByRole('dialog', { name });
     await eventually(() => dialog.count()).toBe(1);
     expect(await dialog.textContent()).toContain(openSshFingerprint(sftp.hostKeyLine));
+    // Quickly: the server waits for the answer only for its login grace time (axe checks this dialog in hostKey.test.ts).
     await photograph(pages, name, 'host-key');
-    expect(await checkAccessibility(page)).toEqual([]);
     await dialog.getByRole('button', { name: 'Trust and connect' }).press('Enter');
     await eventually(() => row(page, 'Right', 'outbox').count()).toBe(1);
     // Answered in one window, the question closes in all of them.
