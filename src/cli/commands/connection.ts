@@ -8,7 +8,7 @@ import type { ServerReport } from '../../connectors/types.js';
 import type { OptionNames } from '../../workspace/connectionSetup.js';
 import { MAX_SITE_FILE_CHARS } from '../../workspace/siteImport/site.js';
 import type { Workspace } from '../../workspace/Workspace.js';
-import { print, printJson, readSecretFromStdin, type CliIo } from '../io.js';
+import { print, printJson, readSecretFromStdin, warn, type CliIo } from '../io.js';
 import { registerConnectionLimitCommand } from './connectionLimit.js';
 import { registerSalesforceConnectionCommand } from './salesforce.js';
 
@@ -121,8 +121,22 @@ export function registerConnectionCommands(program: Command, io: CliIo, workspac
     .description('connect and report what the server supports')
     .option('--json', 'print JSON')
     .action(async (name: string, opts: { json?: boolean }) => {
-      const { testConnection } = await import('../../workspace/connectionSetup.js');
-      const report = await testConnection(workspace(), name);
+      const { problemContext, testConnection } = await import('../../workspace/connectionSetup.js');
+      const ws = workspace();
+      let report: ServerReport;
+      try {
+        report = await testConnection(ws, name);
+      } catch (e) {
+        // The cause in plain words first; the error's own message follows as for any failed command.
+        const config = await ws.connections.get(name);
+        if (config !== undefined) {
+          const { explainProblem } = await import('../../workspace/connectionProblem.js');
+          const problem = explainProblem(e, problemContext(config));
+          warn(io, problem.summary);
+          warn(io, problem.advice);
+        }
+        throw e;
+      }
       if (opts.json === true) printJson(io, report);
       else printReport(io, report);
     });
