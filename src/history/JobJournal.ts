@@ -96,6 +96,34 @@ export function quarantineListSql(byJob: boolean): string {
   return `SELECT * FROM quarantine WHERE state = @state${byJob ? ' AND job = @job' : ''} ORDER BY at DESC, id DESC LIMIT @limit`;
 }
 
+/** Which quarantined files the validation log shows, newest first, after an optional cursor. */
+export interface QuarantineLogQuery {
+  readonly job?: string;
+  readonly state?: QuarantineState;
+  /** Held at or after this time (epoch ms). */
+  readonly from?: number;
+  /** Held before this time (epoch ms). */
+  readonly to?: number;
+  /** The last entry of the previous page. */
+  readonly before?: { readonly at: number; readonly id: number };
+  readonly limit: number;
+}
+
+/**
+ * The validation log's page: the quarantine newest first, by the index that matches the filters
+ * (time, state, job, or job and state); the cursor continues after the previous page's last entry.
+ */
+export function quarantineLogSql(query: Omit<QuarantineLogQuery, 'limit'>): string {
+  const where = [
+    ...(query.job === undefined ? [] : ['job = @job']),
+    ...(query.state === undefined ? [] : ['state = @state']),
+    ...(query.from === undefined ? [] : ['at >= @from']),
+    ...(query.to === undefined ? [] : ['at < @to']),
+    ...(query.before === undefined ? [] : ['(at, id) < (@beforeAt, @beforeId)']),
+  ];
+  return `SELECT * FROM quarantine${where.length === 0 ? '' : ` WHERE ${where.join(' AND ')}`} ORDER BY at DESC, id DESC LIMIT @limit`;
+}
+
 interface QuarantineRow {
   readonly id: number;
   readonly job: string;
@@ -284,6 +312,20 @@ export class JobJournal {
     return this.#sql<QuarantineRow>(quarantineListSql(filter.job !== undefined))
       .all({ state: filter.state ?? 'held', job: filter.job ?? null, limit: filter.limit ?? 1000 })
       .map(toQuarantined);
+  }
+
+  /** A page of the validation log: see `quarantineLogSql`. */
+  quarantineLog(query: QuarantineLogQuery): QuarantinedFile[] {
+    const params = {
+      job: query.job ?? null,
+      state: query.state ?? null,
+      from: query.from ?? null,
+      to: query.to ?? null,
+      beforeAt: query.before?.at ?? null,
+      beforeId: query.before?.id ?? null,
+      limit: query.limit,
+    };
+    return this.#sql<QuarantineRow>(quarantineLogSql(query)).all(params).map(toQuarantined);
   }
 
   quarantinedFile(id: number): QuarantinedFile | undefined {

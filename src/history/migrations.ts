@@ -262,6 +262,19 @@ const ITEM_CHECKSUMS_SCHEMA = `
 ALTER TABLE items ADD COLUMN checksum TEXT;
 `;
 
+// Version 6: the validation log pages the quarantine newest first, by job, by state or both,
+// without scanning it.
+const QUARANTINE_LOG_SCHEMA = `
+CREATE INDEX quarantine_by_at ON quarantine (at);
+CREATE INDEX quarantine_by_job ON quarantine (job, at);
+CREATE INDEX quarantine_by_job_state ON quarantine (job, state, at);
+`;
+
+// Version 7: how long each file's copy took, shown in the history beside its outcome.
+const ITEM_DURATIONS_SCHEMA = `
+ALTER TABLE items ADD COLUMN duration_ms INTEGER;
+`;
+
 export const MIGRATIONS: ReadonlyArray<Migration> = [
   {
     version: 1,
@@ -287,6 +300,16 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
     version: 5,
     description: 'the checksum a destination reported for each file it stored',
     up: (db) => db.exec(ITEM_CHECKSUMS_SCHEMA),
+  },
+  {
+    version: 6,
+    description: 'the validation log: the quarantine by time, by job, and by job and state',
+    up: (db) => db.exec(QUARANTINE_LOG_SCHEMA),
+  },
+  {
+    version: 7,
+    description: "how long each file's copy took",
+    up: (db) => db.exec(ITEM_DURATIONS_SCHEMA),
   },
 ];
 

@@ -17,6 +17,7 @@ import { limitHandlers } from './handlers/limits.js';
 import { promptHandlers } from './handlers/prompts.js';
 import { recordHandlers } from './handlers/records.js';
 import { transferHandlers } from './handlers/transfers.js';
+import { validationHandlers } from './handlers/validation.js';
 import { OpenConnections } from './OpenConnections.js';
 import { Prompts } from './Prompts.js';
 import { TransferQueue } from './TransferQueue.js';
@@ -68,6 +69,7 @@ export function createFerryHost(opts: FerryHostOptions): CoreHost {
     ...promptHandlers(ctx),
     ...limitHandlers(ctx),
     ...historyHandlers(ctx),
+    ...validationHandlers(ctx),
   };
 
   return {

@@ -18,7 +18,7 @@ import {
   TRAIL_VALIDATIONS_SQL,
   trailPageSql,
 } from '../../src/history/queries.js';
-import { quarantineListSql, RUNNING_RUN_OF_JOB_SQL, TAKEN_FILES_SQL } from '../../src/history/JobJournal.js';
+import { quarantineListSql, quarantineLogSql, RUNNING_RUN_OF_JOB_SQL, TAKEN_FILES_SQL } from '../../src/history/JobJournal.js';
 import type { FinishedRunStatus, HistoryItemStatus, ItemsPageQuery, RunId, RunsPageQuery } from '../../src/history/records.js';
 import { newRun } from './fixtures.js';
 
@@ -212,7 +212,29 @@ describe('what jobs read', () => {
 
   it.each([false, true])('lists the quarantine newest first through its index (one job: %s)', (byJob) => {
     const steps = plan(quarantineListSql(byJob), { state: 'held', job: 'job-3', limit: 50 });
-    expect(steps[0]).toMatch(/^SEARCH quarantine USING INDEX quarantine_by_state \(state=\?\)/);
+    expect(steps[0]).toMatch(byJob ? /^SEARCH quarantine USING INDEX quarantine_by_job_state \(job=\? AND state=\?\)/ : /^SEARCH quarantine USING INDEX quarantine_by_state \(state=\?\)/);
     expect(steps.filter((s) => s.includes('TEMP B-TREE'))).toEqual([]);
+  });
+});
+
+describe('the validation log', () => {
+  const cursor = { before: { at: NOW - 30 * DAY, id: 100 } };
+  const week = { from: NOW - 14 * DAY, to: NOW - 7 * DAY };
+
+  it.each<[string, Parameters<typeof quarantineLogSql>[0], string]>([
+    ['everything', {}, 'quarantine_by_at'],
+    ['everything, after a page', cursor, 'quarantine_by_at'],
+    ['a week', week, 'quarantine_by_at'],
+    ['one state', { state: 'held' }, 'quarantine_by_state'],
+    ['one state, after a page', { state: 'held', ...cursor }, 'quarantine_by_state'],
+    ['one job', { job: 'job-3' }, 'quarantine_by_job'],
+    ['one job in a week, after a page', { job: 'job-3', ...week, ...cursor }, 'quarantine_by_job'],
+    ['one job and state', { job: 'job-3', state: 'returned' }, 'quarantine_by_job_state'],
+    ['one job and state, after a page', { job: 'job-3', state: 'held', ...cursor }, 'quarantine_by_job_state'],
+  ])('pages %s newest first through an index', (_label, query, index) => {
+    // With no filter the page walks the time index backwards and stops at the limit.
+    const steps = plan(quarantineLogSql(query), { job: 'job-3', state: 'held', from: week.from, to: week.to, beforeAt: cursor.before.at, beforeId: cursor.before.id, limit: 50 });
+    expect(steps[0], steps.join(' | ')).toMatch(new RegExp(`^(SEARCH|SCAN) quarantine USING INDEX ${index}\\b`));
+    expect(steps.filter((s) => s.includes('TEMP B-TREE')), steps.join(' | ')).toEqual([]);
   });
 });

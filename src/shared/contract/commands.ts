@@ -7,6 +7,7 @@ import { LIMITS_COMMANDS } from './limitCommands.js';
 import { PROMPTS_COMMANDS } from './promptCommands.js';
 import { RECORDS_COMMANDS } from './recordCommands.js';
 import { TRANSFERS_COMMANDS } from './transferCommands.js';
+import { VALIDATION_COMMANDS } from './validationCommands.js';
 
 /**
  * Every command the UI can give the core: its input and its output, checked on both sides of every
@@ -22,6 +23,7 @@ export const COMMANDS = {
   ...PROMPTS_COMMANDS,
   ...LIMITS_COMMANDS,
   ...HISTORY_COMMANDS,
+  ...VALIDATION_COMMANDS,
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;

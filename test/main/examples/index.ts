@@ -7,9 +7,10 @@ import * as prompts from './prompts.js';
 import * as records from './records.js';
 import * as limits from './limits.js';
 import * as history from './history.js';
+import * as validation from './validation.js';
 
 /** One input per command of the contract that its schema accepts, gathered from each area's examples. */
-export const VALID_INPUTS: { [C in CommandName]: CommandInput<C> } = { ...app.VALID, ...connections.VALID, ...files.VALID, ...transfers.VALID, ...prompts.VALID, ...records.VALID, ...limits.VALID, ...history.VALID };
+export const VALID_INPUTS: { [C in CommandName]: CommandInput<C> } = { ...app.VALID, ...connections.VALID, ...files.VALID, ...transfers.VALID, ...prompts.VALID, ...records.VALID, ...limits.VALID, ...history.VALID, ...validation.VALID };
 
 /** One input per command that breaks its schema where a careless page would. */
-export const INVALID_INPUTS: Record<CommandName, unknown> = { ...app.INVALID, ...connections.INVALID, ...files.INVALID, ...transfers.INVALID, ...prompts.INVALID, ...records.INVALID, ...limits.INVALID, ...history.INVALID };
+export const INVALID_INPUTS: Record<CommandName, unknown> = { ...app.INVALID, ...connections.INVALID, ...files.INVALID, ...transfers.INVALID, ...prompts.INVALID, ...records.INVALID, ...limits.INVALID, ...history.INVALID, ...validation.INVALID };
