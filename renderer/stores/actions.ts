@@ -126,7 +126,7 @@ export async function copyToTyped(stores: AppStores, target: { readonly connecti
     stores.ui.getState().updateDialog('copyTo', (d) => ({ ...d, error: answer.error.message }));
     return;
   }
-  await planTransfer(stores, { source: { connection: from.connection, paths: [...dialog.paths] }, target: { connection: target.connection, path }, move: dialog.move, conflict: 'changed' });
+  await planTransfer(stores, { source: { connection: from.connection, paths: [...dialog.paths] }, target: { connection: target.connection, path }, move: dialog.move, conflict: 'ask' });
 }
 
 /** The record search box: records of `object` whose name or number holds `text`, or why none could be read. */
