@@ -106,6 +106,7 @@ const COLUMNS: Readonly<Record<HistoryView['kind'], ReadonlyArray<Column>>> = {
     { label: 'Size', width: '72px', end: true, render: (r) => (r.kind === 'item' ? formatBytes(r.item.bytes) : null) },
     { label: 'Checks', width: 'minmax(70px, 0.6fr)', render: (r) => (r.kind === 'item' ? checksOf(r.item) : null) },
     { label: 'Checksum', width: 'minmax(80px, 1fr)', render: (r) => (r.kind === 'item' ? checksumText(r.item.checksum) : null) },
+    { label: 'Took', width: '64px', end: true, render: (r) => (r.kind === 'item' ? formatDuration(r.item.durationMs) : null) },
     { label: 'Landed at', width: 'minmax(90px, 1.5fr)', render: (r) => (r.kind === 'item' ? (r.item.targetPath ?? '—') : null) },
     { label: 'Reason or error', width: 'minmax(80px, 1fr)', render: (r) => (r.kind === 'item' ? (r.item.reason ?? '') : null) },
   ],

@@ -113,6 +113,8 @@ export interface ItemResult {
   readonly verifiedBy?: ReadonlyArray<Verification>;
   /** What the target reported for what it stored, `md5:…`. */
   readonly checksum?: string;
+  /** From the copy's first attempt to its check, retries included. */
+  readonly durationMs?: number;
   readonly resumedFrom?: number;
 }
 
@@ -443,6 +445,7 @@ async function transferOne(
   }
   const meter = stats.start(entry.path, entry.size);
   try {
+    const began = Date.now();
     const copied = await copyFile({
       source: req.source,
       entry,
@@ -469,6 +472,7 @@ async function transferOne(
       ...replacing(decision),
       verifiedBy: copied.verifiedBy,
       ...(copied.checksum === undefined ? {} : { checksum: copied.checksum }),
+      durationMs: Date.now() - began,
       resumedFrom: copied.resumedFrom,
     };
   } catch (e) {

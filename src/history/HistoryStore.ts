@@ -100,12 +100,13 @@ export class HistoryStore {
        WHERE id = @runId`,
     );
     // A resumed run reports its items again: they update the rows of the first attempt. The target
-    // path and checksum, once known, survive updates that do not repeat them; everything else is the latest word.
+    // path, checksum and duration, once known, survive updates that do not repeat them; everything else is the latest word.
     this.#upsertItem = db.prepare<Params, { id: ItemId }>(
-      `INSERT INTO items (run_id, source_path, target_path, stage, status, bytes, error_kind, reason, verified_by, checksum, updated_at)
-       VALUES (@runId, @sourcePath, @targetPath, @stage, @status, @bytes, @errorKind, @reason, @verifiedBy, @checksum, @updatedAt)
+      `INSERT INTO items (run_id, source_path, target_path, stage, status, bytes, error_kind, reason, verified_by, checksum, duration_ms, updated_at)
+       VALUES (@runId, @sourcePath, @targetPath, @stage, @status, @bytes, @errorKind, @reason, @verifiedBy, @checksum, @durationMs, @updatedAt)
        ON CONFLICT (run_id, source_path) DO UPDATE SET
          target_path = coalesce(excluded.target_path, target_path), checksum = coalesce(excluded.checksum, checksum),
+         duration_ms = coalesce(excluded.duration_ms, duration_ms),
          stage = excluded.stage, status = excluded.status,
          bytes = excluded.bytes, error_kind = excluded.error_kind, reason = excluded.reason,
          verified_by = excluded.verified_by, updated_at = excluded.updated_at
@@ -268,6 +269,7 @@ export class HistoryStore {
       reason: item.reason ?? null,
       verifiedBy: formatVerifications(item.verifiedBy),
       checksum: item.checksum ?? null,
+      durationMs: item.durationMs ?? null,
       updatedAt: Date.now(),
     });
     if (row === undefined) throw new Error(`SQLite returned no id for ${item.sourcePath}`);

@@ -26,7 +26,7 @@ export function runCsvFields(run: RunRecord): CsvField[] {
   ];
 }
 
-export const ITEM_CSV_HEADER = ['source_path', 'target_path', 'stage', 'status', 'bytes', 'error_kind', 'reason', 'verified_by', 'checksum', 'updated_at'];
+export const ITEM_CSV_HEADER = ['source_path', 'target_path', 'stage', 'status', 'bytes', 'error_kind', 'reason', 'verified_by', 'checksum', 'duration_ms', 'updated_at'];
 
 export function itemCsvFields(item: ItemRecord): CsvField[] {
   return [
@@ -39,6 +39,7 @@ export function itemCsvFields(item: ItemRecord): CsvField[] {
     item.reason,
     item.verifiedBy.join(' '),
     item.checksum,
+    item.durationMs,
     isoTime(item.updatedAt),
   ];
 }

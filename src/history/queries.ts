@@ -5,7 +5,7 @@ import type { ItemsPageQuery, RunsPageQuery } from './records.js';
 
 export const RUN_COLUMNS_SQL = 'id, job, kind, source, target, started_at, finished_at, status, dry_run, files, bytes, failed, skipped, error';
 
-const ITEM_COLUMNS = 'id, run_id, source_path, target_path, stage, status, bytes, error_kind, reason, verified_by, checksum, updated_at';
+const ITEM_COLUMNS = 'id, run_id, source_path, target_path, stage, status, bytes, error_kind, reason, verified_by, checksum, duration_ms, updated_at';
 
 /** Newest start first, ties broken by id so that keyset pages neither skip nor repeat a run. */
 const NEWEST_FIRST = 'started_at DESC, id DESC';
@@ -41,7 +41,7 @@ function where(conditions: ReadonlyArray<string>): string {
 
 const SEARCH_SELECT = `
 SELECT i.id, i.run_id, i.source_path, i.target_path, i.stage, i.status, i.bytes, i.error_kind, i.reason,
-  i.verified_by, i.checksum, i.updated_at, r.job, r.started_at AS run_started_at
+  i.verified_by, i.checksum, i.duration_ms, i.updated_at, r.job, r.started_at AS run_started_at
 FROM item_names n
 JOIN items i ON i.id = n.rowid
 JOIN runs r ON r.id = i.run_id`;
@@ -106,7 +106,7 @@ export function searchPageSql(later: boolean): string {
 export function trailPageSql(later: boolean): string {
   return `
 SELECT i.id, i.run_id, i.source_path, i.target_path, i.stage, i.status, i.bytes, i.error_kind, i.reason,
-  i.verified_by, i.checksum, i.updated_at, r.job, r.started_at AS run_started_at, r.kind AS run_kind, r.source AS run_source,
+  i.verified_by, i.checksum, i.duration_ms, i.updated_at, r.job, r.started_at AS run_started_at, r.kind AS run_kind, r.source AS run_source,
   r.target AS run_target, r.status AS run_status
 FROM item_names n
 JOIN items i ON i.id = n.rowid

@@ -86,6 +86,8 @@ export interface ItemUpdate {
   readonly verifiedBy?: ReadonlyArray<Verification>;
   /** The digest the destination reported for what it stored, `md5:…`; kept by later updates that leave it out. */
   readonly checksum?: string;
+  /** How long the copy took; kept by later updates that leave it out. */
+  readonly durationMs?: number;
 }
 
 export interface ItemRecord {
@@ -100,6 +102,7 @@ export interface ItemRecord {
   readonly reason?: string;
   readonly verifiedBy: ReadonlyArray<Verification>;
   readonly checksum?: string;
+  readonly durationMs?: number;
   readonly updatedAt: number;
 }
 

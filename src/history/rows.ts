@@ -44,6 +44,7 @@ export interface ItemRow {
   readonly reason: string | null;
   readonly verified_by: string | null;
   readonly checksum: string | null;
+  readonly duration_ms: number | null;
   readonly updated_at: number;
 }
 
@@ -84,6 +85,7 @@ export function toItemRecord(row: ItemRow): ItemRecord {
     reason: row.reason ?? undefined,
     verifiedBy: parseVerifications(row.verified_by),
     ...(row.checksum === null ? {} : { checksum: row.checksum }),
+    ...(row.duration_ms === null ? {} : { durationMs: row.duration_ms }),
     updatedAt: row.updated_at,
   };
 }

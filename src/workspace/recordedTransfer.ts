@@ -116,5 +116,6 @@ export function itemUpdate(item: ItemResult): ItemUpdate {
     ...(item.reason === undefined ? {} : { reason: item.reason }),
     ...(item.verifiedBy === undefined ? {} : { verifiedBy: item.verifiedBy }),
     ...(item.checksum === undefined ? {} : { checksum: item.checksum }),
+    ...(item.durationMs === undefined ? {} : { durationMs: item.durationMs }),
   };
 }

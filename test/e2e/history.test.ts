@@ -72,8 +72,8 @@ describe('the window: history', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
     expect(download.suggestedFilename()).toBe('ferry-search-ACC-10001.csv');
     const csv = (await readFile(await download.path(), 'utf8')).split('\r\n');
-    expect(csv[0]).toBe('run_id,job,run_started_at,source_path,target_path,stage,status,bytes,error_kind,reason,verified_by,checksum,updated_at');
-    expect(csv.slice(1)).toEqual([expect.stringMatching(new RegExp(`^\\d+,copy,[^,]+,${INVOICE.replaceAll('.', '\\.')},Account/Northwind Traders[^,]*/${INVOICE.replaceAll('.', '\\.')},done,copied,21,,new file,size,md5:${md5 ?? ""},`)), '']);
+    expect(csv[0]).toBe('run_id,job,run_started_at,source_path,target_path,stage,status,bytes,error_kind,reason,verified_by,checksum,duration_ms,updated_at');
+    expect(csv.slice(1)).toEqual([expect.stringMatching(new RegExp(`^\\d+,copy,[^,]+,${INVOICE.replaceAll('.', '\\.')},Account/Northwind Traders[^,]*/${INVOICE.replaceAll('.', '\\.')},done,copied,21,,new file,size,md5:${md5 ?? ""},\\d+,`)), '']);
     await page.getByRole('status').filter({ hasText: 'ferry-search-ACC-10001.csv: 1 row exported.' }).waitFor();
 
     await hits.getByRole('row', { name: startsWith(INVOICE) }).click();

@@ -357,8 +357,8 @@ describe('CSV export', () => {
 
     expect(await history.exportItemsCsv(run, sink)).toBe(1_235);
     const lines = sink.text.split('\r\n');
-    expect(lines[0]).toBe('source_path,target_path,stage,status,bytes,error_kind,reason,verified_by,checksum,updated_at');
-    expect(lines[1]).toMatch(/^"f0000,x",,done,failed,100,permission,denied,,,\d{4}-\d\d-\d\dT/);
+    expect(lines[0]).toBe('source_path,target_path,stage,status,bytes,error_kind,reason,verified_by,checksum,duration_ms,updated_at');
+    expect(lines[1]).toMatch(/^"f0000,x",,done,failed,100,permission,denied,,,,\d{4}-\d\d-\d\dT/);
     expect(lines[1_235]).toMatch(/^z,in\/z,done,copied,100,,,size md5,/);
     expect(lines).toHaveLength(1_237);
   });

@@ -28,7 +28,7 @@ describe('the core behind the history screen', () => {
       const job = r % 2 === 0 ? 'invoices' : 'orders';
       const run = history.startRun({ job, kind: 'job', source: 'partner-sftp:/out', target: 'org:Account', dryRun: false, startedAt: START + r * DAY });
       const [, daily] = history.recordItems(run, [
-        { sourcePath: `out/INV-${r}.pdf`, targetPath: `Account/Acme/INV-${r}.pdf`, stage: 'done', status: 'copied', bytes: 100 + r, verifiedBy: ['size', 'md5'] },
+        { sourcePath: `out/INV-${r}.pdf`, targetPath: `Account/Acme/INV-${r}.pdf`, stage: 'done', status: 'copied', bytes: 100 + r, verifiedBy: ['size', 'md5'], checksum: `md5:${String(r).padStart(32, '0')}`, durationMs: 1500 + r },
         { sourcePath: 'out/daily, "orders".csv', stage: 'validated', status: r % 3 === 0 ? 'quarantined' : 'copied', bytes: 7, ...(r % 3 === 0 ? { reason: 'line 2: no amount' } : {}) },
       ]);
       if (daily !== undefined) {
@@ -76,9 +76,9 @@ describe('the core behind the history screen', () => {
     const [run] = (await call('history.runs', { filter: { to: START + DAY }, limit: 1 })).runs;
     const page = await call('history.items', { runId: run?.id ?? 0, limit: 10 });
     expect(page.run.finishedAt).toBe(START + 60_000);
-    expect(page.items.map((i) => [i.sourcePath, i.status, i.bytes, i.verifiedBy, i.reason])).toEqual([
-      ['out/INV-0.pdf', 'copied', 100, ['size', 'md5'], undefined],
-      ['out/daily, "orders".csv', 'quarantined', 7, [], 'line 2: no amount'],
+    expect(page.items.map((i) => [i.sourcePath, i.status, i.bytes, i.verifiedBy, i.checksum, i.durationMs, i.reason])).toEqual([
+      ['out/INV-0.pdf', 'copied', 100, ['size', 'md5'], `md5:${'0'.repeat(32)}`, 1500, undefined],
+      ['out/daily, "orders".csv', 'quarantined', 7, [], undefined, undefined, 'line 2: no amount'],
     ]);
     const missing = await answer('history.items', { runId: 9999, limit: 10 });
     expect(missing.ok ? 'found' : `${missing.error.kind}: ${missing.error.message}`).toMatch(/^notFound: There is no run #9999/);

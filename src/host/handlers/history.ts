@@ -107,6 +107,7 @@ function itemView(item: ItemRecord): ItemView {
     ...(item.reason === undefined ? {} : { reason: item.reason }),
     verifiedBy: [...item.verifiedBy],
     ...(item.checksum === undefined ? {} : { checksum: item.checksum }),
+    ...(item.durationMs === undefined ? {} : { durationMs: item.durationMs }),
     updatedAt: item.updatedAt,
   };
 }
