@@ -11,6 +11,7 @@ import { Placeholder } from './Placeholder.js';
 import { StatusBar } from './StatusBar.js';
 import { useSlice, useStores } from './StoresContext.js';
 import { TransferList } from './TransferList.js';
+import { ValidationLogScreen } from './ValidationLogScreen.js';
 
 interface NavItem {
   readonly section: Section;
@@ -23,11 +24,11 @@ const NOW: ReadonlyArray<NavItem> = [
   { section: 'transfers', label: 'Transfers', icon: ArrowLeftRight },
   { section: 'connections', label: 'Connections', icon: Server },
   { section: 'history', label: 'History', icon: History },
+  { section: 'validation', label: 'Validation log', icon: ClipboardCheck },
 ];
 
 const NEXT: ReadonlyArray<NavItem> = [
   { section: 'jobs', label: 'Jobs', icon: ListChecks },
-  { section: 'validation', label: 'Validation log', icon: ClipboardCheck },
 ];
 
 function Screen({ section }: { readonly section: Section }) {
@@ -45,7 +46,7 @@ function Screen({ section }: { readonly section: Section }) {
     case 'jobs':
       return <Placeholder title="Jobs" coming="Saved transfers that run on a schedule or when a partner's file arrives: pick up, check, rename, deliver, and tell someone." />;
     case 'validation':
-      return <Placeholder title="Validation log" coming="Every file a job checked, with the line and column of each problem, and the files held back because of them." />;
+      return <ValidationLogScreen />;
     case 'history':
       return <HistoryScreen />;
   }

@@ -5,6 +5,7 @@ import { createPanesStore, type PanesStore } from './panes.js';
 import { createPromptsStore, type PromptsStore } from './prompts.js';
 import { createTransfersStore, type Clock, type TransfersStore } from './transfers.js';
 import { createUiStore, type UiStore } from './ui.js';
+import { createValidationLogStore, type ValidationLogStore } from './validationLog.js';
 
 /** One store per concern, made for one host; a test makes a fresh set around its own `memoryHost`. */
 export interface AppStores {
@@ -15,6 +16,7 @@ export interface AppStores {
   readonly prompts: PromptsStore;
   readonly ui: UiStore;
   readonly history: HistoryStore;
+  readonly validationLog: ValidationLogStore;
 }
 
 export function createAppStores(host: RendererHost, panes: { readonly left?: string; readonly right?: string } = {}, clock?: Clock): AppStores {
@@ -26,5 +28,6 @@ export function createAppStores(host: RendererHost, panes: { readonly left?: str
     prompts: createPromptsStore(host),
     ui: createUiStore(),
     history: createHistoryStore(host),
+    validationLog: createValidationLogStore(host),
   };
 }

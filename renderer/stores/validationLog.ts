@@ -1,0 +1,127 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { ValidationActionResult, ValidationCursor, ValidationEntryView, ValidationFilterInput } from '../../src/shared/contract/validationCommands.js';
+import type { Wire } from '../../src/shared/contract/wire.js';
+import type { RendererHost } from '../host/RendererHost.js';
+
+/** Entries asked for at a time; "Show more" asks for the next page by key. */
+export const VALIDATION_PAGE = 200;
+
+export type ValidationAction = 'revalidate' | 'release' | 'return';
+
+export interface OpenedEntry {
+  readonly entry: ValidationEntryView;
+  readonly firstLines: ReadonlyArray<string>;
+  readonly binary: boolean;
+}
+
+export interface ValidationLogState {
+  readonly filter: ValidationFilterInput;
+  readonly entries: ReadonlyArray<ValidationEntryView>;
+  readonly next: ValidationCursor | undefined;
+  readonly loading: boolean;
+  readonly error: string | undefined;
+  readonly focus: number;
+  /** Ids of the entries ticked for a bulk action. */
+  readonly selected: ReadonlySet<number>;
+  readonly opened: OpenedEntry | undefined;
+  readonly busy: boolean;
+  /** What the last action did to each file. */
+  readonly results: ReadonlyArray<ValidationActionResult>;
+  show(filter: ValidationFilterInput): Promise<void>;
+  more(): Promise<void>;
+  setFocus(index: number): void;
+  toggle(id: number): void;
+  open(index: number): Promise<void>;
+  /** Acts on the ticked entries, or on the opened one when none is ticked, then lists again. */
+  act(action: ValidationAction, note?: string): Promise<void>;
+}
+
+export type ValidationLogStore = StoreApi<ValidationLogState>;
+
+function unwrap<T>(answer: Wire<T>): T {
+  if (!answer.ok) throw new Error(answer.error.message);
+  return answer.value;
+}
+
+const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+export function createValidationLogStore(host: RendererHost): ValidationLogStore {
+  /** Bumped by every new listing, so that a page that arrives after the filter changed is dropped. */
+  let generation = 0;
+  const page = async (filter: ValidationFilterInput, before: ValidationCursor | undefined) =>
+    unwrap(await host.invoke('validation.log', { filter, limit: VALIDATION_PAGE, ...(before === undefined ? {} : { before }) }));
+
+  return createStore<ValidationLogState>()((set, get) => ({
+    filter: {},
+    entries: [],
+    next: undefined,
+    loading: false,
+    error: undefined,
+    focus: 0,
+    selected: new Set(),
+    opened: undefined,
+    busy: false,
+    results: [],
+    show: async (filter) => {
+      const mine = ++generation;
+      set({ filter, entries: [], next: undefined, loading: true, error: undefined, focus: 0, selected: new Set() });
+      try {
+        const first = await page(filter, undefined);
+        if (mine === generation) set({ entries: first.entries, next: first.next, loading: false });
+      } catch (e) {
+        if (mine === generation) set({ loading: false, error: messageOf(e) });
+      }
+    },
+    more: async () => {
+      const { next, loading, filter } = get();
+      if (next === undefined || loading) return;
+      const mine = generation;
+      set({ loading: true });
+      try {
+        const following = await page(filter, next);
+        if (mine === generation) set((s) => ({ entries: [...s.entries, ...following.entries], next: following.next, loading: false }));
+      } catch (e) {
+        if (mine === generation) set({ loading: false, error: messageOf(e) });
+      }
+    },
+    setFocus: (index) => {
+      const count = get().entries.length;
+      if (count > 0) set({ focus: Math.max(0, Math.min(index, count - 1)) });
+    },
+    toggle: (id) =>
+      set((s) => {
+        const selected = new Set(s.selected);
+        if (!selected.delete(id)) selected.add(id);
+        return { selected };
+      }),
+    open: async (index) => {
+      const entry = get().entries[index];
+      if (entry === undefined) return;
+      set({ focus: index, error: undefined });
+      try {
+        const opened = unwrap(await host.invoke('validation.entry', { id: entry.id }));
+        if (get().entries[get().focus]?.id === entry.id) set({ opened });
+      } catch (e) {
+        set({ error: messageOf(e) });
+      }
+    },
+    act: async (action, note) => {
+      const { selected, opened } = get();
+      const ids = selected.size > 0 ? [...selected] : opened === undefined ? [] : [opened.entry.id];
+      if (ids.length === 0) return;
+      set({ busy: true, error: undefined, results: [] });
+      try {
+        const answer =
+          action === 'return'
+            ? await host.invoke('validation.return', { ids, ...(note === undefined || note.trim() === '' ? {} : { note: note.trim() }) })
+            : await host.invoke('validation.release', { ids, revalidate: action === 'revalidate' });
+        set({ results: unwrap(answer).results, opened: undefined });
+        await get().show(get().filter);
+      } catch (e) {
+        set({ error: messageOf(e) });
+      } finally {
+        set({ busy: false });
+      }
+    },
+  }));
+}

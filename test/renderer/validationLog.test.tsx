@@ -1,0 +1,126 @@
+// @vitest-environment happy-dom
+import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
+import { userEvent } from '@testing-library/user-event';
+import { afterEach, describe, expect, it } from 'vitest';
+import { memoryHost, type MemoryHost } from '../../renderer/host/memoryHost.js';
+import type { CommandInput, CommandName } from '../../src/shared/contract/commands.js';
+import type { ValidationEntryView } from '../../src/shared/contract/validationCommands.js';
+import { ok } from '../../src/shared/contract/wire.js';
+import { renderApp } from './renderApp.js';
+
+afterEach(cleanup);
+
+const START = Date.UTC(2026, 10, 2, 9);
+const ENTRIES = 450;
+
+/** Refused file `id` of 450: the newest has the highest id; every third was returned already. */
+function entryOf(id: number): ValidationEntryView {
+  return {
+    id,
+    job: id % 2 === 0 ? 'orders' : 'invoices',
+    file: `in/ORD-ACME-${id}.csv`,
+    location: `/quarantine/orders/${id}-1`,
+    outcome: id % 3 === 0 ? 'returned' : 'held',
+    reasons: [{ rule: 'csv', message: `ORD-ACME-${id}.csv line 2, column 3 "qty": 0 is below the minimum 1`, line: 2, column: 3 }],
+    at: START + id * 60_000,
+    updatedAt: START + id * 60_000,
+  };
+}
+
+/** The in-memory host, answering the validation log's commands from 450 refused files. */
+function validationHost(): MemoryHost {
+  const host = memoryHost();
+  const invoke = host.invoke.bind(host);
+  const answers: { [C in CommandName]?: (input: CommandInput<C>) => unknown } = {
+    'validation.log': ({ filter, before, limit }) => {
+      const entries: ValidationEntryView[] = [];
+      for (let id = (before?.id ?? ENTRIES + 1) - 1; id >= 1 && entries.length < limit; id--) {
+        const entry = entryOf(id);
+        if ((filter.job === undefined || entry.job === filter.job) && (filter.outcome === undefined || entry.outcome === filter.outcome)) entries.push(entry);
+      }
+      const last = entries.at(-1);
+      return { entries, ...(entries.length === limit && last !== undefined ? { next: { at: last.at, id: last.id } } : {}) };
+    },
+    'validation.entry': ({ id }) => ({ entry: entryOf(id), firstLines: ['order,sku,qty', `${id},ABC-123,0`], binary: false }),
+    'validation.return': ({ ids }) => ({ results: ids.map((id) => ({ id, file: entryOf(id).file, outcome: 'returned', detail: `/partner/in/ORD-ACME-${id}.csv` })) }),
+    'validation.release': ({ ids, revalidate }) => ({ results: ids.map((id) => ({ id, file: entryOf(id).file, outcome: revalidate ? 'still-invalid' : 'released', detail: '' })) }),
+  };
+  host.invoke = async (command, input) => {
+    const answer = answers[command] as ((input: unknown) => unknown) | undefined;
+    if (answer === undefined) return invoke(command, input);
+    (host.calls as Array<{ command: CommandName; input: unknown }>).push({ command, input });
+    return ok(answer(input)) as never;
+  };
+  return host;
+}
+
+const callsOf = (host: MemoryHost, command: CommandName) => host.calls.filter((c) => c.command === command).map((c) => c.input);
+
+async function openLog(host: MemoryHost) {
+  await renderApp(host);
+  const user = userEvent.setup();
+  await user.click(within(screen.getByRole('navigation', { name: 'Main' })).getByRole('link', { name: 'Validation log' }));
+  const grid = await screen.findByRole('grid', { name: 'Refused files' });
+  await waitFor(() => expect(within(grid).getAllByRole('row').length).toBeGreaterThan(1));
+  return { user, grid };
+}
+
+describe('the validation log', () => {
+  it('lists refused files newest first, each row starting with the file name, and reads the next page by key', async () => {
+    const host = validationHost();
+    const { user, grid } = await openLog(host);
+    const rows = within(grid).getAllByRole('row');
+    expect(rows).toHaveLength(201);
+    expect(rows[1]?.textContent).toMatch(/^ORD-ACME-450\.csvorders.*Returned.*line 2, column 3/);
+    expect(rows[2]?.textContent).toMatch(/^ORD-ACME-449\.csvinvoices.*Held/);
+    await user.click(within(grid).getByRole('button', { name: 'Show more' }));
+    await waitFor(() => expect(callsOf(host, 'validation.log').at(-1)).toEqual({ filter: {}, limit: 200, before: { at: entryOf(251).at, id: 251 } }));
+    await waitFor(() => expect(within(grid).getAllByRole('row')).toHaveLength(401));
+  });
+
+  it('filters by job, outcome and dates from labelled fields', async () => {
+    const host = validationHost();
+    const { user, grid } = await openLog(host);
+    const form = screen.getByRole('form', { name: 'Filter the validation log' });
+    await user.type(within(form).getByLabelText('Job'), 'orders');
+    await user.selectOptions(within(form).getByLabelText('Outcome'), 'held');
+    await user.type(within(form).getByLabelText('From'), '2026-11-01');
+    await user.type(within(form).getByLabelText('To'), '2026-11-07');
+    await user.click(within(form).getByRole('button', { name: 'Show files' }));
+    const from = new Date('2026-11-01T00:00').getTime();
+    const to = new Date('2026-11-08T00:00').getTime();
+    await waitFor(() => expect(callsOf(host, 'validation.log').at(-1)).toEqual({ filter: { job: 'orders', outcome: 'held', from, to }, limit: 200 }));
+    await waitFor(() => expect(within(grid).getAllByRole('row')[1]?.textContent).toMatch(/^ORD-ACME-448\.csvorders.*Held/));
+  });
+
+  it('opens a file from the keyboard with its reason at line and column and its first lines, and releases it', async () => {
+    const host = validationHost();
+    const { user, grid } = await openLog(host);
+    act(() => grid.focus());
+    await user.keyboard('{ArrowDown}{Enter}');
+    const details = screen.getByRole('complementary', { name: 'Refused file' });
+    await waitFor(() => expect(within(details).getByRole('heading', { name: 'ORD-ACME-449.csv' })).toBeDefined());
+    expect(details.textContent).toContain('Line 2, column 3 — csv: ORD-ACME-449.csv line 2, column 3 "qty"');
+    const lines = within(details).getByLabelText('First lines of ORD-ACME-449.csv');
+    expect(lines.textContent).toBe('1  order,sku,qty\n2  449,ABC-123,0\n');
+    expect(lines.querySelector('mark')?.textContent).toBe('2  449,ABC-123,0');
+    await user.click(within(details).getByRole('button', { name: 'Release' }));
+    await waitFor(() => expect(callsOf(host, 'validation.release')).toEqual([{ ids: [449], revalidate: false }]));
+    await waitFor(() => expect(screen.getByRole('status', { name: 'Last action' }).textContent).toContain('ORD-ACME-449.csv: released'));
+  });
+
+  it('returns a selection to the partner with a note', async () => {
+    const host = validationHost();
+    const { user, grid } = await openLog(host);
+    act(() => grid.focus());
+    await user.keyboard('{ArrowDown}{ArrowDown} ');
+    await user.click(within(grid).getByRole('checkbox', { name: 'Select ORD-ACME-446.csv' }));
+    expect(within(grid).getAllByRole('row').filter((r) => r.getAttribute('aria-selected') === 'true').map((r) => r.textContent?.slice(0, 16))).toEqual(['ORD-ACME-448.csv', 'ORD-ACME-446.csv']);
+    const actions = screen.getByRole('group', { name: 'Act on 2 selected' });
+    expect(actions).toBeDefined();
+    await user.type(screen.getByLabelText('Note to the partner'), 'Fix the quantities.');
+    await user.click(screen.getByRole('button', { name: 'Return to partner' }));
+    await waitFor(() => expect(callsOf(host, 'validation.return')).toEqual([{ ids: [448, 446], note: 'Fix the quantities.' }]));
+    await waitFor(() => expect(callsOf(host, 'validation.log')).toHaveLength(2));
+  });
+});
