@@ -1,21 +1,13 @@
 import { ArrowLeft, Download, Search } from 'lucide-react';
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { RUN_STATUSES, type HistoryView, type RunFilterInput } from '../../src/shared/contract/historyCommands.js';
+import { useCallback, useEffect, useState } from 'react';
+import { RUN_STATUSES, type HistoryView } from '../../src/shared/contract/historyCommands.js';
+import { JobDateFilterForm } from '../components/JobDateFilterForm.js';
 import { saveDownload } from '../download.js';
 import { formatBytes, formatCount, formatDate } from '../format.js';
 import type { HistoryRow } from '../stores/history.js';
 import { checksOf, checksumText, formatDuration, HistoryGrid, runDuration, STATUS_WORDS } from './HistoryGrid.js';
 import styles from './HistoryScreen.module.css';
 import { useSlice, useStores } from './StoresContext.js';
-
-const DAY_MS = 86_400_000;
-
-/** `2026-11-02` from a date field as that day's local midnight. */
-function dayStart(value: string): number | undefined {
-  if (value === '') return undefined;
-  const at = new Date(`${value}T00:00`).getTime();
-  return Number.isNaN(at) ? undefined : at;
-}
 
 function titleOf(view: HistoryView, runLabel: string | undefined): string {
   switch (view.kind) {
@@ -28,69 +20,6 @@ function titleOf(view: HistoryView, runLabel: string | undefined): string {
     case 'trail':
       return `The way of ${view.name}`;
   }
-}
-
-/** Run filters as fields the user edits, applied together. */
-function FilterForm({ onApply }: { readonly onApply: (filter: RunFilterInput) => void }) {
-  const [job, setJob] = useState('');
-  const [status, setStatus] = useState('');
-  const [from, setFrom] = useState('');
-  const [to, setTo] = useState('');
-  const [problem, setProblem] = useState<string | undefined>(undefined);
-  const apply = (event: FormEvent): void => {
-    event.preventDefault();
-    const start = dayStart(from);
-    const lastDay = dayStart(to);
-    // The last day counts whole: runs that start before the next midnight.
-    const end = lastDay === undefined ? undefined : lastDay + DAY_MS;
-    if (start !== undefined && end !== undefined && start >= end) {
-      setProblem('The range ends before it starts.');
-      return;
-    }
-    setProblem(undefined);
-    const chosen = RUN_STATUSES.find((s) => s === status);
-    onApply({
-      ...(job.trim() === '' ? {} : { job: job.trim() }),
-      ...(chosen === undefined ? {} : { status: chosen }),
-      ...(start === undefined ? {} : { from: start }),
-      ...(end === undefined ? {} : { to: end }),
-    });
-  };
-  return (
-    <form className={styles.filters} aria-label="Filter runs" onSubmit={apply}>
-      <label className="field">
-        Job
-        <input value={job} onChange={(e) => setJob(e.target.value)} placeholder="any job" />
-      </label>
-      <label className="field">
-        Status
-        <select value={status} onChange={(e) => setStatus(e.target.value)}>
-          <option value="">Any status</option>
-          {RUN_STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {STATUS_WORDS[s]}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="field">
-        From
-        <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
-      </label>
-      <label className="field">
-        To
-        <input type="date" value={to} onChange={(e) => setTo(e.target.value)} />
-      </label>
-      <button type="submit" className="button">
-        Show runs
-      </button>
-      {problem !== undefined && (
-        <p role="alert" className={styles.problem}>
-          {problem}
-        </p>
-      )}
-    </form>
-  );
 }
 
 function SearchForm({ onSearch }: { readonly onSearch: (text: string) => void }) {
@@ -214,7 +143,17 @@ export function HistoryScreen() {
         </h1>
         <SearchForm onSearch={(text) => void history.getState().search(text)} />
       </header>
-      {view.kind === 'runs' && <FilterForm onApply={(filter) => void history.getState().showRuns(filter)} />}
+      {view.kind === 'runs' && (
+        <JobDateFilterForm
+          label="Filter runs"
+          choiceLabel="Status"
+          anyChoice="Any status"
+          choices={RUN_STATUSES}
+          choiceWords={STATUS_WORDS}
+          submitLabel="Show runs"
+          onApply={({ choice, ...rest }) => void history.getState().showRuns({ ...rest, ...(choice === undefined ? {} : { status: choice }) })}
+        />
+      )}
       <div className={styles.bar}>
         {view.kind !== 'runs' && (
           <button type="button" className="button small" onClick={() => void history.getState().goBack()}>

@@ -1,13 +1,12 @@
 import { RotateCcw, Send, ShieldCheck } from 'lucide-react';
-import { useEffect, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { QUARANTINE_STATES, type ValidationEntryView, type ValidationFilterInput } from '../../src/shared/contract/validationCommands.js';
+import { useEffect, useState, type KeyboardEvent } from 'react';
+import { QUARANTINE_STATES, type ValidationEntryView } from '../../src/shared/contract/validationCommands.js';
+import { JobDateFilterForm } from '../components/JobDateFilterForm.js';
 import { formatCount, formatDate } from '../format.js';
 import { fileNameOf } from '../stores/history.js';
 import type { OpenedEntry } from '../stores/validationLog.js';
 import { useSlice, useStores } from './StoresContext.js';
 import styles from './ValidationLogScreen.module.css';
-
-const DAY_MS = 86_400_000;
 
 export const OUTCOME_WORDS: Readonly<Record<ValidationEntryView['outcome'], string>> = {
   held: 'Held',
@@ -15,79 +14,9 @@ export const OUTCOME_WORDS: Readonly<Record<ValidationEntryView['outcome'], stri
   returned: 'Returned',
 };
 
-/** `2026-11-02` from a date field as that day's local midnight. */
-function dayStart(value: string): number | undefined {
-  if (value === '') return undefined;
-  const at = new Date(`${value}T00:00`).getTime();
-  return Number.isNaN(at) ? undefined : at;
-}
-
 function firstReason(entry: ValidationEntryView): string {
   const reason = entry.reasons[0];
   return reason === undefined ? '' : `${reason.rule}: ${reason.message}`;
-}
-
-/** Job, outcome and dates as labelled fields, applied together. */
-function FilterForm({ onApply }: { readonly onApply: (filter: ValidationFilterInput) => void }) {
-  const [job, setJob] = useState('');
-  const [outcome, setOutcome] = useState('');
-  const [from, setFrom] = useState('');
-  const [to, setTo] = useState('');
-  const [problem, setProblem] = useState<string | undefined>(undefined);
-  const apply = (event: FormEvent): void => {
-    event.preventDefault();
-    const start = dayStart(from);
-    const lastDay = dayStart(to);
-    // The last day counts whole: files refused before the next midnight.
-    const end = lastDay === undefined ? undefined : lastDay + DAY_MS;
-    if (start !== undefined && end !== undefined && start >= end) {
-      setProblem('The range ends before it starts.');
-      return;
-    }
-    setProblem(undefined);
-    const chosen = QUARANTINE_STATES.find((s) => s === outcome);
-    onApply({
-      ...(job.trim() === '' ? {} : { job: job.trim() }),
-      ...(chosen === undefined ? {} : { outcome: chosen }),
-      ...(start === undefined ? {} : { from: start }),
-      ...(end === undefined ? {} : { to: end }),
-    });
-  };
-  return (
-    <form className={styles.filters} aria-label="Filter the validation log" onSubmit={apply}>
-      <label className="field">
-        Job
-        <input value={job} onChange={(e) => setJob(e.target.value)} placeholder="any job" />
-      </label>
-      <label className="field">
-        Outcome
-        <select value={outcome} onChange={(e) => setOutcome(e.target.value)}>
-          <option value="">Any outcome</option>
-          {QUARANTINE_STATES.map((s) => (
-            <option key={s} value={s}>
-              {OUTCOME_WORDS[s]}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="field">
-        From
-        <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
-      </label>
-      <label className="field">
-        To
-        <input type="date" value={to} onChange={(e) => setTo(e.target.value)} />
-      </label>
-      <button type="submit" className="button">
-        Show files
-      </button>
-      {problem !== undefined && (
-        <p role="alert" className={styles.problem}>
-          {problem}
-        </p>
-      )}
-    </form>
-  );
 }
 
 /** A refused file: each reason with its place, its first lines with the lines that reasons name marked. */
@@ -212,7 +141,15 @@ export function ValidationLogScreen() {
       <h1 id="validation-title" className={styles.h1}>
         Validation log
       </h1>
-      <FilterForm onApply={(filter) => void validationLog.getState().show(filter)} />
+      <JobDateFilterForm
+        label="Filter the validation log"
+        choiceLabel="Outcome"
+        anyChoice="Any outcome"
+        choices={QUARANTINE_STATES}
+        choiceWords={OUTCOME_WORDS}
+        submitLabel="Show files"
+        onApply={({ choice, ...rest }) => void validationLog.getState().show({ ...rest, ...(choice === undefined ? {} : { outcome: choice }) })}
+      />
       {error !== undefined && (
         <p role="alert" className={styles.problem}>
           {error}
