@@ -1,6 +1,6 @@
 import type { Prompt, PromptReply } from '../../src/shared/contract/models.js';
-import { DialogFrame } from '../components/DialogFrame.js';
 import styles from './PromptDialog.module.css';
+import { ServerTrustDialog } from './ServerTrustDialog.js';
 
 interface CertificateDialogProps {
   readonly prompt: Extract<Prompt, { kind: 'certificate' }>;
@@ -15,27 +15,8 @@ interface CertificateDialogProps {
  */
 export function CertificateDialog({ prompt, error, answer }: CertificateDialogProps) {
   const { host, port, subject, issuer, validFrom, validTo, fingerprint, problems } = prompt.question;
-  const refuse = (): void => answer({ kind: 'certificate', answer: 'refuse' });
   return (
-    <DialogFrame
-      title={`Trust the certificate of ${host}?`}
-      wide
-      onClose={refuse}
-      error={error}
-      actions={
-        <>
-          <button type="button" className="button" onClick={refuse}>
-            Do not connect
-          </button>
-          <button type="button" className="button" onClick={() => answer({ kind: 'certificate', answer: 'once' })}>
-            Connect this once
-          </button>
-          <button type="button" className="button primary" onClick={() => answer({ kind: 'certificate', answer: 'trust' })}>
-            Trust and connect
-          </button>
-        </>
-      }
-    >
+    <ServerTrustDialog title={`Trust the certificate of ${host}?`} error={error} answer={(choice) => answer({ kind: 'certificate', answer: choice })}>
       <p>
         Ferry cannot verify the certificate of {host}:{port}. Compare its fingerprint with the one the server’s administrator gave you: if they
         differ, someone may be between you and the server.
@@ -60,7 +41,7 @@ export function CertificateDialog({ prompt, error, answer }: CertificateDialogPr
       <p className="hint">
         “Trust and connect” remembers the fingerprint in this connection’s settings: Ferry will refuse the server if its certificate ever changes.
       </p>
-    </DialogFrame>
+    </ServerTrustDialog>
   );
 }
 

@@ -1,6 +1,6 @@
 import type { Prompt, PromptReply } from '../../src/shared/contract/models.js';
-import { DialogFrame } from '../components/DialogFrame.js';
 import styles from './PromptDialog.module.css';
+import { ServerTrustDialog } from './ServerTrustDialog.js';
 
 interface HostKeyDialogProps {
   readonly prompt: Extract<Prompt, { kind: 'hostKey' }>;
@@ -15,27 +15,8 @@ interface HostKeyDialogProps {
  */
 export function HostKeyDialog({ prompt, error, answer }: HostKeyDialogProps) {
   const { host, port, keyType, fingerprint } = prompt.question;
-  const refuse = (): void => answer({ kind: 'hostKey', answer: 'refuse' });
   return (
-    <DialogFrame
-      title={`Is this ${host}?`}
-      wide
-      onClose={refuse}
-      error={error}
-      actions={
-        <>
-          <button type="button" className="button" onClick={refuse}>
-            Do not connect
-          </button>
-          <button type="button" className="button" onClick={() => answer({ kind: 'hostKey', answer: 'once' })}>
-            Connect this once
-          </button>
-          <button type="button" className="button primary" onClick={() => answer({ kind: 'hostKey', answer: 'trust' })}>
-            Trust and connect
-          </button>
-        </>
-      }
-    >
+    <ServerTrustDialog title={`Is this ${host}?`} error={error} answer={(choice) => answer({ kind: 'hostKey', answer: choice })}>
       <p>
         Ferry has not met the server at {host}:{port} before. Compare its key with the fingerprint the server’s administrator gave you: if they differ,
         someone may be between you and the server.
@@ -47,6 +28,6 @@ export function HostKeyDialog({ prompt, error, answer }: HostKeyDialogProps) {
         <dd>{keyType}</dd>
       </dl>
       <p className="hint">“Trust and connect” remembers the key: Ferry will refuse this server if its key ever changes.</p>
-    </DialogFrame>
+    </ServerTrustDialog>
   );
 }
