@@ -5,6 +5,7 @@ import type { Entry, Sort } from '../../src/shared/contract/models.js';
 import { COMPARE_WORDS, type CompareMark } from '../stores/compare.js';
 import type { FocusMode } from '../stores/panes.js';
 import styles from './FileGrid.module.css';
+import { movedFocus } from './gridKeys.js';
 
 /** Every row is this tall, so nothing is measured and a row's place is its index times this. */
 const ROW_HEIGHT = 28;
@@ -165,23 +166,13 @@ export function FileGrid(props: FileGridProps) {
       event.preventDefault();
       props.onMoveFocus(index, how);
     };
+    if (event.key === 'ArrowUp' && event.altKey) {
+      event.preventDefault();
+      return props.onUp();
+    }
+    const target = movedFocus(event.key, focus, count, pageRows);
+    if (target !== undefined) return to(target);
     switch (event.key) {
-      case 'ArrowDown':
-        return to(focus + 1);
-      case 'ArrowUp':
-        if (event.altKey) {
-          event.preventDefault();
-          return props.onUp();
-        }
-        return to(focus - 1);
-      case 'PageDown':
-        return to(focus + pageRows);
-      case 'PageUp':
-        return to(focus - pageRows);
-      case 'Home':
-        return to(0);
-      case 'End':
-        return to(count - 1);
       case 'Insert':
         event.preventDefault();
         props.onToggle(focus);

@@ -1,6 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import type { HistoryView, ItemView, RunView, TrailStepView } from '../../src/shared/contract/historyCommands.js';
+import { movedFocus } from '../components/gridKeys.js';
 import { formatBytes, formatCount, formatDate } from '../format.js';
 import { fileNameOf, type HistoryRow } from '../stores/history.js';
 import styles from './HistoryScreen.module.css';
@@ -169,23 +170,12 @@ export function HistoryGrid(props: HistoryGridProps) {
   const pageRows = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? ROW_HEIGHT * 10) / ROW_HEIGHT) - 1);
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
-    const to = (index: number): void => {
+    const target = movedFocus(event.key, focus, rows.length, pageRows);
+    if (target !== undefined) {
       event.preventDefault();
-      props.onFocus(index);
-    };
+      return props.onFocus(target);
+    }
     switch (event.key) {
-      case 'ArrowDown':
-        return to(focus + 1);
-      case 'ArrowUp':
-        return to(focus - 1);
-      case 'PageDown':
-        return to(focus + pageRows);
-      case 'PageUp':
-        return to(focus - pageRows);
-      case 'Home':
-        return to(0);
-      case 'End':
-        return to(rows.length - 1);
       case 'Enter':
         event.preventDefault();
         return props.onOpen(focus);

@@ -2,6 +2,7 @@ import { RotateCcw, Send, ShieldCheck } from 'lucide-react';
 import { useEffect, useState, type KeyboardEvent } from 'react';
 import { QUARANTINE_STATES, type ValidationEntryView } from '../../src/shared/contract/validationCommands.js';
 import { JobDateFilterForm } from '../components/JobDateFilterForm.js';
+import { movedFocus } from '../components/gridKeys.js';
 import { formatCount, formatDate } from '../format.js';
 import { fileNameOf } from '../stores/history.js';
 import type { OpenedEntry } from '../stores/validationLog.js';
@@ -112,19 +113,12 @@ export function ValidationLogScreen() {
   const rowId = (index: number): string => `validation-row-${index}`;
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
     const state = validationLog.getState();
-    const to = (index: number): void => {
+    const target = movedFocus(event.key, focus, entries.length);
+    if (target !== undefined) {
       event.preventDefault();
-      state.setFocus(index);
-    };
+      return state.setFocus(target);
+    }
     switch (event.key) {
-      case 'ArrowDown':
-        return to(focus + 1);
-      case 'ArrowUp':
-        return to(focus - 1);
-      case 'Home':
-        return to(0);
-      case 'End':
-        return to(entries.length - 1);
       case 'Enter':
         event.preventDefault();
         return void state.open(focus);
