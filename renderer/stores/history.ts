@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { HistoryView, ItemHitView, ItemView, RunFilterInput, RunView, TrailStepView } from '../../src/shared/contract/historyCommands.js';
-import type { Wire } from '../../src/shared/contract/wire.js';
 import type { RendererHost } from '../host/RendererHost.js';
+import { clampedFocus, latestListing, messageOf, unwrap } from './listing.js';
 
 /** Rows asked for at a time; the grid asks for the next page as its last rows come into view. */
 export const HISTORY_PAGE = 200;
@@ -51,11 +51,6 @@ export function fileNameOf(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
-function unwrap<T>(answer: Wire<T>): T {
-  if (!answer.ok) throw new Error(answer.error.message);
-  return answer.value;
-}
-
 function csvName(view: HistoryView): string {
   switch (view.kind) {
     case 'runs':
@@ -70,8 +65,7 @@ function csvName(view: HistoryView): string {
 }
 
 export function createHistoryStore(host: RendererHost): HistoryStore {
-  /** Bumped by every new view, so that a page that arrives after the view changed is dropped. */
-  let generation = 0;
+  const fetchFor = latestListing();
 
   const page = async (view: HistoryView, cursor: number | string | undefined): Promise<{ rows: HistoryRow[]; next: number | string | undefined; run?: RunView }> => {
     switch (view.kind) {
@@ -96,14 +90,13 @@ export function createHistoryStore(host: RendererHost): HistoryStore {
 
   return createStore<HistoryState>()((set, get) => {
     const show = async (view: HistoryView, back: HistoryView | undefined): Promise<void> => {
-      const mine = ++generation;
       set({ view, back, rows: [], next: undefined, run: undefined, loading: true, error: undefined, focus: 0 });
-      try {
-        const first = await page(view, undefined);
-        if (mine === generation) set({ rows: first.rows, next: first.next, run: first.run, loading: false });
-      } catch (e) {
-        if (mine === generation) set({ loading: false, error: e instanceof Error ? e.message : String(e) });
-      }
+      await fetchFor(
+        'new',
+        () => page(view, undefined),
+        (first) => set({ rows: first.rows, next: first.next, run: first.run, loading: false }),
+        (error) => set({ loading: false, error }),
+      );
     };
     return {
       view: EVERYTHING,
@@ -127,18 +120,17 @@ export function createHistoryStore(host: RendererHost): HistoryStore {
       more: async () => {
         const { next, loading, view } = get();
         if (next === undefined || loading) return;
-        const mine = generation;
         set({ loading: true });
-        try {
-          const following = await page(view, next);
-          if (mine === generation) set((s) => ({ rows: [...s.rows, ...following.rows], next: following.next, loading: false }));
-        } catch (e) {
-          if (mine === generation) set({ loading: false, error: e instanceof Error ? e.message : String(e) });
-        }
+        await fetchFor(
+          'current',
+          () => page(view, next),
+          (following) => set((s) => ({ rows: [...s.rows, ...following.rows], next: following.next, loading: false })),
+          (error) => set({ loading: false, error }),
+        );
       },
       setFocus: (index) => {
-        const count = get().rows.length;
-        if (count > 0) set({ focus: Math.max(0, Math.min(index, count - 1)) });
+        const focus = clampedFocus(index, get().rows.length);
+        if (focus !== undefined) set({ focus });
       },
       open: async (index) => {
         const row = get().rows[index];
@@ -169,7 +161,7 @@ export function createHistoryStore(host: RendererHost): HistoryStore {
           } while (cursor !== undefined);
           return { name: csvName(view), parts, rows };
         } catch (e) {
-          set({ error: `The export failed: ${e instanceof Error ? e.message : String(e)}` });
+          set({ error: `The export failed: ${messageOf(e)}` });
           return undefined;
         } finally {
           set({ exporting: false });

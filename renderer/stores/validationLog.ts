@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ValidationActionResult, ValidationCursor, ValidationEntryView, ValidationFilterInput } from '../../src/shared/contract/validationCommands.js';
-import type { Wire } from '../../src/shared/contract/wire.js';
 import type { RendererHost } from '../host/RendererHost.js';
+import { clampedFocus, latestListing, messageOf, unwrap } from './listing.js';
 
 /** Entries asked for at a time; "Show more" asks for the next page by key. */
 export const VALIDATION_PAGE = 200;
@@ -38,16 +38,8 @@ export interface ValidationLogState {
 
 export type ValidationLogStore = StoreApi<ValidationLogState>;
 
-function unwrap<T>(answer: Wire<T>): T {
-  if (!answer.ok) throw new Error(answer.error.message);
-  return answer.value;
-}
-
-const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
-
 export function createValidationLogStore(host: RendererHost): ValidationLogStore {
-  /** Bumped by every new listing, so that a page that arrives after the filter changed is dropped. */
-  let generation = 0;
+  const fetchFor = latestListing();
   const page = async (filter: ValidationFilterInput, before: ValidationCursor | undefined) =>
     unwrap(await host.invoke('validation.log', { filter, limit: VALIDATION_PAGE, ...(before === undefined ? {} : { before }) }));
 
@@ -63,30 +55,28 @@ export function createValidationLogStore(host: RendererHost): ValidationLogStore
     busy: false,
     results: [],
     show: async (filter) => {
-      const mine = ++generation;
       set({ filter, entries: [], next: undefined, loading: true, error: undefined, focus: 0, selected: new Set() });
-      try {
-        const first = await page(filter, undefined);
-        if (mine === generation) set({ entries: first.entries, next: first.next, loading: false });
-      } catch (e) {
-        if (mine === generation) set({ loading: false, error: messageOf(e) });
-      }
+      await fetchFor(
+        'new',
+        () => page(filter, undefined),
+        (first) => set({ entries: first.entries, next: first.next, loading: false }),
+        (error) => set({ loading: false, error }),
+      );
     },
     more: async () => {
       const { next, loading, filter } = get();
       if (next === undefined || loading) return;
-      const mine = generation;
       set({ loading: true });
-      try {
-        const following = await page(filter, next);
-        if (mine === generation) set((s) => ({ entries: [...s.entries, ...following.entries], next: following.next, loading: false }));
-      } catch (e) {
-        if (mine === generation) set({ loading: false, error: messageOf(e) });
-      }
+      await fetchFor(
+        'current',
+        () => page(filter, next),
+        (following) => set((s) => ({ entries: [...s.entries, ...following.entries], next: following.next, loading: false })),
+        (error) => set({ loading: false, error }),
+      );
     },
     setFocus: (index) => {
-      const count = get().entries.length;
-      if (count > 0) set({ focus: Math.max(0, Math.min(index, count - 1)) });
+      const focus = clampedFocus(index, get().entries.length);
+      if (focus !== undefined) set({ focus });
     },
     toggle: (id) =>
       set((s) => {
