@@ -8,6 +8,46 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
+// Keep each file's name in `item_names` as items are added, renamed and removed. An items table made
+// again (version 4) loses its triggers with the old table, so it makes them again from this same text.
+const ITEM_NAME_TRIGGERS = `CREATE TRIGGER item_names_insert AFTER INSERT ON items BEGIN
+  INSERT INTO item_names (rowid, name)
+  VALUES (new.id, substr(new.source_path, length(rtrim(new.source_path, replace(new.source_path, '/', ''))) + 1));
+END;
+
+CREATE TRIGGER item_names_rename AFTER UPDATE OF source_path ON items BEGIN
+  UPDATE item_names
+  SET name = substr(new.source_path, length(rtrim(new.source_path, replace(new.source_path, '/', ''))) + 1)
+  WHERE rowid = new.id;
+END;
+
+CREATE TRIGGER item_names_delete AFTER DELETE ON items BEGIN
+  DELETE FROM item_names WHERE rowid = old.id;
+END;
+`;
+
+/**
+ * SQLite's procedure for changing a table's CHECK, which it cannot alter in place: a new table
+ * `<table>_v<version>` from `definition`, every row copied with its id, the old table dropped and the
+ * new one renamed into its place. The old table's indexes and triggers go with it; `recreated` makes
+ * them again.
+ */
+function rebuiltTable(table: string, version: number, definition: string, columns: ReadonlyArray<string>, recreated: string): string {
+  const rebuilt = `${table}_v${String(version)}`;
+  const list = columns.join(', ');
+  return `
+CREATE TABLE ${rebuilt} (
+${definition}
+) STRICT;
+
+INSERT INTO ${rebuilt} (${list})
+SELECT ${list} FROM ${table};
+
+DROP TABLE ${table};
+ALTER TABLE ${rebuilt} RENAME TO ${table};
+${recreated}`;
+}
+
 // Schema text is frozen once released: a database migrated by an older Ferry must end up exactly
 // like a fresh one, so a change is always a new migration, never an edit here.
 const INITIAL_SCHEMA = `
@@ -55,21 +95,7 @@ CREATE INDEX items_by_status ON items (run_id, status, source_path);
 -- File names are searched by substring, which no B-tree index can serve: trigrams can.
 CREATE VIRTUAL TABLE item_names USING fts5 (name, tokenize = 'trigram');
 
-CREATE TRIGGER item_names_insert AFTER INSERT ON items BEGIN
-  INSERT INTO item_names (rowid, name)
-  VALUES (new.id, substr(new.source_path, length(rtrim(new.source_path, replace(new.source_path, '/', ''))) + 1));
-END;
-
-CREATE TRIGGER item_names_rename AFTER UPDATE OF source_path ON items BEGIN
-  UPDATE item_names
-  SET name = substr(new.source_path, length(rtrim(new.source_path, replace(new.source_path, '/', ''))) + 1)
-  WHERE rowid = new.id;
-END;
-
-CREATE TRIGGER item_names_delete AFTER DELETE ON items BEGIN
-  DELETE FROM item_names WHERE rowid = old.id;
-END;
-
+${ITEM_NAME_TRIGGERS}
 -- Every foreign key below is indexed so that deleting runs does not scan the child tables.
 CREATE TABLE validation_results (
   id INTEGER PRIMARY KEY,
@@ -178,9 +204,10 @@ CREATE TABLE schedule_ticks (
 // Version 3: a run can be 'interrupted' (its process ended before it finished). SQLite cannot change a
 // CHECK in place, so the table is rebuilt as its documentation prescribes, with the same columns,
 // indexes and ids; the tables that refer to runs refer to the new one by name.
-const INTERRUPTED_RUNS_SCHEMA = `
-CREATE TABLE runs_v3 (
-  id INTEGER PRIMARY KEY,
+const INTERRUPTED_RUNS_SCHEMA = rebuiltTable(
+  'runs',
+  3,
+  `  id INTEGER PRIMARY KEY,
   job TEXT NOT NULL,
   kind TEXT NOT NULL,
   source TEXT NOT NULL,
@@ -195,27 +222,23 @@ CREATE TABLE runs_v3 (
   skipped INTEGER NOT NULL DEFAULT 0,
   error TEXT,
   owner TEXT,
-  heartbeat_at INTEGER
-) STRICT;
-
-INSERT INTO runs_v3 (id, job, kind, source, target, started_at, finished_at, status, dry_run, files, bytes, failed, skipped, error, owner, heartbeat_at)
-SELECT id, job, kind, source, target, started_at, finished_at, status, dry_run, files, bytes, failed, skipped, error, owner, heartbeat_at FROM runs;
-
-DROP TABLE runs;
-ALTER TABLE runs_v3 RENAME TO runs;
-
+  heartbeat_at INTEGER`,
+  ['id', 'job', 'kind', 'source', 'target', 'started_at', 'finished_at', 'status', 'dry_run', 'files', 'bytes', 'failed', 'skipped', 'error', 'owner', 'heartbeat_at'],
+  `
 CREATE INDEX runs_by_started_at ON runs (started_at);
 CREATE INDEX runs_by_job ON runs (job, started_at);
 CREATE INDEX runs_by_status ON runs (status, started_at);
 CREATE INDEX runs_in_progress ON runs (job) WHERE status = 'running';
-`;
+`,
+);
 
 // Version 4: an item can be 'deleted' (a sync removed it from the destination, or moved it to its
 // backup folder). The items table is rebuilt like the runs table in version 3, keeping ids, so the
 // rows that refer to items, and the file-name index keyed by item id, stay valid.
-const DELETED_ITEMS_SCHEMA = `
-CREATE TABLE items_v4 (
-  id INTEGER PRIMARY KEY,
+const DELETED_ITEMS_SCHEMA = rebuiltTable(
+  'items',
+  4,
+  `  id INTEGER PRIMARY KEY,
   run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
   source_path TEXT NOT NULL,
   target_path TEXT,
@@ -229,32 +252,13 @@ CREATE TABLE items_v4 (
   updated_at INTEGER NOT NULL,
   fingerprint TEXT,
   sha256 TEXT,
-  UNIQUE (run_id, source_path)
-) STRICT;
-
-INSERT INTO items_v4 (id, run_id, source_path, target_path, stage, status, bytes, error_kind, reason, verified_by, updated_at, fingerprint, sha256)
-SELECT id, run_id, source_path, target_path, stage, status, bytes, error_kind, reason, verified_by, updated_at, fingerprint, sha256 FROM items;
-
-DROP TABLE items;
-ALTER TABLE items_v4 RENAME TO items;
-
+  UNIQUE (run_id, source_path)`,
+  ['id', 'run_id', 'source_path', 'target_path', 'stage', 'status', 'bytes', 'error_kind', 'reason', 'verified_by', 'updated_at', 'fingerprint', 'sha256'],
+  `
 CREATE INDEX items_by_status ON items (run_id, status, source_path);
 
-CREATE TRIGGER item_names_insert AFTER INSERT ON items BEGIN
-  INSERT INTO item_names (rowid, name)
-  VALUES (new.id, substr(new.source_path, length(rtrim(new.source_path, replace(new.source_path, '/', ''))) + 1));
-END;
-
-CREATE TRIGGER item_names_rename AFTER UPDATE OF source_path ON items BEGIN
-  UPDATE item_names
-  SET name = substr(new.source_path, length(rtrim(new.source_path, replace(new.source_path, '/', ''))) + 1)
-  WHERE rowid = new.id;
-END;
-
-CREATE TRIGGER item_names_delete AFTER DELETE ON items BEGIN
-  DELETE FROM item_names WHERE rowid = old.id;
-END;
-`;
+${ITEM_NAME_TRIGGERS}`,
+);
 
 // Version 5: the digest a destination reported for what it stored (Salesforce's MD5), shown in the
 // history beside the checks that were made.
