@@ -8,7 +8,7 @@ import { ferryPaths } from '../../src/config/ferryHome.js';
 import type { CoreHost } from '../../src/host/CoreHost.js';
 import { createFerryHost } from '../../src/host/FerryHost.js';
 import { Prompts } from '../../src/host/Prompts.js';
-import type { CommandInput, CommandName, CommandOutput } from '../../src/shared/contract/commands.js';
+import type { CommandOutput } from '../../src/shared/contract/commands.js';
 import type { EventMessage } from '../../src/shared/contract/events.js';
 import { THIS_COMPUTER } from '../../src/shared/contract/models.js';
 import type { Wire } from '../../src/shared/contract/wire.js';
@@ -17,125 +17,107 @@ import { Workspace } from '../../src/workspace/Workspace.js';
 import { startTestOrg, type TestOrg } from '../helpers/salesforce.js';
 import { runFerry } from '../helpers/runFerry.js';
 import { openSshFingerprint } from '../helpers/servers/index.js';
+import { openHost, type OpenHost } from './openHost.js';
 
 /** The core the window talks to, driven through its contract as a transport would. */
 describe('the core behind the window', () => {
-  let home: string;
-  let work: string;
-  let workspace: Workspace;
-  let core: CoreHost;
-  let seen: EventMessage[];
+  let host: OpenHost;
 
   beforeEach(async () => {
-    home = await mkdtemp(join(tmpdir(), 'ferry-host-home-'));
-    work = await mkdtemp(join(tmpdir(), 'ferry-host-work-'));
-    workspace = new Workspace(ferryPaths({ FERRY_HOME: home }), { FERRY_HOME: home });
-    core = createFerryHost({ workspace, host: 'web', version: '0.1.0' });
-    seen = [];
-    core.subscribe((m) => seen.push(m));
+    host = await openHost('ferry-host-');
   });
-  afterEach(async () => {
-    await core.close();
-    workspace.close();
-    await rm(home, { recursive: true, force: true });
-    await rm(work, { recursive: true, force: true });
-  });
+  afterEach(() => host.close());
 
-  const call = async <C extends CommandName>(command: C, input: CommandInput<C>): Promise<CommandOutput<C>> => {
-    const answer = (await core.invoke(command, input)) as Wire<CommandOutput<C>>;
-    if (!answer.ok) throw new Error(`${command} failed: ${answer.error.kind}: ${answer.error.message}`);
-    return answer.value;
-  };
-  const local = (p: string): string => join(work, p).slice(1);
+  const local = (p: string): string => join(host.work, p).slice(1);
   const untilState = async (id: string, states: ReadonlyArray<string>): Promise<void> => {
-    while (!seen.some((m) => m.event === 'transfer.state' && m.payload.id === id && states.includes(m.payload.state))) {
+    while (!host.seen.some((m) => m.event === 'transfer.state' && m.payload.id === id && states.includes(m.payload.state))) {
       await new Promise((r) => setTimeout(r, 10));
     }
   };
 
   it('answers an unknown command and a payload off the contract as errors, never by throwing', async () => {
-    expect(await core.invoke('files.format', {})).toEqual({ ok: false, error: { kind: 'unknownCommand', message: 'Ferry has no command "files.format"', retryable: false } });
-    const bad = await core.invoke('files.list', { connection: THIS_COMPUTER, path: 'x', offset: -1, limit: 10, sort: { by: 'name', direction: 'asc' } });
+    expect(await host.core.invoke('files.format', {})).toEqual({ ok: false, error: { kind: 'unknownCommand', message: 'Ferry has no command "files.format"', retryable: false } });
+    const bad = await host.core.invoke('files.list', { connection: THIS_COMPUTER, path: 'x', offset: -1, limit: 10, sort: { by: 'name', direction: 'asc' } });
     expect(bad.ok ? undefined : [bad.error.kind, bad.error.message]).toEqual(['badRequest', 'files.list: Too small: expected number to be >=0 (offset)']);
-    const missing = await core.invoke('connections.test', { name: 'nowhere' });
+    const missing = await host.core.invoke('connections.test', { name: 'nowhere' });
     expect(missing).toMatchObject({ ok: false, error: { kind: 'config', message: 'No connection named "nowhere" (see "ferry connection list")' } });
   });
 
   it('adds a connection tested, lists it as a URL that adds it again, and removes it', async () => {
-    await mkdir(join(work, 'partner'));
-    const added = await call('connections.add', { name: 'partner', url: `file://${work}/partner`, test: true });
-    expect(added.connection).toEqual({ name: 'partner', kind: 'local', location: `file://${work}/partner`, sdrive: false });
+    await mkdir(join(host.work, 'partner'));
+    const added = await host.call('connections.add', { name: 'partner', url: `file://${host.work}/partner`, test: true });
+    expect(added.connection).toEqual({ name: 'partner', kind: 'local', location: `file://${host.work}/partner`, sdrive: false });
     expect(added.report?.capabilities).toMatchObject({ rename: true, resume: true, keepsTimes: true });
-    expect((await call('connections.list', {})).connections.map((c) => c.name)).toEqual(['partner']);
-    const refused = await core.invoke('connections.add', { name: 'partner2', url: `file://${work}/partner`, password: 'x', test: false });
+    expect((await host.call('connections.list', {})).connections.map((c) => c.name)).toEqual(['partner']);
+    const refused = await host.core.invoke('connections.add', { name: 'partner2', url: `file://${host.work}/partner`, password: 'x', test: false });
     expect(refused).toMatchObject({ ok: false, error: { kind: 'config', message: 'a password does not apply to file:// connections' } });
-    await call('connections.remove', { name: 'partner' });
-    expect((await call('connections.list', {})).connections).toEqual([]);
+    await host.call('connections.remove', { name: 'partner' });
+    expect((await host.call('connections.list', {})).connections).toEqual([]);
   });
 
   it('pages a big folder sorted and filtered by the host, folders first', async () => {
-    await mkdir(join(work, 'big'));
-    await mkdir(join(work, 'big', 'zz-folder'));
-    await Promise.all(Array.from({ length: 3000 }, (_, i) => writeFile(join(work, 'big', `f${i}.csv`), 'x'.repeat(i % 7))));
+    await mkdir(join(host.work, 'big'));
+    await mkdir(join(host.work, 'big', 'zz-folder'));
+    await Promise.all(Array.from({ length: 3000 }, (_, i) => writeFile(join(host.work, 'big', `f${i}.csv`), 'x'.repeat(i % 7))));
     const sort = { by: 'name' as const, direction: 'asc' as const };
-    const first = await call('files.list', { connection: THIS_COMPUTER, path: local('big'), offset: 0, limit: 3, sort });
+    const first = await host.call('files.list', { connection: THIS_COMPUTER, path: local('big'), offset: 0, limit: 3, sort });
     expect(first.total).toBe(3001);
     expect(first.entries.map((e) => e.name)).toEqual(['zz-folder', 'f0.csv', 'f1.csv']);
-    const last = await call('files.list', { connection: THIS_COMPUTER, path: local('big'), offset: 2999, limit: 10, sort });
+    const last = await host.call('files.list', { connection: THIS_COMPUTER, path: local('big'), offset: 2999, limit: 10, sort });
     expect(last.entries.map((e) => e.name)).toEqual(['f2998.csv', 'f2999.csv']);
-    const filtered = await call('files.list', { connection: THIS_COMPUTER, path: local('big'), offset: 0, limit: 50, sort: { by: 'size', direction: 'desc' }, filter: 'F299' });
+    const filtered = await host.call('files.list', { connection: THIS_COMPUTER, path: local('big'), offset: 0, limit: 50, sort: { by: 'size', direction: 'desc' }, filter: 'F299' });
     expect(filtered.entries.map((e) => e.name)).toEqual(['f2995.csv', 'f299.csv', 'f2994.csv', 'f2993.csv', 'f2992.csv', 'f2999.csv', 'f2991.csv', 'f2998.csv', 'f2990.csv', 'f2997.csv', 'f2996.csv']);
   });
 
   it('makes, renames (never over another file) and deletes, telling panes the folder changed', async () => {
-    await writeFile(join(work, 'a.txt'), 'a');
-    await writeFile(join(work, 'b.txt'), 'b');
-    await call('files.mkdir', { connection: THIS_COMPUTER, path: local('new') });
-    const over = await core.invoke('files.rename', { connection: THIS_COMPUTER, from: local('a.txt'), to: local('b.txt') });
+    await writeFile(join(host.work, 'a.txt'), 'a');
+    await writeFile(join(host.work, 'b.txt'), 'b');
+    await host.call('files.mkdir', { connection: THIS_COMPUTER, path: local('new') });
+    const over = await host.core.invoke('files.rename', { connection: THIS_COMPUTER, from: local('a.txt'), to: local('b.txt') });
     expect(over).toMatchObject({ ok: false, error: { kind: 'exists' } });
-    expect(await readFile(join(work, 'b.txt'), 'utf8')).toBe('b');
-    await call('files.rename', { connection: THIS_COMPUTER, from: local('a.txt'), to: local('c.txt') });
-    const gone = await call('files.delete', { connection: THIS_COMPUTER, paths: [local('c.txt'), local('new'), local('nothing.txt')] });
+    expect(await readFile(join(host.work, 'b.txt'), 'utf8')).toBe('b');
+    await host.call('files.rename', { connection: THIS_COMPUTER, from: local('a.txt'), to: local('c.txt') });
+    const gone = await host.call('files.delete', { connection: THIS_COMPUTER, paths: [local('c.txt'), local('new'), local('nothing.txt')] });
     expect(gone.deleted).toEqual([local('c.txt'), local('new')]);
     expect(gone.failed.map((f) => f.path)).toEqual([local('nothing.txt')]);
-    expect((await readdir(work)).sort()).toEqual(['b.txt']);
-    expect(seen.filter((m) => m.event === 'files.changed').map((m) => m.payload)).toContainEqual({ connection: THIS_COMPUTER, path: work.slice(1) });
+    expect((await readdir(host.work)).sort()).toEqual(['b.txt']);
+    expect(host.seen.filter((m) => m.event === 'files.changed').map((m) => m.payload)).toContainEqual({ connection: THIS_COMPUTER, path: host.work.slice(1) });
   });
 
   it('queues a transfer, reports each file and the batch in events, and records it in the history', async () => {
-    await mkdir(join(work, 'out', 'sub'), { recursive: true });
-    await writeFile(join(work, 'out', 'one.csv'), 'one');
-    await writeFile(join(work, 'out', 'sub', 'two.csv'), 'two');
-    await mkdir(join(work, 'in'));
+    await mkdir(join(host.work, 'out', 'sub'), { recursive: true });
+    await writeFile(join(host.work, 'out', 'one.csv'), 'one');
+    await writeFile(join(host.work, 'out', 'sub', 'two.csv'), 'two');
+    await mkdir(join(host.work, 'in'));
     const request = { source: { connection: THIS_COMPUTER, paths: [local('out/one.csv'), local('out/sub')] }, target: { connection: THIS_COMPUTER, path: local('in') }, move: false, conflict: 'changed' as const };
-    const preview = await call('transfers.preview', request);
+    const preview = await host.call('transfers.preview', request);
     expect(preview.items.map((i) => [i.action, i.reason])).toEqual([['new', 'new file'], ['new', 'new file']]);
-    expect(await readdir(join(work, 'in'))).toEqual([]);
-    const { id } = await call('transfers.start', request);
+    expect(await readdir(join(host.work, 'in'))).toEqual([]);
+    const { id } = await host.call('transfers.start', request);
     await untilState(id, ['done', 'failed']);
-    expect(await readFile(join(work, 'in', 'one.csv'), 'utf8')).toBe('one');
-    expect(await readFile(join(work, 'in', 'sub', 'two.csv'), 'utf8')).toBe('two');
-    const states = seen.filter((m) => m.event === 'transfer.state').map((m) => m.payload.state);
+    expect(await readFile(join(host.work, 'in', 'one.csv'), 'utf8')).toBe('one');
+    expect(await readFile(join(host.work, 'in', 'sub', 'two.csv'), 'utf8')).toBe('two');
+    const states = host.seen.filter((m) => m.event === 'transfer.state').map((m) => m.payload.state);
     expect(states).toEqual(['queued', 'running', 'done']);
-    const files = seen.filter((m) => m.event === 'transfer.file').map((m) => m.payload.file.state);
+    const files = host.seen.filter((m) => m.event === 'transfer.file').map((m) => m.payload.file.state);
     expect(files).toEqual(['done', 'done']);
-    const [snapshot] = (await call('transfers.list', {})).transfers;
+    const [snapshot] = (await host.call('transfers.list', {})).transfers;
     expect(snapshot).toMatchObject({ id, state: 'done', filesTotal: 2, filesDone: 2, bytesDone: 6, label: 'Copy 2 items from @computer to @computer: ' + local('in') });
-    expect((await call('transfers.files', { id, offset: 0, limit: 10 })).total).toBe(2);
-    const history = await workspace.history();
+    expect((await host.call('transfers.files', { id, offset: 0, limit: 10 })).total).toBe(2);
+    const history = await host.workspace.history();
     expect(history.listRuns({ limit: 5 }).map((r) => [r.kind, r.status, r.files])).toEqual([['copy', 'succeeded', 2]]);
   });
 
   it('receives a file dropped into a browser through the engine, never over an existing one', async () => {
     const data = Buffer.alloc(300_000, 7);
-    const got = await core.receive({ connection: THIS_COMPUTER, path: local('') }, 'dropped.bin', Readable.from([data]), data.length);
+    const got = await host.core.receive({ connection: THIS_COMPUTER, path: local('') }, 'dropped.bin', Readable.from([data]), data.length);
     expect(got).toEqual({ ok: true, value: { path: local('dropped.bin') } });
-    expect((await readFile(join(work, 'dropped.bin'))).equals(data)).toBe(true);
-    const again = await core.receive({ connection: THIS_COMPUTER, path: local('') }, 'dropped.bin', Readable.from([Buffer.from('other')]), 5);
+    expect((await readFile(join(host.work, 'dropped.bin'))).equals(data)).toBe(true);
+    const again = await host.core.receive({ connection: THIS_COMPUTER, path: local('') }, 'dropped.bin', Readable.from([Buffer.from('other')]), 5);
     expect(again).toMatchObject({ ok: false, error: { kind: 'exists' } });
-    const hostile = await core.receive({ connection: THIS_COMPUTER, path: local('') }, '../escape.bin', Readable.from([Buffer.from('x')]), 1);
+    const hostile = await host.core.receive({ connection: THIS_COMPUTER, path: local('') }, '../escape.bin', Readable.from([Buffer.from('x')]), 1);
     expect(hostile).toMatchObject({ ok: false, error: { kind: 'unsafeName' } });
-    expect((await readFile(join(work, 'dropped.bin'))).equals(data)).toBe(true);
+    expect((await readFile(join(host.work, 'dropped.bin'))).equals(data)).toBe(true);
   });
 });
 

@@ -1,154 +1,120 @@
-import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ferryPaths } from '../../src/config/ferryHome.js';
 import { LocalFs } from '../../src/connectors/local/LocalFs.js';
 import { partialPathFor } from '../../src/engine/copyFile.js';
-import type { CoreHost } from '../../src/host/CoreHost.js';
-import { createFerryHost } from '../../src/host/FerryHost.js';
-import type { CommandInput, CommandName, CommandOutput } from '../../src/shared/contract/commands.js';
 import type { EventMessage } from '../../src/shared/contract/events.js';
 import { THIS_COMPUTER, type TransferRequestInput } from '../../src/shared/contract/models.js';
-import type { Wire } from '../../src/shared/contract/wire.js';
-import { Workspace } from '../../src/workspace/Workspace.js';
+import { openHost, type OpenHost } from './openHost.js';
 
 /** The window's transfer queue, driven through the contract as a transport would, one host after another on one workspace. */
 describe('the transfer queue', () => {
-  let home: string;
-  let work: string;
-  let workspace: Workspace;
-  let core: CoreHost;
-  let seen: EventMessage[];
-
-  const open = (): void => {
-    workspace = new Workspace(ferryPaths({ FERRY_HOME: home }), { FERRY_HOME: home });
-    core = createFerryHost({ workspace, host: 'web', version: '0.1.0' });
-    seen = [];
-    core.subscribe((m) => seen.push(m));
-  };
-  const restart = async (): Promise<void> => {
-    await core.close();
-    workspace.close();
-    open();
-  };
+  let host: OpenHost;
 
   beforeEach(async () => {
-    home = await mkdtemp(join(tmpdir(), 'ferry-queue-home-'));
-    work = await mkdtemp(join(tmpdir(), 'ferry-queue-work-'));
-    await mkdir(join(work, 'out', 'sub'), { recursive: true });
-    await mkdir(join(work, 'in'));
-    for (const name of ['a.csv', 'b.csv', 'c.csv']) await writeFile(join(work, 'out', name), `${name} content`);
-    await writeFile(join(work, 'out', 'sub', 'd.csv'), 'd');
-    open();
+    host = await openHost('ferry-queue-');
+    await mkdir(join(host.work, 'out', 'sub'), { recursive: true });
+    await mkdir(join(host.work, 'in'));
+    for (const name of ['a.csv', 'b.csv', 'c.csv']) await writeFile(join(host.work, 'out', name), `${name} content`);
+    await writeFile(join(host.work, 'out', 'sub', 'd.csv'), 'd');
   });
-  afterEach(async () => {
-    await core.close();
-    workspace.close();
-    await rm(home, { recursive: true, force: true });
-    await rm(work, { recursive: true, force: true });
-  });
+  afterEach(() => host.close());
 
-  const call = async <C extends CommandName>(command: C, input: CommandInput<C>): Promise<CommandOutput<C>> => {
-    const answer = (await core.invoke(command, input)) as Wire<CommandOutput<C>>;
-    if (!answer.ok) throw new Error(`${command} failed: ${answer.error.kind}: ${answer.error.message}`);
-    return answer.value;
-  };
-  const local = (p: string): string => join(work, p).slice(1);
+  const local = (p: string): string => join(host.work, p).slice(1);
   const copy = (...names: string[]): TransferRequestInput => ({ source: { connection: THIS_COMPUTER, paths: names.map((n) => local(`out/${n}`)) }, target: { connection: THIS_COMPUTER, path: local('in') }, move: false, conflict: 'changed' });
   /** Waits for the host to tell (events are the only clock here). */
   const until = async (test: (m: EventMessage) => boolean): Promise<void> => {
-    while (!seen.some(test)) await new Promise((r) => setTimeout(r, 10));
+    while (!host.seen.some(test)) await new Promise((r) => setTimeout(r, 10));
   };
   const settledAs = (id: string, states: ReadonlyArray<string>) => (m: EventMessage) => m.event === 'transfer.state' && m.payload.id === id && states.includes(m.payload.state);
-  const files = async (id: string) => (await call('transfers.files', { id, offset: 0, limit: 100 })).files.map((f) => [f.source.slice(local('out').length + 1), f.state, f.reason ?? '']);
-  const snapshot = async (id: string) => (await call('transfers.list', {})).transfers.find((t) => t.id === id);
+  const files = async (id: string) => (await host.call('transfers.files', { id, offset: 0, limit: 100 })).files.map((f) => [f.source.slice(local('out').length + 1), f.state, f.reason ?? '']);
+  const snapshot = async (id: string) => (await host.call('transfers.list', {})).transfers.find((t) => t.id === id);
 
   it('tells two batches of the same files apart and carries what each sends and where', async () => {
-    const first = await call('transfers.start', copy('a.csv'));
-    const second = await call('transfers.start', copy('a.csv'));
+    const first = await host.call('transfers.start', copy('a.csv'));
+    const second = await host.call('transfers.start', copy('a.csv'));
     await until(settledAs(second.id, ['done']));
-    const [one, two] = (await call('transfers.list', {})).transfers;
+    const [one, two] = (await host.call('transfers.list', {})).transfers;
     expect(one?.label).toBe(`Copy a.csv from @computer to @computer: ${local('in')}`);
     expect(two?.label).toBe(`Copy a.csv from @computer to @computer: ${local('in')} (2)`);
     expect(one).toMatchObject({ id: first.id, source: { connection: THIS_COMPUTER, paths: [local('out/a.csv')] }, target: { connection: THIS_COMPUTER, path: local('in') } });
   });
 
   it('holds new starts while paused, tells every window, lets a waiting file be cancelled, and goes on when resumed', async () => {
-    await call('transfers.pause', { paused: true });
-    expect(seen.filter((m) => m.event === 'transfers.paused').map((m) => m.payload)).toEqual([{ paused: true }]);
-    expect((await call('transfers.list', {})).paused).toBe(true);
-    const { id } = await call('transfers.start', copy('a.csv', 'b.csv', 'c.csv'));
+    await host.call('transfers.pause', { paused: true });
+    expect(host.seen.filter((m) => m.event === 'transfers.paused').map((m) => m.payload)).toEqual([{ paused: true }]);
+    expect((await host.call('transfers.list', {})).paused).toBe(true);
+    const { id } = await host.call('transfers.start', copy('a.csv', 'b.csv', 'c.csv'));
     expect(await files(id)).toEqual([['a.csv', 'queued', ''], ['b.csv', 'queued', ''], ['c.csv', 'queued', '']]);
     await until(settledAs(id, ['paused']));
-    await call('transfers.cancelFile', { id, source: local('out/b.csv') });
-    expect(seen.filter((m) => m.event === 'transfer.file').map((m) => [m.payload.index, m.payload.file.state])).toEqual([[1, 'cancelled']]);
-    expect(await readdir(join(work, 'in'))).toEqual([]);
+    await host.call('transfers.cancelFile', { id, source: local('out/b.csv') });
+    expect(host.seen.filter((m) => m.event === 'transfer.file').map((m) => [m.payload.index, m.payload.file.state])).toEqual([[1, 'cancelled']]);
+    expect(await readdir(join(host.work, 'in'))).toEqual([]);
     expect((await snapshot(id))?.state).toBe('paused');
 
-    await call('transfers.pause', { paused: false });
+    await host.call('transfers.pause', { paused: false });
     await until(settledAs(id, ['done', 'failed', 'cancelled']));
     expect(await files(id)).toEqual([['a.csv', 'done', 'new file'], ['b.csv', 'cancelled', 'Cancelled by the user'], ['c.csv', 'done', 'new file']]);
-    expect((await readdir(join(work, 'in'))).sort()).toEqual(['a.csv', 'c.csv']);
+    expect((await readdir(join(host.work, 'in'))).sort()).toEqual(['a.csv', 'c.csv']);
     expect(await snapshot(id)).toMatchObject({ state: 'done', filesDone: 2, filesCancelled: 1, filesFailed: 0 });
   });
 
   it('cancels a selected folder before its files are listed: none of them is sent, the other items are', async () => {
-    await call('transfers.pause', { paused: true });
-    const { id } = await call('transfers.start', copy('a.csv', 'sub', 'b.csv'));
+    await host.call('transfers.pause', { paused: true });
+    const { id } = await host.call('transfers.start', copy('a.csv', 'sub', 'b.csv'));
     await until(settledAs(id, ['paused']));
     expect(await files(id)).toEqual([['a.csv', 'queued', ''], ['sub', 'queued', ''], ['b.csv', 'queued', '']]);
-    await call('transfers.cancelFile', { id, source: local('out/sub') });
-    await call('transfers.pause', { paused: false });
+    await host.call('transfers.cancelFile', { id, source: local('out/sub') });
+    await host.call('transfers.pause', { paused: false });
     await until(settledAs(id, ['done', 'failed', 'cancelled']));
     expect(await files(id)).toEqual([['a.csv', 'done', 'new file'], ['sub', 'cancelled', 'Cancelled by the user'], ['b.csv', 'done', 'new file']]);
     // The folder's part had begun (its target folder is made first), but not one of its files was sent.
-    expect((await readdir(join(work, 'in'))).sort()).toEqual(['a.csv', 'b.csv', 'sub']);
-    expect(await readdir(join(work, 'in', 'sub'))).toEqual([]);
+    expect((await readdir(join(host.work, 'in'))).sort()).toEqual(['a.csv', 'b.csv', 'sub']);
+    expect(await readdir(join(host.work, 'in', 'sub'))).toEqual([]);
   });
 
   it('retries one failed file, then all of them, as new runs in the history; the rows show the new outcome', async () => {
-    await mkdir(join(work, 'out', 'sub2'));
-    await writeFile(join(work, 'out', 'sub2', 'e.csv'), 'e');
+    await mkdir(join(host.work, 'out', 'sub2'));
+    await writeFile(join(host.work, 'out', 'sub2', 'e.csv'), 'e');
     // A file where each folder should be: the files meant for them cannot land.
-    await writeFile(join(work, 'in', 'sub'), 'in the way');
-    await writeFile(join(work, 'in', 'sub2'), 'in the way');
-    const { id } = await call('transfers.start', copy('a.csv', 'sub', 'sub2'));
+    await writeFile(join(host.work, 'in', 'sub'), 'in the way');
+    await writeFile(join(host.work, 'in', 'sub2'), 'in the way');
+    const { id } = await host.call('transfers.start', copy('a.csv', 'sub', 'sub2'));
     await until(settledAs(id, ['failed']));
     const failed = await files(id);
     expect(failed.map(([f, s]) => [f, s])).toEqual([['a.csv', 'done'], ['sub/d.csv', 'failed'], ['sub2/e.csv', 'failed']]);
     expect(failed[1]?.[2]).not.toBe('');
     expect(await snapshot(id)).toMatchObject({ state: 'failed', filesFailed: 2, filesDone: 1 });
 
-    await rm(join(work, 'in', 'sub'));
-    seen.length = 0;
-    await call('transfers.retry', { id, source: local('out/sub/d.csv') });
+    await rm(join(host.work, 'in', 'sub'));
+    host.seen.length = 0;
+    await host.call('transfers.retry', { id, source: local('out/sub/d.csv') });
     await until(settledAs(id, ['done', 'failed']));
-    expect(seen.filter((m) => m.event === 'transfer.state').map((m) => m.payload.state)).toEqual(['queued', 'running', 'failed']);
+    expect(host.seen.filter((m) => m.event === 'transfer.state').map((m) => m.payload.state)).toEqual(['queued', 'running', 'failed']);
     expect((await files(id)).map(([f, s]) => [f, s])).toEqual([['a.csv', 'done'], ['sub/d.csv', 'done'], ['sub2/e.csv', 'failed']]);
-    expect(await readFile(join(work, 'in', 'sub', 'd.csv'), 'utf8')).toBe('d');
+    expect(await readFile(join(host.work, 'in', 'sub', 'd.csv'), 'utf8')).toBe('d');
 
-    await rm(join(work, 'in', 'sub2'));
-    await call('transfers.retry', { id });
+    await rm(join(host.work, 'in', 'sub2'));
+    await host.call('transfers.retry', { id });
     await until(settledAs(id, ['done']));
     expect(await snapshot(id)).toMatchObject({ state: 'done', filesTotal: 3, filesDone: 3, filesFailed: 0 });
-    const history = await workspace.history();
+    const history = await host.workspace.history();
     expect(history.listRuns({ limit: 5 }).map((r) => [r.status, r.files])).toEqual([['succeeded', 1], ['succeeded', 1], ['partial', 1]]);
-    const again = await core.invoke('transfers.retry', { id });
+    const again = await host.core.invoke('transfers.retry', { id });
     expect(again).toMatchObject({ ok: false, error: { kind: 'notFound', message: `No file of ${(await snapshot(id))?.label} failed` } });
   });
 
   it('keeps unfinished batches across a restart, paused as they were, and resumes an interrupted file from its journal', async () => {
     const big = randomBytes(3 * 1024 * 1024);
-    await writeFile(join(work, 'out', 'big.bin'), big);
-    await call('transfers.pause', { paused: true });
-    const { id } = await call('transfers.start', copy('big.bin', 'a.csv'));
+    await writeFile(join(host.work, 'out', 'big.bin'), big);
+    await host.call('transfers.pause', { paused: true });
+    const { id } = await host.call('transfers.start', copy('big.bin', 'a.csv'));
     await until(settledAs(id, ['paused']));
-    await restart();
+    await host.restart();
 
-    const stateFile = join(home, 'state', 'transfer-queue.json');
+    const stateFile = join(host.home, 'state', 'transfer-queue.json');
     expect((await stat(stateFile)).mode & 0o777).toBe(0o600);
     const kept = JSON.parse(await readFile(stateFile, 'utf8')) as { paused: boolean; batches: Array<{ id: string }> };
     expect([kept.paused, kept.batches.map((b) => b.id)]).toEqual([true, [id]]);
@@ -158,29 +124,28 @@ describe('the transfer queue', () => {
     const source = await fs.stat(local('out/big.bin'));
     const partial = partialPathFor(local('in/big.bin'));
     await writeFile(`/${partial}`, big.subarray(0, 1024 * 1024));
-    await workspace.journal.put(`${fs.description}\0${partial}`, `${fs.description}\0${local('out/big.bin')}\0${big.length}\0${source?.modifiedAt ?? ''}`);
+    await host.workspace.journal.put(`${fs.description}\0${partial}`, `${fs.description}\0${local('out/big.bin')}\0${big.length}\0${source?.modifiedAt ?? ''}`);
 
-    expect(await call('transfers.list', {})).toMatchObject({ paused: true, transfers: [{ id, filesTotal: 2, filesFailed: 0 }] });
-    await call('transfers.pause', { paused: false });
+    expect(await host.call('transfers.list', {})).toMatchObject({ paused: true, transfers: [{ id, filesTotal: 2, filesFailed: 0 }] });
+    await host.call('transfers.pause', { paused: false });
     await until(settledAs(id, ['done', 'failed']));
     expect(await files(id)).toEqual([['big.bin', 'done', `new file, resumed after byte ${1024 * 1024}`], ['a.csv', 'done', 'new file']]);
-    expect((await readFile(join(work, 'in', 'big.bin'))).equals(big)).toBe(true);
-    await restart();
-    expect(await call('transfers.list', {})).toEqual({ paused: false, transfers: [] });
+    expect((await readFile(join(host.work, 'in', 'big.bin'))).equals(big)).toBe(true);
+    await host.restart();
+    expect(await host.call('transfers.list', {})).toEqual({ paused: false, transfers: [] });
   });
 
   it('sets aside a state file it cannot read, saying which and why, instead of losing or half-reading it', async () => {
-    await core.close();
-    workspace.close();
-    const stateFile = join(home, 'state', 'transfer-queue.json');
-    await mkdir(join(home, 'state'), { recursive: true });
-    await writeFile(stateFile, '{"version": 1, "paused": tru');
+    const stateFile = join(host.home, 'state', 'transfer-queue.json');
     const warnings: string[] = [];
     const warned = (w: Error): number => warnings.push(w.message);
     process.on('warning', warned);
     try {
-      open();
-      expect(await call('transfers.list', {})).toEqual({ paused: false, transfers: [] });
+      await host.restart(async () => {
+        await mkdir(join(host.home, 'state'), { recursive: true });
+        await writeFile(stateFile, '{"version": 1, "paused": tru');
+      });
+      expect(await host.call('transfers.list', {})).toEqual({ paused: false, transfers: [] });
       // process warnings and the set-aside rename are both asynchronous: wait for both.
       while (warnings.length === 0 || !existsSync(`${stateFile}.unreadable`)) await new Promise((r) => setTimeout(r, 10));
     } finally {
@@ -191,21 +156,21 @@ describe('the transfer queue', () => {
   });
 
   it('keeps finished batches in the list until they are cleared, for every window', async () => {
-    const { id } = await call('transfers.start', copy('a.csv'));
+    const { id } = await host.call('transfers.start', copy('a.csv'));
     await until(settledAs(id, ['done']));
-    expect((await call('transfers.list', {})).transfers.map((t) => t.id)).toEqual([id]);
-    expect(await call('transfers.clearFinished', {})).toEqual({ ids: [id] });
-    expect(seen.filter((m) => m.event === 'transfers.removed').map((m) => m.payload)).toEqual([{ ids: [id] }]);
-    expect((await call('transfers.list', {})).transfers).toEqual([]);
+    expect((await host.call('transfers.list', {})).transfers.map((t) => t.id)).toEqual([id]);
+    expect(await host.call('transfers.clearFinished', {})).toEqual({ ids: [id] });
+    expect(host.seen.filter((m) => m.event === 'transfers.removed').map((m) => m.payload)).toEqual([{ ids: [id] }]);
+    expect((await host.call('transfers.list', {})).transfers).toEqual([]);
   });
 
   it('refuses to cancel a file of a finished batch, or one it does not hold', async () => {
-    await call('transfers.pause', { paused: true });
-    const { id } = await call('transfers.start', copy('a.csv'));
-    expect(await core.invoke('transfers.cancelFile', { id, source: local('out/zzz.csv') })).toMatchObject({ ok: false, error: { kind: 'notFound' } });
-    await call('transfers.pause', { paused: false });
+    await host.call('transfers.pause', { paused: true });
+    const { id } = await host.call('transfers.start', copy('a.csv'));
+    expect(await host.core.invoke('transfers.cancelFile', { id, source: local('out/zzz.csv') })).toMatchObject({ ok: false, error: { kind: 'notFound' } });
+    await host.call('transfers.pause', { paused: false });
     await until(settledAs(id, ['done']));
-    const late = await core.invoke('transfers.cancelFile', { id, source: local('out/a.csv') });
+    const late = await host.core.invoke('transfers.cancelFile', { id, source: local('out/a.csv') });
     expect(late).toMatchObject({ ok: false, error: { kind: 'validation' } });
   });
 });
