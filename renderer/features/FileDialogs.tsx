@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { DialogFrame } from '../components/DialogFrame.js';
 import { formatCount } from '../format.js';
 import { copyToTyped, createFolder, deletePaths, renameEntry } from '../stores/actions.js';
@@ -16,8 +16,50 @@ function nameProblem(name: string): string | undefined {
   return undefined;
 }
 
-function NameDialog({ title, initial, action, error, onSubmit }: { readonly title: string; readonly initial: string; readonly action: string; readonly error: string | undefined; readonly onSubmit: (name: string) => void }) {
+interface FormDialogProps {
+  /** The form's id, which ties the primary button outside it to it. */
+  readonly formId: string;
+  readonly title: string;
+  readonly submitLabel: string;
+  readonly error: string | undefined;
+  readonly onSubmit: () => void;
+  readonly children: ReactNode;
+}
+
+/** A dialog whose fields are one form: Enter or the primary button submits it, Cancel or Escape closes it. */
+function FormDialog({ formId, title, submitLabel, error, onSubmit, children }: FormDialogProps) {
   const { ui } = useStores();
+  const close = (): void => ui.getState().closeDialog();
+  return (
+    <DialogFrame
+      title={title}
+      onClose={close}
+      error={error}
+      actions={
+        <>
+          <button type="button" className="button" onClick={close}>
+            Cancel
+          </button>
+          <button type="submit" form={formId} className="button primary">
+            {submitLabel}
+          </button>
+        </>
+      }
+    >
+      <form
+        id={formId}
+        onSubmit={(event) => {
+          event.preventDefault();
+          onSubmit();
+        }}
+      >
+        {children}
+      </form>
+    </DialogFrame>
+  );
+}
+
+function NameDialog({ title, initial, action, error, onSubmit }: { readonly title: string; readonly initial: string; readonly action: string; readonly error: string | undefined; readonly onSubmit: (name: string) => void }) {
   const [name, setName] = useState(initial);
   const [problem, setProblem] = useState<string | undefined>(undefined);
   const submit = (): void => {
@@ -26,44 +68,22 @@ function NameDialog({ title, initial, action, error, onSubmit }: { readonly titl
     if (found === undefined) onSubmit(name.trim());
   };
   return (
-    <DialogFrame
-      title={title}
-      onClose={() => ui.getState().closeDialog()}
-      error={problem ?? error}
-      actions={
-        <>
-          <button type="button" className="button" onClick={() => ui.getState().closeDialog()}>
-            Cancel
-          </button>
-          <button type="submit" form="name-form" className="button primary">
-            {action}
-          </button>
-        </>
-      }
-    >
-      <form
-        id="name-form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          submit();
-        }}
-      >
-        <label className="field">
-          Name
-          <input
-            autoFocus
-            value={name}
-            spellCheck={false}
-            onChange={(event) => setName(event.target.value)}
-            onFocus={(event) => {
-              // The name without its extension is selected, as file managers do, so typing replaces just that.
-              const dot = event.target.value.lastIndexOf('.');
-              event.target.setSelectionRange(0, dot > 0 ? dot : event.target.value.length);
-            }}
-          />
-        </label>
-      </form>
-    </DialogFrame>
+    <FormDialog formId="name-form" title={title} submitLabel={action} error={problem ?? error} onSubmit={submit}>
+      <label className="field">
+        Name
+        <input
+          autoFocus
+          value={name}
+          spellCheck={false}
+          onChange={(event) => setName(event.target.value)}
+          onFocus={(event) => {
+            // The name without its extension is selected, as file managers do, so typing replaces just that.
+            const dot = event.target.value.lastIndexOf('.');
+            event.target.setSelectionRange(0, dot > 0 ? dot : event.target.value.length);
+          }}
+        />
+      </label>
+    </FormDialog>
   );
 }
 
@@ -117,44 +137,22 @@ export function CopyToDialog({ dialog }: { readonly dialog: Extract<Dialog, { ki
   const verb = dialog.move ? 'Move' : 'Copy';
   const what = count === 1 ? nameOf(dialog.paths[0] ?? '') : `${formatCount(count)} items`;
   return (
-    <DialogFrame
-      title={`${verb} ${what} to…`}
-      onClose={() => stores.ui.getState().closeDialog()}
-      error={dialog.error}
-      actions={
-        <>
-          <button type="button" className="button" onClick={() => stores.ui.getState().closeDialog()}>
-            Cancel
-          </button>
-          <button type="submit" form="copy-to-form" className="button primary">
-            {verb}
-          </button>
-        </>
-      }
-    >
-      <form
-        id="copy-to-form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void copyToTyped(stores, { connection, typed: folder });
-        }}
-      >
-        <label className="field">
-          Connection
-          <select value={connection} onChange={(event) => setConnection(event.target.value)}>
-            {connections.map((c) => (
-              <option key={c.name} value={c.name}>
-                {connectionLabel(c.name)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          Folder
-          <input autoFocus value={folder} spellCheck={false} onChange={(event) => setFolder(event.target.value)} onFocus={(event) => event.target.select()} />
-          <span className="hint">A path from the connection’s top, e.g. /outbox/2026. The preview shows where each file lands before anything moves.</span>
-        </label>
-      </form>
-    </DialogFrame>
+    <FormDialog formId="copy-to-form" title={`${verb} ${what} to…`} submitLabel={verb} error={dialog.error} onSubmit={() => void copyToTyped(stores, { connection, typed: folder })}>
+      <label className="field">
+        Connection
+        <select value={connection} onChange={(event) => setConnection(event.target.value)}>
+          {connections.map((c) => (
+            <option key={c.name} value={c.name}>
+              {connectionLabel(c.name)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        Folder
+        <input autoFocus value={folder} spellCheck={false} onChange={(event) => setFolder(event.target.value)} onFocus={(event) => event.target.select()} />
+        <span className="hint">A path from the connection’s top, e.g. /outbox/2026. The preview shows where each file lands before anything moves.</span>
+      </label>
+    </FormDialog>
   );
 }
