@@ -1,8 +1,7 @@
 import { joinRelative, normalizeRelative } from '../connectors/paths.js';
-import { toTransferError } from '../engine/retry.js';
 import { sync, syncSucceeded, type DeleteAction, type SyncRequest, type SyncSummary } from '../engine/sync/sync.js';
 import type { ItemUpdate, RunOutcome } from '../history/records.js';
-import { HEARTBEAT_MS, processOwner } from '../history/runOwner.js';
+import { ownedRun } from './ownedRun.js';
 import { itemUpdate } from './recordedTransfer.js';
 import type { Workspace } from './Workspace.js';
 
@@ -20,37 +19,30 @@ export type RecordedSyncRequest = Omit<SyncRequest, 'journal' | 'written'> & {
 export async function recordedSync(ws: Workspace, req: RecordedSyncRequest): Promise<SyncSummary> {
   const history = await ws.history();
   const written = await ws.written();
-  const owner = processOwner();
-  const runId = history.startRun({ job: 'sync', kind: 'sync', source: req.shownSource, target: req.shownTarget, dryRun: req.dryRun, owner });
-  const heartbeat = setInterval(() => history.journal().heartbeat(runId, owner), HEARTBEAT_MS);
-  heartbeat.unref();
   const deleted = deleteUpdate(normalizeRelative(req.sourcePath), normalizeRelative(req.targetPath));
-  let summary: SyncSummary;
-  try {
-    summary = await sync({
-      ...req,
-      journal: ws.journal,
-      written,
-      onItemDone: (item) => {
-        history.recordItem(runId, itemUpdate(item));
-        req.onItemDone?.(item);
-      },
-      onDeleteDone: (action) => {
-        history.recordItem(runId, deleted(action));
-        req.onDeleteDone?.(action);
-      },
-    });
-  } catch (e) {
-    const error = toTransferError(e);
-    history.finishRun(runId, { status: error.kind === 'cancelled' ? 'cancelled' : 'failed', files: 0, bytes: 0, failed: 0, skipped: 0, error: error.message });
-    throw e;
-  } finally {
-    clearInterval(heartbeat);
-  }
-  // The copy summary also lists files that never reached a copy (refused names).
-  history.recordItems(runId, summary.copy.items.map(itemUpdate));
-  history.finishRun(runId, syncRunOutcome(summary));
-  return summary;
+  return ownedRun(
+    history,
+    { job: 'sync', kind: 'sync', source: req.shownSource, target: req.shownTarget, dryRun: req.dryRun },
+    (runId) =>
+      sync({
+        ...req,
+        journal: ws.journal,
+        written,
+        onItemDone: (item) => {
+          history.recordItem(runId, itemUpdate(item));
+          req.onItemDone?.(item);
+        },
+        onDeleteDone: (action) => {
+          history.recordItem(runId, deleted(action));
+          req.onDeleteDone?.(action);
+        },
+      }),
+    (runId, summary) => {
+      // The copy summary also lists files that never reached a copy (refused names).
+      history.recordItems(runId, summary.copy.items.map(itemUpdate));
+      history.finishRun(runId, syncRunOutcome(summary));
+    },
+  );
 }
 
 /** How a sync run ended, for the history: a sync that deleted nothing because a copy failed or the delete limit was passed failed. */

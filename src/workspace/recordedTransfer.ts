@@ -1,11 +1,10 @@
 import { TransferError } from '../connectors/errors.js';
 import { joinRelative } from '../connectors/paths.js';
 import type { RemoteFs } from '../connectors/types.js';
-import { toTransferError } from '../engine/retry.js';
 import { transfer, type ItemResult, type TransferRequest, type TransferSummary } from '../engine/transfer.js';
 import type { HistoryStore } from '../history/HistoryStore.js';
 import type { ItemUpdate, RunId } from '../history/records.js';
-import { HEARTBEAT_MS, processOwner } from '../history/runOwner.js';
+import { ownedRun } from './ownedRun.js';
 import type { Workspace } from './Workspace.js';
 
 /** One source (a file, or a folder with `recursive`) of a recorded transfer, and where it goes. */
@@ -31,38 +30,31 @@ export type RecordedTransferRequest = Omit<TransferRequest, 'journal' | 'written
 export async function recordedTransfer(ws: Workspace, req: RecordedTransferRequest): Promise<TransferSummary> {
   const history = await ws.history();
   const written = await ws.written();
-  const owner = processOwner();
   const kind = req.move ? 'move' : 'copy';
-  const runId = history.startRun({ job: kind, kind, source: req.shownSource, target: req.shownTarget, dryRun: req.dryRun, owner });
-  const heartbeat = setInterval(() => history.journal().heartbeat(runId, owner), HEARTBEAT_MS);
-  heartbeat.unref();
-  const summaries: TransferSummary[] = [];
-  try {
-    for (const part of req.parts) {
-      summaries.push(
-        await transfer({
-          ...req,
-          ...part,
-          journal: ws.journal,
-          written,
-          // Recorded as they finish, so that a run killed halfway still shows what it did.
-          onItemDone: (item) => {
-            history.recordItem(runId, itemUpdate(item));
-            req.onItemDone?.(item);
-          },
-        }),
-      );
-    }
-  } catch (e) {
-    const error = toTransferError(e);
-    history.finishRun(runId, { status: error.kind === 'cancelled' ? 'cancelled' : 'failed', files: 0, bytes: 0, failed: 0, skipped: 0, error: error.message });
-    throw e;
-  } finally {
-    clearInterval(heartbeat);
-  }
-  const summary = combine(req.dryRun, summaries);
-  recordRun(history, runId, summary);
-  return summary;
+  return ownedRun(
+    history,
+    { job: kind, kind, source: req.shownSource, target: req.shownTarget, dryRun: req.dryRun },
+    async (runId) => {
+      const summaries: TransferSummary[] = [];
+      for (const part of req.parts) {
+        summaries.push(
+          await transfer({
+            ...req,
+            ...part,
+            journal: ws.journal,
+            written,
+            // Recorded as they finish, so that a run killed halfway still shows what it did.
+            onItemDone: (item) => {
+              history.recordItem(runId, itemUpdate(item));
+              req.onItemDone?.(item);
+            },
+          }),
+        );
+      }
+      return combine(req.dryRun, summaries);
+    },
+    (runId, summary) => recordRun(history, runId, summary),
+  );
 }
 
 /** Routes each file to the Salesforce record its name or folder names, found for the whole batch at once. */
