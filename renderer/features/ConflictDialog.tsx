@@ -3,6 +3,7 @@ import type { ConflictAnswer, ConflictQuestion, Prompt, PromptReply } from '../.
 import { DialogFrame } from '../components/DialogFrame.js';
 import { formatBytes, formatDate } from '../format.js';
 import styles from './PromptDialog.module.css';
+import { connectionLabel } from './Pane.js';
 
 interface ConflictDialogProps {
   readonly prompt: Extract<Prompt, { kind: 'conflict' }>;
@@ -66,8 +67,8 @@ export function ConflictDialog({ prompt, error, answer }: ConflictDialogProps) {
           </tr>
           <tr>
             <th scope="row">On</th>
-            <td>{source.where}</td>
-            <td>{target.where}</td>
+            <td>{connectionLabel(source.where)}</td>
+            <td>{connectionLabel(target.where)}</td>
           </tr>
           <tr>
             <th scope="row">Size</th>

@@ -334,7 +334,7 @@ function baseRequest(
   resolveTargets: TransferRequest['resolveTargets'],
   prompts: Prompts,
 ): Pick<TransferRequest, 'source' | 'target' | 'policy' | 'move' | 'resolveTargets'> {
-  return { source, target, policy: conflictRule(request.conflict, prompts), move: request.move, ...(resolveTargets === undefined ? {} : { resolveTargets }) };
+  return { source, target, policy: conflictRule(request, prompts), move: request.move, ...(resolveTargets === undefined ? {} : { resolveTargets }) };
 }
 
 function fileOf(item: ItemResult): TransferFile {

@@ -97,7 +97,10 @@ describe('the questions the core puts to the window', () => {
       expect(EVENTS.prompt.parse(asked[0])).toEqual(asked[0]);
       expect(asked[0]).toMatchObject({
         kind: 'conflict',
-        question: { source: { name: 'orders.csv', size: 14, path: local('out/orders.csv') }, target: { name: 'orders.csv', size: 4, path: local('in/orders.csv') } },
+        question: {
+          source: { where: THIS_COMPUTER, name: 'orders.csv', size: 14, path: local('out/orders.csv') },
+          target: { where: THIS_COMPUTER, name: 'orders.csv', size: 4, path: local('in/orders.csv') },
+        },
       });
       expect(seen.some((m) => m.event === 'prompt.settled' && m.payload.id === asked[0]?.id)).toBe(true);
       expect((await readdir(join(work, 'in'))).sort()).toEqual(['fresh.csv', 'orders (1).csv', 'orders.csv']);

@@ -3,14 +3,14 @@ import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { act } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CertificateQuestion, ConflictQuestion } from '../../src/shared/contract/models.js';
+import { THIS_COMPUTER, type CertificateQuestion, type ConflictQuestion } from '../../src/shared/contract/models.js';
 import { partnerHost, renderApp } from './renderApp.js';
 
 afterEach(cleanup);
 
 const conflict: ConflictQuestion = {
-  source: { where: 'sftp://ops@files.partner.example/', path: 'outbox/orders.csv', name: 'orders.csv', size: 2048, modifiedAt: 1_700_000_000_000 },
-  target: { where: 'file:///', path: 'home/ops/inbox/orders.csv', name: 'orders.csv', size: 1024, modifiedAt: 1_690_000_000_000 },
+  source: { where: 'partner-sftp', path: 'outbox/orders.csv', name: 'orders.csv', size: 2048, modifiedAt: 1_700_000_000_000 },
+  target: { where: THIS_COMPUTER, path: 'home/ops/inbox/orders.csv', name: 'orders.csv', size: 1024, modifiedAt: 1_690_000_000_000 },
 };
 
 const certificate: CertificateQuestion = {
@@ -34,6 +34,7 @@ describe('a file already where it is sent', () => {
     const table = within(dialog).getByRole('table');
     expect(within(table).getByRole('row', { name: /^Size/ }).textContent).toBe('Size2 KB1 KB');
     expect(within(table).getByRole('row', { name: /^File/ }).textContent).toContain('home/ops/inbox/orders.csv');
+    expect(within(table).getByRole('row', { name: /^On/ }).textContent).toBe('Onpartner-sftpThis computer');
 
     const user = userEvent.setup();
     const forAll = within(dialog).getByRole('checkbox', { name: /every other file of this transfer/ });

@@ -162,7 +162,7 @@ export const CONFLICT_ANSWERS = ['overwrite', 'skip', 'rename', 'resume', 'newer
 export type ConflictAnswer = (typeof CONFLICT_ANSWERS)[number];
 
 const conflictSideSchema = z.strictObject({
-  /** The connection, as its connector describes it (`sftp://ops@partner:22/outbox`). */
+  /** The connection's name, as the window's panes show it (`partner-sftp`, or `THIS_COMPUTER`). */
   where: z.string(),
   path: z.string(),
   name: z.string(),
