@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { RunId } from '../../src/history/records.js';
 import { DEMO_DUPLICATE_ACCOUNT_NUMBER } from '../../src/sandbox/seed/demo.js';
+import { COMMANDS } from '../../src/shared/contract/commands.js';
 import { makeScratch } from '../conformance/scratch.js';
 import { addOrgConnection, seedServerFolder } from '../examples/support.js';
 import { startTestOrg, type TestOrg } from '../helpers/salesforce.js';
@@ -80,8 +81,12 @@ describe('the window: from a partner server onto Salesforce records', () => {
     await dialog.getByRole('button', { name: 'Start transfer' }).click();
     const titles = (): string[] => [...org.sandbox.context.store.all('ContentVersion')].map((r) => String(r['Title']));
     await eventually(titles).toContain('INV-ACC-10003-2026-11-02');
-    const batches = await world.core.invoke('transfers.list', {});
-    expect(batches.ok && JSON.stringify(batches.value)).toMatch(/"label":"Copy INV-ACC-10003-2026-11-02.pdf from partner-sftp to org: Account","move":false,"state":"done"/);
+    const stateOfBatch = async (): Promise<string | undefined> => {
+      const listed = await world.core.invoke('transfers.list', {});
+      const parsed = listed.ok ? COMMANDS['transfers.list'].output.parse(listed.value) : undefined;
+      return parsed?.transfers.find((t) => t.label === 'Copy INV-ACC-10003-2026-11-02.pdf from partner-sftp to org: Account' && !t.move)?.state;
+    };
+    await eventually(stateOfBatch).toBe('done');
     expect(titles().filter((t) => t.includes(DEMO_DUPLICATE_ACCOUNT_NUMBER))).toEqual([]);
   });
 });
