@@ -9,8 +9,7 @@ import { mapWithConcurrency } from '../engine/concurrency.js';
 import { abortableSleep, toTransferError } from '../engine/retry.js';
 import { TransferStats } from '../engine/TransferStats.js';
 import type { DeliveryRecord, QuarantinedFile, QuarantineReason } from '../history/JobJournal.js';
-import type { FinishedRunStatus, ItemId, RunId } from '../history/records.js';
-import { HEARTBEAT_MS, ownerAlive } from '../history/runOwner.js';
+import type { FinishedRunStatus, ItemId } from '../history/records.js';
 import type { TemplateVars } from '../mapping/template.js';
 import type { Notification, NotificationEvent } from '../notify/Notification.js';
 import { parseLocation } from '../cli/location.js';
@@ -21,6 +20,7 @@ import type { JobRoute } from './definition/jobSchema.js';
 import type { LoadedJob } from './definition/loadJob.js';
 import { deliverToFs, deliverToHttp, type DeliveryOutcome, type RoutedOutput } from './deliver.js';
 import { discover, type Candidate, type Discovery } from './discover.js';
+import { claimRun } from './claimedRun.js';
 import type { JobServices, OpenedJobLocation } from './JobServices.js';
 import { removeIfPresent } from '../engine/transfer.js';
 import { disposeSource } from './postActions.js';
@@ -102,19 +102,8 @@ export async function runJob(services: JobServices, request: RunRequest): Promis
   const journal = history.journal();
   const now = services.now ?? Date.now;
   const sleep = services.sleep ?? abortableSleep;
-  const newRun = (): RunId =>
-    history.startRun({ job: job.name, kind: 'job', source: job.source.location, target: job.routes.map((r) => r.to ?? r.http?.url ?? '').join(', '), dryRun: req.dryRun, startedAt: now(), owner: services.owner });
-  const claim = req.dryRun ? { runId: newRun(), resumed: false } : journal.claimRun(job.name, services.owner, (owner, beat) => ownerAlive(owner, beat, now()), newRun, now());
-  const { runId, resumed } = claim;
-  // Previews beat too: nothing resumes them, so a preview whose process is gone is marked interrupted.
-  const heartbeat = setInterval(() => journal.heartbeat(runId, services.owner, now()), HEARTBEAT_MS);
-  heartbeat.unref();
-  const opened: OpenedJobLocation[] = [];
-  const open = async (location: string): Promise<OpenedJobLocation> => {
-    const o = await services.open(location, baseDir);
-    opened.push(o);
-    return o;
-  };
+  const claimed = claimRun(services, job, baseDir, req.dryRun, job.routes.map((r) => r.to ?? r.http?.url ?? '').join(', '));
+  const { runId, resumed, open } = claimed;
   let release: (() => void) | undefined;
   const stagingRoot = join(services.stagingDir, job.name, `${req.dryRun ? 'preview-' : ''}${runId}`);
   const dryJournal = req.dryRun ? undefined : journal;
@@ -461,9 +450,8 @@ export async function runJob(services: JobServices, request: RunRequest): Promis
     throw error;
   } finally {
     request.signal.removeEventListener('abort', forward);
-    clearInterval(heartbeat);
     release?.();
-    await Promise.allSettled(opened.map((o) => o.fs.close()));
+    await claimed.end();
     await rm(stagingRoot, { recursive: true, force: true });
   }
 

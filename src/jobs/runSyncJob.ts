@@ -5,13 +5,13 @@ import { syncActions } from '../engine/sync/actions.js';
 import { parseMaxDelete } from '../engine/sync/maxDelete.js';
 import { sync, syncSucceeded, type SyncSummary } from '../engine/sync/sync.js';
 import type { RunId } from '../history/records.js';
-import { HEARTBEAT_MS, ownerAlive } from '../history/runOwner.js';
 import type { Notification } from '../notify/Notification.js';
 import { deleteUpdate, syncRunOutcome } from '../workspace/recordedSync.js';
 import { itemUpdate } from '../workspace/recordedTransfer.js';
+import { claimRun } from './claimedRun.js';
 import type { JobDefinition, JobSync } from './definition/jobSchema.js';
 import { jobPacer } from './jobPace.js';
-import type { JobServices, OpenedJobLocation } from './JobServices.js';
+import type { JobServices } from './JobServices.js';
 import type { JobRunResult, RunRequest } from './runJob.js';
 
 /**
@@ -22,21 +22,8 @@ import type { JobRunResult, RunRequest } from './runJob.js';
 export async function runSyncJob(services: JobServices, request: RunRequest, spec: JobSync): Promise<JobRunResult> {
   const { definition: job, baseDir } = request.job;
   const history = services.history;
-  const journal = history.journal();
   const now = services.now ?? Date.now;
-  const newRun = () =>
-    history.startRun({ job: job.name, kind: 'job', source: job.source.location, target: spec.to, dryRun: request.dryRun, startedAt: now(), owner: services.owner });
-  const { runId, resumed } = request.dryRun
-    ? { runId: newRun(), resumed: false }
-    : journal.claimRun(job.name, services.owner, (owner, beat) => ownerAlive(owner, beat, now()), newRun, now());
-  const heartbeat = setInterval(() => journal.heartbeat(runId, services.owner, now()), HEARTBEAT_MS);
-  heartbeat.unref();
-  const opened: OpenedJobLocation[] = [];
-  const open = async (location: string): Promise<OpenedJobLocation> => {
-    const o = await services.open(location, baseDir);
-    opened.push(o);
-    return o;
-  };
+  const { runId, resumed, open, end } = claimRun(services, job, baseDir, request.dryRun, spec.to);
   let release: (() => void) | undefined;
   let summary: SyncSummary;
   try {
@@ -81,9 +68,8 @@ export async function runSyncJob(services: JobServices, request: RunRequest, spe
     if (!request.dryRun && error.kind !== 'cancelled') await notify(services, job, runId, failure(job.name, runId, error.message));
     throw error;
   } finally {
-    clearInterval(heartbeat);
     release?.();
-    await Promise.allSettled(opened.map((o) => o.fs.close()));
+    await end();
   }
   const outcome = syncRunOutcome(summary);
   history.finishRun(runId, { ...outcome, finishedAt: now() });
