@@ -5,29 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkAccessibility } from './axe.js';
 import { eventually, screenshot, SIZES, windowWorld, type WindowWorld } from './window.js';
-
-function inboundJob(work: string): string {
-  return `version: 1
-name: inbound
-source:
-  location: ${work}/drop
-arrival:
-  stableFor: 0s
-validate:
-  - files: '*.csv'
-    name: '^ORD-(?<partner>[A-Z]+)-(?<seq>\\d+)\\.csv$'
-    csv:
-      columns:
-        - { name: order, type: integer, required: true }
-        - { name: sku, required: true, pattern: '[A-Z]{3}-\\d{3}' }
-        - { name: qty, type: integer, min: 1 }
-routes:
-  - name: erp
-    to: ${work}/erp/{partner}/
-quarantine:
-  returnTo: ${work}/partner/
-`;
-}
+import { inboundOrdersJob } from '../jobs/inboundOrdersJob.js';
 
 /** Files a real job run refused, explained and dealt with in the window. */
 describe('the window: validation log', () => {
@@ -41,7 +19,7 @@ describe('the window: validation log', () => {
     await writeFile(join(work, 'drop', 'ORD-ACME-60.csv'), 'order,sku,qty\n60,ABC-123,0\n');
     await writeFile(join(work, 'drop', 'ORD-ACME-61.csv'), 'order,sku,qty\n61,abc,1\n');
     await mkdir(world.workspace.paths.jobs, { recursive: true });
-    await writeFile(join(world.workspace.paths.jobs, 'inbound.yaml'), inboundJob(work));
+    await writeFile(join(world.workspace.paths.jobs, 'inbound.yaml'), inboundOrdersJob(work, 'partner'));
     const ran = await world.ferry(['run', 'inbound']);
     expect((await world.workspace.history()).journal().quarantined().map((q) => q.file).sort(), ran.err).toEqual(['ORD-ACME-60.csv', 'ORD-ACME-61.csv']);
   });

@@ -7,30 +7,7 @@ import { createFerryHost } from '../../src/host/FerryHost.js';
 import type { CommandInput, CommandName, CommandOutput } from '../../src/shared/contract/commands.js';
 import type { Wire } from '../../src/shared/contract/wire.js';
 import { jobWorld, type JobWorld } from '../jobs/harness.js';
-
-function inboundJob(work: string): string {
-  return `version: 1
-name: inbound
-source:
-  location: ${work}/drop
-arrival:
-  stableFor: 0s
-validate:
-  - files: '*.csv'
-    name: '^ORD-(?<partner>[A-Z]+)-(?<seq>\\d+)\\.csv$'
-    csv:
-      columns:
-        - { name: order, type: integer, required: true }
-        - { name: sku, required: true, pattern: '[A-Z]{3}-\\d{3}' }
-        - { name: qty, type: integer, min: 1 }
-routes:
-  - name: erp
-    to: ${work}/erp/{partner}/
-    rename: '{partner}-{seq}{ext}'
-quarantine:
-  returnTo: ${work}/returned/
-`;
-}
+import { inboundOrdersJob } from '../jobs/inboundOrdersJob.js';
 
 /** The validation log's commands over files a real job run refused, acted on as `ferry quarantine` would. */
 describe('the core behind the validation log', () => {
@@ -47,7 +24,7 @@ describe('the core behind the validation log', () => {
     });
     const jobs = world.workspace.paths.jobs;
     await mkdir(jobs, { recursive: true });
-    await writeFile(join(jobs, 'inbound.yaml'), inboundJob(world.work));
+    await writeFile(join(jobs, 'inbound.yaml'), inboundOrdersJob(world.work, 'returned'));
     const result = await world.run(await loadJobFile(join(jobs, 'inbound.yaml')));
     expect(result.files.map((f) => f.outcome)).toEqual(['quarantined', 'quarantined', 'quarantined']);
     for (const q of (await world.workspace.history()).journal().quarantined()) ids.set(q.file, q.id);
