@@ -1,5 +1,4 @@
-import { mkdir, mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, readdir, utimes, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TransferError } from '../../../src/connectors/errors.js';
@@ -10,6 +9,7 @@ import { syncActions } from '../../../src/engine/sync/actions.js';
 import { overDeleteLimit, parseMaxDelete } from '../../../src/engine/sync/maxDelete.js';
 import { sync, syncSucceeded, type SyncRequest } from '../../../src/engine/sync/sync.js';
 import { FaultyFs } from '../../helpers/FaultyFs.js';
+import { localFolders, type LocalFolders } from './localFolders.js';
 
 const FAST_RETRY = { attempts: 2, baseDelayMs: 1, maxDelayMs: 2 };
 
@@ -33,25 +33,17 @@ describe('the delete limit', () => {
 });
 
 describe('sync', () => {
-  let dir: string;
-  let src: LocalFs;
-  let dst: LocalFs;
+  let folders: LocalFolders;
 
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'ferry-sync-'));
-    await mkdir(join(dir, 'src'));
-    await mkdir(join(dir, 'dst'));
-    src = new LocalFs(join(dir, 'src'));
-    dst = new LocalFs(join(dir, 'dst'));
+    folders = await localFolders('ferry-sync-');
   });
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterEach(() => folders.remove());
 
   const request = (over: Partial<SyncRequest>): SyncRequest => ({
-    source: src,
+    source: folders.src,
     sourcePath: '',
-    target: dst,
+    target: folders.dst,
     targetPath: '',
     dryRun: false,
     journal: new MemoryResumeJournal(),
@@ -60,17 +52,17 @@ describe('sync', () => {
   });
   const put = async (side: 'src' | 'dst', files: Record<string, string>): Promise<void> => {
     for (const [p, c] of Object.entries(files)) {
-      await mkdir(join(dir, side, p, '..'), { recursive: true });
-      await writeFile(join(dir, side, p), c);
+      await mkdir(join(folders.dir, side, p, '..'), { recursive: true });
+      await writeFile(join(folders.dir, side, p), c);
     }
   };
   const tree = async (side: string): Promise<string[]> =>
-    (await readdir(join(dir, side), { recursive: true, withFileTypes: true })).map((e) => relative(join(dir, side), join(e.parentPath, e.name))).sort();
+    (await readdir(join(folders.dir, side), { recursive: true, withFileTypes: true })).map((e) => relative(join(folders.dir, side), join(e.parentPath, e.name))).sort();
 
   it('deletes nothing when a copy fails, and says why', async () => {
     await put('src', { 'new.csv': 'new' });
     await put('dst', { 'old.csv': 'old' });
-    const failing = new FaultyFs(dst, { failWrites: new TransferError('permission', 'Permission denied (test)') });
+    const failing = new FaultyFs(folders.dst, { failWrites: new TransferError('permission', 'Permission denied (test)') });
     const s = await sync(request({ target: failing }));
     expect(s.copy.failed.map((f) => f.reason)).toEqual(['Permission denied (test)']);
     expect(s.withheld).toBe('1 file could not be copied, and a sync deletes only once every copy is verified');
@@ -83,7 +75,7 @@ describe('sync', () => {
   it('deletes nothing when the source lists a name it refuses: that file is not known to be gone', async () => {
     await put('src', { 'kept.csv': 'kept' });
     await put('dst', { 'kept.csv': 'kept', 'other.csv': 'other' });
-    const s = await sync(request({ source: new FaultyFs(src, { hostileNames: ['bad\nname.csv'] }) }));
+    const s = await sync(request({ source: new FaultyFs(folders.src, { hostileNames: ['bad\nname.csv'] }) }));
     expect(s.withheld).toMatch(/^1 file could not be copied/);
     expect(await tree('dst')).toEqual(['kept.csv', 'other.csv']);
   });
@@ -106,9 +98,9 @@ describe('sync', () => {
     await put('src', { 'touched.csv': 'same', 'edited.csv': 'abcd' });
     await put('dst', { 'touched.csv': 'same', 'edited.csv': 'wxyz' });
     const t = new Date('2026-11-02T08:00:00Z');
-    await utimes(join(dir, 'src', 'edited.csv'), t, t);
-    await utimes(join(dir, 'dst', 'edited.csv'), t, t);
-    await utimes(join(dir, 'dst', 'touched.csv'), new Date('2020-01-01Z'), new Date('2020-01-01Z'));
+    await utimes(join(folders.dir, 'src', 'edited.csv'), t, t);
+    await utimes(join(folders.dir, 'dst', 'edited.csv'), t, t);
+    await utimes(join(folders.dir, 'dst', 'touched.csv'), new Date('2020-01-01Z'), new Date('2020-01-01Z'));
     const byTime = syncActions(await sync(request({ dryRun: true })));
     expect(byTime.find((a) => a.path === 'edited.csv')?.action).toBe('unchanged');
     const s = await sync(request({ checksum: true }));
@@ -117,7 +109,7 @@ describe('sync', () => {
     expect(touched?.action).toBe('unchanged');
     expect(touched?.reason).toMatch(/^unchanged: same MD5/);
     expect(actions.find((a) => a.path === 'edited.csv')).toMatchObject({ action: 'replace', status: 'done', reason: 'changed: MD5 differs' });
-    expect(await readFile(join(dir, 'dst', 'edited.csv'), 'utf8')).toBe('abcd');
+    expect(await readFile(join(folders.dir, 'dst', 'edited.csv'), 'utf8')).toBe('abcd');
   });
 
   it('keeps a folder that holds a name it leaves alone, and removes the folders the source no longer has', async () => {
@@ -132,19 +124,19 @@ describe('sync', () => {
   it('on a destination that ignores case, never deletes the file it has just copied under another spelling', async () => {
     await put('src', { 'Orders/a.csv': 'a' });
     await put('dst', { 'orders/A.csv': 'old a', 'orders/b.csv': 'b' });
-    const caseless = new FaultyFs(dst, {});
-    Object.defineProperty(caseless, 'capabilities', { value: { ...dst.capabilities, caseInsensitive: true } });
+    const caseless = new FaultyFs(folders.dst, {});
+    Object.defineProperty(caseless, 'capabilities', { value: { ...folders.dst.capabilities, caseInsensitive: true } });
     const s = await sync(request({ target: caseless }));
     expect(s.deletes.map((d) => d.path)).toEqual(['orders/b.csv']);
     expect(await tree('dst')).toContain('orders/A.csv');
   });
 
   it('refuses overlapping folders, and a backup folder inside the mirror or where nothing can be renamed', async () => {
-    const disk = new LocalFs(dir);
+    const disk = new LocalFs(folders.dir);
     await put('src', { 'a.csv': 'a' });
     await expect(sync(request({ source: disk, target: disk, sourcePath: 'src', targetPath: 'src/mirror' }))).rejects.toThrow(/overlap: a sync's source and destination must be separate folders/);
     await expect(sync(request({ source: disk, target: disk, sourcePath: 'src', targetPath: 'dst', backupPath: 'dst/old' }))).rejects.toThrow(/The backup folder .* overlaps the destination/);
-    const noRename: RemoteFs = Object.assign(Object.create(dst) as RemoteFs, { rename: undefined, capabilities: { ...dst.capabilities, rename: false } });
+    const noRename: RemoteFs = Object.assign(Object.create(folders.dst) as RemoteFs, { rename: undefined, capabilities: { ...folders.dst.capabilities, rename: false } });
     await expect(sync(request({ backupPath: '../x' }))).rejects.toThrow(/may not leave the root/);
     await expect(sync(request({ target: noRename, targetPath: 'in', backupPath: 'old' }))).rejects.toThrow(/cannot rename files, so it cannot keep a backup folder/);
     expect(await tree('dst')).toEqual([]);
