@@ -1,9 +1,10 @@
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, posix, relative } from 'node:path';
+import { join, posix } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { makeScratch } from '../conformance/scratch.js';
 import { runFerry, type FerryRun } from '../helpers/runFerry.js';
+import { folderTree } from '../helpers/folderTree.js';
 
 interface Side {
   /** How `ferry sync` names the mirror folder and the backup folder. */
@@ -38,14 +39,6 @@ describe.each(['local', 'sftp', 'ftp'] as const)('ferry sync to %s', (kind) => {
       await mkdir(join(root, p, '..'), { recursive: true });
       await writeFile(join(root, p), c);
     }
-  };
-  const tree = async (dir: string): Promise<Record<string, string>> => {
-    const out: Record<string, string> = {};
-    for (const entry of await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => [])) {
-      const path = join(entry.parentPath, entry.name);
-      out[relative(dir, path)] = entry.isFile() ? await readFile(path, 'utf8') : '<dir>';
-    }
-    return out;
   };
   const sync = async (...extra: string[]): Promise<FerryRun> => ferry(['sync', `${source()}/`, side.mirror, '--no-progress', ...extra]);
   const planned = async (...extra: string[]): Promise<JsonAction[]> => {
@@ -88,12 +81,12 @@ describe.each(['local', 'sftp', 'ftp'] as const)('ferry sync to %s', (kind) => {
     const first = await sync('--json');
     expect(first.code, first.err).toBe(0);
     expect(JSON.parse(first.out)).toMatchObject({ new: 4, replace: 0, delete: 0, failed: 0 });
-    expect(await tree(side.mirrorDir)).toEqual(await tree(source()));
+    expect(await folderTree(side.mirrorDir)).toEqual(await folderTree(source()));
 
     await rm(join(source(), 'orders/old'), { recursive: true });
     await rm(join(source(), 'd.csv'));
     await put(source(), { 'orders/b.csv': 'bravo, changed', 'e.csv': 'echo' });
-    const before = await tree(side.mirrorDir);
+    const before = await folderTree(side.mirrorDir);
     const actions = await planned();
     expect(actions.map((a) => [a.action, a.kind, a.path, a.status])).toEqual(
       expect.arrayContaining([
@@ -112,14 +105,14 @@ describe.each(['local', 'sftp', 'ftp'] as const)('ferry sync to %s', (kind) => {
     expect(human.out).toMatch(/would delete\s+d\.csv\s+\(the source no longer has this file\)/);
     expect(human.out).toMatch(/would replace\s+orders\/b\.csv/);
     expect(human.out).toMatch(/would delete folder\s+orders\/old/);
-    expect(await tree(side.mirrorDir)).toEqual(before);
+    expect(await folderTree(side.mirrorDir)).toEqual(before);
   });
 
   it('deletes nothing and fails above --max-delete, as a count and as a percentage, yet copies what is new', async () => {
     const refused = await sync('--max-delete', '1');
     expect(refused.code).toBe(1);
     expect(refused.err).toContain('Nothing was deleted: 2 files would be deleted, more than the delete limit of 1 file.');
-    const mirror = await tree(side.mirrorDir);
+    const mirror = await folderTree(side.mirrorDir);
     expect(mirror['d.csv']).toBe('delta');
     expect(mirror['orders/old/c.csv']).toBe('charlie');
     expect(mirror['e.csv']).toBe('echo');
@@ -129,12 +122,12 @@ describe.each(['local', 'sftp', 'ftp'] as const)('ferry sync to %s', (kind) => {
     const percent = await sync('--max-delete', '30%', '--json');
     expect(percent.code).toBe(1);
     expect(JSON.parse(percent.out)).toMatchObject({ delete: 0, withheld: "2 files would be deleted, more than the delete limit of 30% (1 of the destination's 5 files)" });
-    expect(Object.keys(await tree(side.mirrorDir))).toContain('d.csv');
+    expect(Object.keys(await folderTree(side.mirrorDir))).toContain('d.csv');
 
     const allowed = await sync('--max-delete', '40%');
     expect(allowed.code, allowed.err).toBe(0);
     expect(allowed.out).toMatch(/Synced: 0 new, 0 replaced .*, 2 deleted, 3 unchanged/);
-    expect(await tree(side.mirrorDir)).toEqual(await tree(source()));
+    expect(await folderTree(side.mirrorDir)).toEqual(await folderTree(source()));
   });
 
   it('keeps replaced and deleted files in --backup-dir under their relative paths', async () => {
@@ -143,14 +136,14 @@ describe.each(['local', 'sftp', 'ftp'] as const)('ferry sync to %s', (kind) => {
     const run = await sync('--backup-dir', side.backup);
     expect(run.code, run.err).toBe(0);
     expect(run.out).toMatch(/delete\s+a\.csv/);
-    expect(await tree(side.mirrorDir)).toEqual(await tree(source()));
-    expect(await tree(side.backupDir)).toEqual({ 'a.csv': 'alpha', orders: '<dir>', 'orders/b.csv': 'bravo, changed' });
+    expect(await folderTree(side.mirrorDir)).toEqual(await folderTree(source()));
+    expect(await folderTree(side.backupDir)).toEqual({ 'a.csv': 'alpha', orders: '<dir>', 'orders/b.csv': 'bravo, changed' });
 
     // A second backup of the same name keeps the first.
     await put(source(), { 'orders/b.csv': 'bravo, fourth' });
     expect((await sync('--backup-dir', side.backup)).code).toBe(0);
-    expect((await tree(side.backupDir))['orders/b (1).csv']).toBe('bravo, third version');
-    expect((await tree(side.backupDir))['orders/b.csv']).toBe('bravo, changed');
+    expect((await folderTree(side.backupDir))['orders/b (1).csv']).toBe('bravo, third version');
+    expect((await folderTree(side.backupDir))['orders/b.csv']).toBe('bravo, changed');
   });
 
   it('deletes nothing when a copy fails, and says so', async () => {
@@ -170,7 +163,7 @@ describe.each(['local', 'sftp', 'ftp'] as const)('ferry sync to %s', (kind) => {
         ['blocker', 'withheld'],
       ]),
     );
-    expect((await tree(side.mirrorDir))['e.csv']).toBe('echo');
+    expect((await folderTree(side.mirrorDir))['e.csv']).toBe('echo');
     const human = await sync();
     expect(human.err).toContain('Nothing was deleted: 1 file could not be copied, and a sync deletes only once every copy is verified.');
     expect(human.err).toMatch(/FAILED copy blocker\/x\.csv/);
@@ -183,7 +176,7 @@ describe.each(['local', 'sftp', 'ftp'] as const)('ferry sync to %s', (kind) => {
     await ferry(['copy', join(source(), 'orders/b.csv'), `${side.mirror}/big.bin.ferrypart`]);
     const run = await sync('--exclude', '*.tmp', '--json');
     expect(run.code, run.err).toBe(0);
-    const names = Object.keys(await tree(side.mirrorDir));
+    const names = Object.keys(await folderTree(side.mirrorDir));
     expect(names).toEqual(expect.arrayContaining(['notes.tmp', 'big.bin.ferrypart']));
     expect(names).not.toContain('e.csv');
     expect(names).not.toContain('blocker');

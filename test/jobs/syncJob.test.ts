@@ -1,10 +1,11 @@
-import { readFile, readdir, rm } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { makeScratch } from '../conformance/scratch.js';
 import { addFtpConnection, addSftpConnection } from '../examples/support.js';
 import { JobFileError } from '../../src/jobs/definition/loadJob.js';
 import { jobWorld, type JobWorld } from './harness.js';
+import { folderTree } from '../helpers/folderTree.js';
 
 const job = (name: string, sync: string, extra = ''): string => `version: 1
 name: ${name}
@@ -83,14 +84,6 @@ describe.each(['local', 'sftp', 'ftp'] as const)('a sync job mirroring into %s',
     await world.close();
   });
 
-  const tree = async (dir: string): Promise<Record<string, string>> => {
-    const out: Record<string, string> = {};
-    for (const entry of await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => [])) {
-      const path = join(entry.parentPath, entry.name);
-      out[relative(dir, path)] = entry.isFile() ? await readFile(path, 'utf8') : '<dir>';
-    }
-    return out;
-  };
   const outbox = (): string => join(world.work, 'outbox');
   const syncJob = (name: string, options = ''): Promise<Awaited<ReturnType<JobWorld['job']>>> => world.job(job(name, `  to: ${mirror.to}\n${options}`), `${name}.yaml`);
 
@@ -104,12 +97,12 @@ describe.each(['local', 'sftp', 'ftp'] as const)('a sync job mirroring into %s',
       ['new', 'c.csv', 'done'],
       ['new', 'sub/b.csv', 'done'],
     ]);
-    expect(await tree(mirror.dir)).toEqual(await tree(outbox()));
+    expect(await folderTree(mirror.dir)).toEqual(await folderTree(outbox()));
 
     await rm(join(outbox(), 'sub'), { recursive: true });
     await rm(join(outbox(), 'c.csv'));
     await world.files({ 'outbox/a.csv': 'alpha, changed', 'outbox/d.csv': 'delta' });
-    const before = await tree(mirror.dir);
+    const before = await folderTree(mirror.dir);
     const preview = await world.run(await syncJob('mirror'), { dryRun: true });
     expect(preview.sync?.actions.filter((a) => a.action !== 'unchanged').map((a) => [a.action, a.kind, a.path, a.status])).toEqual(
       expect.arrayContaining([
@@ -120,7 +113,7 @@ describe.each(['local', 'sftp', 'ftp'] as const)('a sync job mirroring into %s',
         ['delete', 'dir', 'sub', 'planned'],
       ]),
     );
-    expect(await tree(mirror.dir)).toEqual(before);
+    expect(await folderTree(mirror.dir)).toEqual(before);
   });
 
   it('deletes nothing above maxDelete and fails the run with the reason; a share it stays within is deleted', async () => {
@@ -128,8 +121,8 @@ describe.each(['local', 'sftp', 'ftp'] as const)('a sync job mirroring into %s',
     expect(refused.status).toBe('failed');
     expect(refused.sync?.withheld).toBe('2 files would be deleted, more than the delete limit of 1 file');
     expect(refused.error).toBe('nothing was deleted: 2 files would be deleted, more than the delete limit of 1 file');
-    expect((await tree(mirror.dir))['c.csv']).toBe('charlie');
-    expect((await tree(mirror.dir))['d.csv']).toBe('delta');
+    expect((await folderTree(mirror.dir))['c.csv']).toBe('charlie');
+    expect((await folderTree(mirror.dir))['d.csv']).toBe('delta');
 
     // 2 of the mirror's 4 files is 50%.
     const tooMany = await world.run(await syncJob('mirror', '  maxDelete: "49%"\n'));
@@ -137,8 +130,8 @@ describe.each(['local', 'sftp', 'ftp'] as const)('a sync job mirroring into %s',
     await world.files({ 'outbox/a.csv': 'alpha, third' });
     const within = await world.run(await syncJob('mirror', `  maxDelete: "50%"\n  backupDir: ${mirror.backup}\n`));
     expect(within.status).toBe('succeeded');
-    expect(await tree(mirror.dir)).toEqual(await tree(outbox()));
-    expect(await tree(mirror.backupDir)).toEqual({ 'a.csv': 'alpha, changed', 'c.csv': 'charlie', sub: '<dir>', 'sub/b.csv': 'bravo' });
+    expect(await folderTree(mirror.dir)).toEqual(await folderTree(outbox()));
+    expect(await folderTree(mirror.backupDir)).toEqual({ 'a.csv': 'alpha, changed', 'c.csv': 'charlie', sub: '<dir>', 'sub/b.csv': 'bravo' });
   });
 
   it('deletes nothing when a copy fails, and the history says why', async () => {
@@ -150,7 +143,7 @@ describe.each(['local', 'sftp', 'ftp'] as const)('a sync job mirroring into %s',
     expect(run.status).toBe('failed');
     expect(run.sync?.withheld).toBe('1 file could not be copied, and a sync deletes only once every copy is verified');
     expect(run.sync?.actions.filter((a) => a.action === 'delete').map((a) => [a.path, a.status])).toEqual(expect.arrayContaining([['d.csv', 'withheld']]));
-    expect((await tree(mirror.dir))['d.csv']).toBe('delta');
+    expect((await folderTree(mirror.dir))['d.csv']).toBe('delta');
     const recorded = world.workspace;
     const history = await recorded.history();
     expect(history.run(run.runId as Parameters<typeof history.run>[0])).toMatchObject({ status: 'failed', error: `nothing was deleted: ${run.sync?.withheld ?? ''}` });
