@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { makeScratch } from '../conformance/scratch.js';
-import { seedServerFolder } from '../examples/support.js';
+import { addSftpConnection, seedServerFolder } from '../examples/support.js';
 import { checkAccessibility } from './axe.js';
 import { eventually, screenshot, SIZES, windowWorld, type WindowWorld } from './window.js';
 
@@ -19,8 +19,7 @@ describe('the window: browsing and copying between a partner server and a folder
     world = await windowWorld('browse');
     scratch = await makeScratch(sftp.home, 'e2e-browse');
     await seedServerFolder(scratch.path, { 'outbox/INV-ACC-10001-2026-11-02.pdf': 'invoice for Northwind', 'outbox/orders.csv': 'order,qty\n1,2\n' });
-    const added = await world.ferry(['connection', 'add', 'partner-sftp', `sftp://${sftp.user}@${sftp.host}:${sftp.port}${scratch.path}`, '--password-stdin', '--accept-new-host-key'], `${sftp.password}\n`);
-    expect(added.code, added.err).toBe(0);
+    await addSftpConnection(world, 'partner-sftp', sftp, scratch.path);
     archive = join(world.home, 'archive');
     await mkdir(archive);
     const local = await world.ferry(['connection', 'add', 'archive', `file://${archive}`]);

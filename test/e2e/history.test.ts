@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { makeScratch } from '../conformance/scratch.js';
-import { addOrgConnection, seedServerFolder } from '../examples/support.js';
+import { addOrgConnection, addSftpConnection, seedServerFolder } from '../examples/support.js';
 import { startTestOrg, type TestOrg } from '../helpers/salesforce.js';
 import { checkAccessibility } from './axe.js';
 import { eventually, screenshot, SIZES, windowWorld, type WindowWorld } from './window.js';
@@ -21,8 +21,7 @@ describe('the window: history', () => {
     org = await startTestOrg({ seed: 'demo' });
     scratch = await makeScratch(sftp.home, 'e2e-history');
     await seedServerFolder(scratch.path, { [INVOICE]: 'invoice for Northwind' });
-    const added = await world.ferry(['connection', 'add', 'partner-sftp', `sftp://${sftp.user}@${sftp.host}:${sftp.port}${scratch.path}`, '--password-stdin', '--accept-new-host-key'], `${sftp.password}\n`);
-    expect(added.code, added.err).toBe(0);
+    await addSftpConnection(world, 'partner-sftp', sftp, scratch.path);
     await addOrgConnection(world, 'org', org);
   });
   afterAll(async () => {

@@ -4,7 +4,7 @@ import type { RunId } from '../../src/history/records.js';
 import { DEMO_DUPLICATE_ACCOUNT_NUMBER } from '../../src/sandbox/seed/demo.js';
 import { COMMANDS } from '../../src/shared/contract/commands.js';
 import { makeScratch } from '../conformance/scratch.js';
-import { addOrgConnection, seedServerFolder } from '../examples/support.js';
+import { addOrgConnection, addSftpConnection, seedServerFolder } from '../examples/support.js';
 import { startTestOrg, type TestOrg } from '../helpers/salesforce.js';
 import { eventually, screenshot, windowWorld, type WindowWorld } from './window.js';
 
@@ -26,8 +26,7 @@ describe('the window: from a partner server onto Salesforce records', () => {
       'INV-ACC-10003-2026-11-02.pdf': 'invoice for Fabrikam',
       [ambiguous]: 'whose invoice?',
     });
-    const added = await world.ferry(['connection', 'add', 'partner-sftp', `sftp://${sftp.user}@${sftp.host}:${sftp.port}${scratch.path}`, '--password-stdin', '--accept-new-host-key'], `${sftp.password}\n`);
-    expect(added.code, added.err).toBe(0);
+    await addSftpConnection(world, 'partner-sftp', sftp, scratch.path);
     await addOrgConnection(world, 'org', org);
   });
   afterAll(async () => {

@@ -52,7 +52,7 @@ export async function chownTree(root: string, uid: number, gid: number): Promise
 }
 
 /** `ferry connection add <name> sftp://...` with the test server's password, trusting its host key. */
-export async function addSftpConnection(world: JobWorld, name: string, sftp: SftpServerInfo, absolutePath: string): Promise<void> {
+export async function addSftpConnection(world: Pick<JobWorld, 'ferry'>, name: string, sftp: SftpServerInfo, absolutePath: string): Promise<void> {
   const added = await world.ferry(
     ['connection', 'add', name, `sftp://${sftp.user}@${sftp.host}:${sftp.port}${absolutePath}`, '--password-stdin', '--accept-new-host-key'],
     `${sftp.password}\n`,
