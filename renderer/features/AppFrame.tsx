@@ -1,4 +1,4 @@
-import { ArrowLeftRight, ClipboardCheck, FolderOpen, History, ListChecks, Server, type LucideIcon } from 'lucide-react';
+import { ArrowLeftRight, ClipboardCheck, FolderOpen, History, House, ListChecks, Regex, Server, TableProperties, type LucideIcon } from 'lucide-react';
 import { ScreenBoundary } from '../components/ScreenBoundary.js';
 import type { Section } from '../stores/ui.js';
 import styles from './AppFrame.module.css';
@@ -6,8 +6,12 @@ import { BrowseScreen } from './BrowseScreen.js';
 import { ConnectionsScreen } from './ConnectionsScreen.js';
 import { Dialogs } from './Dialogs.js';
 import { HistoryScreen } from './HistoryScreen.js';
+import { HomeScreen } from './home/HomeScreen.js';
+import { JobEditorScreen } from './jobs/JobEditorScreen.js';
+import { JobsScreen } from './jobs/JobsScreen.js';
+import { PartnerFormatsScreen } from './mapping/PartnerFormatsScreen.js';
+import { NamingRulesScreen } from './naming/NamingRulesScreen.js';
 import { PromptDialog } from './PromptDialog.js';
-import { Placeholder } from './Placeholder.js';
 import { StatusBar } from './StatusBar.js';
 import { useSlice, useStores } from './StoresContext.js';
 import { TransferList } from './TransferList.js';
@@ -19,17 +23,27 @@ interface NavItem {
   readonly icon: LucideIcon;
 }
 
-const NOW: ReadonlyArray<NavItem> = [
+/** Where a coordinator works every day. */
+const DAILY: ReadonlyArray<NavItem> = [
+  { section: 'home', label: 'Home', icon: House },
   { section: 'browse', label: 'Browse', icon: FolderOpen },
   { section: 'transfers', label: 'Transfers', icon: ArrowLeftRight },
-  { section: 'connections', label: 'Connections', icon: Server },
-  { section: 'history', label: 'History', icon: History },
+  { section: 'jobs', label: 'Jobs', icon: ListChecks },
   { section: 'validation', label: 'Validation log', icon: ClipboardCheck },
+  { section: 'history', label: 'History', icon: History },
+  { section: 'connections', label: 'Connections', icon: Server },
 ];
 
-const NEXT: ReadonlyArray<NavItem> = [
-  { section: 'jobs', label: 'Jobs', icon: ListChecks },
+/** What is set up once per partner and tried on their real files. */
+const PARTNER_SETUP: ReadonlyArray<NavItem> = [
+  { section: 'namingRules', label: 'Naming rules', icon: Regex },
+  { section: 'partnerFormats', label: 'Partner formats', icon: TableProperties },
 ];
+
+/** The section a screen belongs to in the navigation: the job editor is part of Jobs. */
+function navSection(section: Section): Section {
+  return section === 'jobEditor' ? 'jobs' : section;
+}
 
 function Screen({ section }: { readonly section: Section }) {
   switch (section) {
@@ -43,8 +57,16 @@ function Screen({ section }: { readonly section: Section }) {
       );
     case 'connections':
       return <ConnectionsScreen />;
+    case 'home':
+      return <HomeScreen />;
     case 'jobs':
-      return <Placeholder title="Jobs" coming="Saved transfers that run on a schedule or when a partner's file arrives: pick up, check, rename, deliver, and tell someone." />;
+      return <JobsScreen />;
+    case 'jobEditor':
+      return <JobEditorScreen />;
+    case 'namingRules':
+      return <NamingRulesScreen />;
+    case 'partnerFormats':
+      return <PartnerFormatsScreen />;
     case 'validation':
       return <ValidationLogScreen />;
     case 'history':
@@ -56,12 +78,12 @@ function Screen({ section }: { readonly section: Section }) {
 export function AppFrame() {
   const { ui } = useStores();
   const section = useSlice(ui, (s) => s.section);
-  const link = (item: NavItem, later: boolean) => (
+  const link = (item: NavItem) => (
     <li key={item.section}>
       <a
         href={`#${item.section}`}
         className={styles.navItem}
-        aria-current={section === item.section ? 'page' : undefined}
+        aria-current={navSection(section) === item.section ? 'page' : undefined}
         onClick={(event) => {
           event.preventDefault();
           ui.getState().go(item.section);
@@ -69,7 +91,6 @@ export function AppFrame() {
       >
         <item.icon aria-hidden size={18} />
         <span>{item.label}</span>
-        {later && <span className={styles.soon}>Next</span>}
       </a>
     </li>
   );
@@ -77,12 +98,12 @@ export function AppFrame() {
     <div className={styles.frame}>
       <nav aria-label="Main" className={styles.nav}>
         <p className={styles.brand}>Ferry</p>
-        <ul className={styles.navList}>{NOW.map((item) => link(item, false))}</ul>
-        <p className={styles.navHeading} id="coming-next">
-          Coming next
+        <ul className={styles.navList}>{DAILY.map(link)}</ul>
+        <p className={styles.navHeading} id="partner-setup">
+          Partner setup
         </p>
-        <ul className={styles.navList} aria-labelledby="coming-next">
-          {NEXT.map((item) => link(item, true))}
+        <ul className={styles.navList} aria-labelledby="partner-setup">
+          {PARTNER_SETUP.map(link)}
         </ul>
       </nav>
       <main className={styles.main}>

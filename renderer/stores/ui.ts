@@ -2,7 +2,20 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ConnectionSummary, Entry, PreviewItem, TransferRequestInput } from '../../src/shared/contract/models.js';
 import type { Side } from './panes.js';
 
-export type Section = 'browse' | 'transfers' | 'connections' | 'jobs' | 'validation' | 'history';
+export type Section =
+  | 'home'
+  | 'browse'
+  | 'transfers'
+  | 'connections'
+  | 'jobs'
+  | 'jobEditor'
+  | 'namingRules'
+  | 'partnerFormats'
+  | 'validation'
+  | 'history';
+
+/** What the job editor opens on: a saved job by name, or a new one from one of the example flows. */
+export type JobEditTarget = { readonly kind: 'job'; readonly name: string } | { readonly kind: 'template'; readonly name: string };
 
 export type PreviewState =
   | { readonly status: 'loading' }
@@ -37,9 +50,13 @@ export interface Notice {
 
 export interface UiState {
   readonly section: Section;
+  /** The job the job editor shows; set by `editJob`, kept while the user looks elsewhere. */
+  readonly editing: JobEditTarget | null;
   readonly dialog: Dialog | null;
   readonly notice: Notice | null;
   go(section: Section): void;
+  /** Opens the job editor on a saved job or a template. */
+  editJob(target: JobEditTarget): void;
   openDialog(dialog: Dialog): void;
   /** Replaces the open dialog if it is still of the same kind (an answer may arrive after it closed). */
   updateDialog<K extends Dialog['kind']>(kind: K, change: (dialog: Extract<Dialog, { kind: K }>) => Dialog): void;
@@ -53,10 +70,14 @@ export type UiStore = StoreApi<UiState>;
 export function createUiStore(): UiStore {
   return createStore<UiState>()((set, get) => ({
     section: 'browse',
+    editing: null,
     dialog: null,
     notice: null,
     go(section) {
       set({ section });
+    },
+    editJob(target) {
+      set({ section: 'jobEditor', editing: target });
     },
     openDialog(dialog) {
       set({ dialog });

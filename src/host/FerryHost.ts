@@ -18,6 +18,11 @@ import { promptHandlers } from './handlers/prompts.js';
 import { recordHandlers } from './handlers/records.js';
 import { transferHandlers } from './handlers/transfers.js';
 import { validationHandlers } from './handlers/validation.js';
+import { mappingHandlers } from './handlers/mapping.js';
+import { namingHandlers } from './handlers/naming.js';
+import { homeHandlers } from './handlers/home.js';
+import { jobFileHandlers } from './handlers/jobFiles.js';
+import { jobHandlers } from './handlers/jobs.js';
 import { OpenConnections } from './OpenConnections.js';
 import { Prompts } from './Prompts.js';
 import { TransferQueue } from './TransferQueue.js';
@@ -70,6 +75,11 @@ export function createFerryHost(opts: FerryHostOptions): CoreHost {
     ...limitHandlers(ctx),
     ...historyHandlers(ctx),
     ...validationHandlers(ctx),
+    ...mappingHandlers(),
+    ...namingHandlers(),
+    ...homeHandlers(),
+    ...jobFileHandlers(),
+    ...jobHandlers(),
   };
 
   return {

@@ -7,6 +7,11 @@ import { LIMITS_COMMANDS } from './limitCommands.js';
 import { PROMPTS_COMMANDS } from './promptCommands.js';
 import { RECORDS_COMMANDS } from './recordCommands.js';
 import { TRANSFERS_COMMANDS } from './transferCommands.js';
+import { JOBS_COMMANDS } from './jobCommands.js';
+import { JOB_FILES_COMMANDS } from './jobFileCommands.js';
+import { HOME_COMMANDS } from './homeCommands.js';
+import { NAMING_COMMANDS } from './namingCommands.js';
+import { MAPPING_COMMANDS } from './mappingCommands.js';
 import { VALIDATION_COMMANDS } from './validationCommands.js';
 
 /**
@@ -24,6 +29,11 @@ export const COMMANDS = {
   ...LIMITS_COMMANDS,
   ...HISTORY_COMMANDS,
   ...VALIDATION_COMMANDS,
+  ...MAPPING_COMMANDS,
+  ...NAMING_COMMANDS,
+  ...HOME_COMMANDS,
+  ...JOB_FILES_COMMANDS,
+  ...JOBS_COMMANDS,
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;
