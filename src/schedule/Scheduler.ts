@@ -5,8 +5,10 @@ import type { ScheduleStateStore } from './ScheduleState.js';
 
 export type TickReason = 'schedule' | 'catch-up' | 'manual';
 
+export type SkipReason = 'overlap' | 'missed-skip' | 'disabled' | 'paused';
+
 export interface SchedulerEvents {
-  onSkipped?(job: string, at: number, why: 'overlap' | 'missed-skip' | 'disabled'): void;
+  onSkipped?(job: string, at: number, why: SkipReason): void;
   onError?(job: string, error: unknown): void;
 }
 
@@ -20,6 +22,11 @@ export interface SchedulerOptions {
    * further tick is also due, the machine was asleep or stopped and the missed-run policy decides.
    */
   readonly lateAfterMs?: number;
+  /**
+   * Asked at each tick: whether the user switched the job off or paused every schedule (see jobSwitches).
+   * A held tick is skipped like a disabled schedule's, so switching back on does not count the quiet time as missed.
+   */
+  readonly hold?: (job: string) => 'disabled' | 'paused' | undefined;
 }
 
 const DEFAULT_LATE_AFTER_MS = 60_000;
@@ -99,10 +106,10 @@ export class Scheduler {
     return [...this.#runs.keys()];
   }
 
-  /** When the job will next run on schedule; undefined if it is disabled or its schedule has ended. */
+  /** When the job will next run on schedule; undefined if it is disabled, held, or its schedule has ended. */
   next(job: string): number | undefined {
     const entry = this.#jobs.get(job);
-    return entry?.config.enabled ? entry.nextAt : undefined;
+    return entry?.config.enabled && this.#options.hold?.(job) === undefined ? entry.nextAt : undefined;
   }
 
   /** Stops arming timers, aborts nothing by default; with {abort:true} signals running jobs; resolves when all running jobs finished. */
@@ -155,7 +162,8 @@ export class Scheduler {
     const following = nextTick(entry.config, at);
     const late = now - at > this.#lateAfterMs || (following !== undefined && following <= now);
     this.#options.state.setLastTick(job, Math.max(now, at));
-    if (!entry.config.enabled) this.#skipped(job, at, 'disabled');
+    const hold = entry.config.enabled ? this.#options.hold?.(job) : 'disabled';
+    if (hold !== undefined) this.#skipped(job, at, hold);
     else if (late && entry.config.missed === 'skip') this.#skipped(job, at, 'missed-skip');
     else if (this.#runs.has(job)) this.#skipped(job, at, 'overlap');
     else this.#launch(job, late ? 'catch-up' : 'schedule');
@@ -178,7 +186,7 @@ export class Scheduler {
     }
   }
 
-  #skipped(job: string, at: number, why: 'overlap' | 'missed-skip' | 'disabled'): void {
+  #skipped(job: string, at: number, why: SkipReason): void {
     try {
       this.#options.events?.onSkipped?.(job, at, why);
     } catch (e) {

@@ -95,4 +95,43 @@ describe('ferry daemon', () => {
     expect(resumed.err).toMatch(new RegExp(`Run ${run?.id} \\(resuming the interrupted run\\)`));
     expect(history.listRuns({ job: 'hourly' }).map((r) => r.status)).toEqual(['succeeded']);
   });
+
+  it('runs no tick of a job switched off with "ferry jobs disable", nor of any job while "ferry jobs pause" holds', async () => {
+    await writeFile(join(world.home, 'jobs', 'hourly.yaml'), hourlyJob(world.work, '0s'));
+    const journal = (await world.workspace.history()).journal();
+    const disabled = await world.ferry(['jobs', 'disable', 'hourly']);
+    expect(disabled.code, disabled.err).toBe(0);
+    expect(disabled.out).toMatch(/hourly: disabled/);
+
+    journal.setLastTick('hourly', Date.now() - 5 * 3_600_000);
+    const first = startDaemon(world.home);
+    await first.waitFor(/hourly: tick skipped \(disabled\)/);
+    first.child.kill('SIGTERM');
+    expect(await first.exit()).toBe(0);
+
+    expect((await world.ferry(['jobs', 'enable', 'hourly'])).code).toBe(0);
+    expect((await world.ferry(['jobs', 'pause'])).out).toMatch(/All schedules paused/);
+    journal.setLastTick('hourly', Date.now() - 5 * 3_600_000);
+    const second = startDaemon(world.home);
+    await second.waitFor(/hourly: tick skipped \(schedules are paused\)/);
+    second.child.kill('SIGTERM');
+    expect(await second.exit()).toBe(0);
+
+    for (const log of [first.log(), second.log()]) expect(log).not.toMatch(/hourly: starting/);
+    expect((await world.workspace.history()).listRuns({ job: 'hourly' })).toEqual([]);
+    expect((await readdir(join(world.work, 'in'))).sort()).toEqual(['a.txt', 'b.txt']);
+
+    expect((await world.ferry(['jobs', 'resume'])).code).toBe(0);
+    journal.setLastTick('hourly', Date.now() - 5 * 3_600_000);
+    const third = startDaemon(world.home);
+    await third.waitFor(/hourly: run \d+ succeeded/);
+    third.child.kill('SIGTERM');
+    expect(await third.exit()).toBe(0);
+  });
+
+  it('refuses to switch a job it cannot find, naming the jobs folder', async () => {
+    const result = await world.ferry(['jobs', 'disable', 'nightly']);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(`No job named "nightly" in ${join(world.home, 'jobs')}`);
+  });
 });

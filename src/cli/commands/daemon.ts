@@ -1,11 +1,19 @@
 import type { Command } from 'commander';
 import type { LoadedJob } from '../../jobs/definition/loadJob.js';
+import type { SkipReason } from '../../schedule/Scheduler.js';
 import type { SlaWatch } from '../../schedule/SlaWatch.js';
 import type { Workspace } from '../../workspace/Workspace.js';
 import { visibleName } from '../format.js';
 import { warn, type CliIo } from '../io.js';
 import { syncTotals } from '../syncReport.js';
 import { jobFiles } from './jobs.js';
+
+const SKIP_WORDS: Readonly<Record<SkipReason, string>> = {
+  overlap: 'the previous run is still going',
+  'missed-skip': 'missed-skip',
+  disabled: 'disabled',
+  paused: 'schedules are paused',
+};
 
 /**
  * `ferry daemon`: runs every job of the jobs folder on its schedule until SIGTERM or Ctrl-C, then lets
@@ -24,8 +32,19 @@ export function registerDaemonCommand(program: Command, io: CliIo, workspace: ()
       const { Scheduler } = await import('../../schedule/Scheduler.js');
       const { SlaWatch } = await import('../../schedule/SlaWatch.js');
       const { jobServices } = await import('../../workspace/jobServices.js');
+      const { readJobSwitches, scheduleHold } = await import('../../workspace/jobSwitches.js');
       const ws = workspace();
       const log = (line: string): void => warn(io, `${new Date().toISOString()} ${line}`);
+      // Read at each tick, so that the window's or the terminal's "disable" or "pause all" applies without a restart.
+      let lastSwitchesWarning = '';
+      const hold = (name: string): 'disabled' | 'paused' | undefined =>
+        scheduleHold(
+          readJobSwitches(ws.paths, (message) => {
+            if (message !== lastSwitchesWarning) log(message);
+            lastSwitchesWarning = message;
+          }),
+          name,
+        );
       const jobs = new Map<string, LoadedJob>();
       for (const file of await jobFiles(opts.jobs ?? ws.paths.jobs)) {
         try {
@@ -46,6 +65,7 @@ export function registerDaemonCommand(program: Command, io: CliIo, workspace: ()
       const runner = new InProcessJobRunner(services);
       const scheduler = new Scheduler({
         clock: systemClock,
+        hold,
         state: { lastTick: (job) => journal.lastTick(job), setLastTick: (job, at) => journal.setLastTick(job, at) },
         run: async (name, reason, runSignal) => {
           const job = jobs.get(name);
@@ -62,7 +82,7 @@ export function registerDaemonCommand(program: Command, io: CliIo, workspace: ()
           log(`${name}: run ${result.runId} ${result.status}: ${count('delivered')} delivered, ${count('quarantined')} quarantined, ${count('failed')} failed`);
         },
         events: {
-          onSkipped: (job, _at, why) => log(`${job}: tick skipped (${why === 'overlap' ? 'the previous run is still going' : why})`),
+          onSkipped: (job, _at, why) => log(`${job}: tick skipped (${SKIP_WORDS[why]})`),
           onError: (job, error) => log(`${job}: ${error instanceof Error ? error.message : String(error)}`),
         },
       });
@@ -98,10 +118,15 @@ export function registerDaemonCommand(program: Command, io: CliIo, workspace: ()
       for (const w of watches) w.start();
       // Runs a crash left unfinished are taken up at once rather than at their next tick.
       for (const run of services.history.unfinishedRuns()) {
-        if (jobs.get(run.job)?.definition.schedule !== undefined && scheduler.trigger(run.job)) log(`${run.job}: resuming interrupted run ${run.id}`);
+        if (jobs.get(run.job)?.definition.schedule === undefined || hold(run.job) !== undefined) continue;
+        if (scheduler.trigger(run.job)) log(`${run.job}: resuming interrupted run ${run.id}`);
       }
       const scheduled = [...jobs.keys()].filter((n) => scheduler.next(n) !== undefined);
-      log(`Ferry daemon: ${scheduled.length} scheduled job${scheduled.length === 1 ? '' : 's'}${scheduled.map((n) => `\n  ${n}: next ${new Date(scheduler.next(n) ?? 0).toISOString()}`).join('')}`);
+      const held = [...jobs.keys()].flatMap((n) => {
+        const why = jobs.get(n)?.definition.schedule === undefined ? undefined : hold(n);
+        return why === undefined ? [] : [`\n  ${n}: ${SKIP_WORDS[why]}`];
+      });
+      log(`Ferry daemon: ${scheduled.length} scheduled job${scheduled.length === 1 ? '' : 's'}${scheduled.map((n) => `\n  ${n}: next ${new Date(scheduler.next(n) ?? 0).toISOString()}`).join('')}${held.join('')}`);
       await new Promise<void>((resolve) => {
         if (signal.aborted) resolve();
         else signal.addEventListener('abort', () => resolve(), { once: true });

@@ -68,6 +68,8 @@ export function registerJobCommands(program: Command, io: CliIo, workspace: () =
       else showResult(io, result);
     });
 
+  registerJobSwitchCommands(program, io, workspace);
+
   program
     .command('validate <file>')
     .description("check a local file against a job's validation rules, as a run would")
@@ -105,6 +107,28 @@ export function registerJobCommands(program: Command, io: CliIo, workspace: () =
       const { jobJsonSchema } = await import('../../jobs/definition/jobSchema.js');
       printJson(io, jobJsonSchema());
     });
+}
+
+/** `ferry jobs enable|disable <job>` and `ferry jobs pause|resume`: the switches the window's Jobs screen and the tray set. */
+function registerJobSwitchCommands(program: Command, io: CliIo, workspace: () => Workspace): void {
+  const jobs = program.command('jobs').description("switch jobs' schedules on or off (running a job by hand with \"ferry run\" ignores these switches)");
+  const switchOne = (enabled: boolean) => async (ref: string) => {
+    const { setJobEnabled } = await import('../../workspace/jobSwitches.js');
+    const ws = workspace();
+    const name = (await findJob(ws, ref)).definition.name;
+    const switches = await setJobEnabled(ws.paths, name, enabled);
+    const paused = switches.paused ? ' (all schedules are paused: "ferry jobs resume" lets them run)' : '';
+    print(io, `${name}: ${enabled ? `enabled, runs on its schedule${paused}` : 'disabled, its schedule does not run until enabled'}`);
+  };
+  const pauseAll = (paused: boolean) => async () => {
+    const { pauseSchedules } = await import('../../workspace/jobSwitches.js');
+    await pauseSchedules(workspace().paths, paused);
+    print(io, paused ? 'All schedules paused: no job runs on its schedule until "ferry jobs resume"' : 'Schedules resumed: enabled jobs run on their schedules again');
+  };
+  jobs.command('enable <job>').description("let a job's schedule run again").action(switchOne(true));
+  jobs.command('disable <job>').description("keep a job's schedule from running until it is enabled").action(switchOne(false));
+  jobs.command('pause').description('pause every schedule (jobs already running finish)').action(pauseAll(true));
+  jobs.command('resume').description('let schedules run again after "ferry jobs pause"').action(pauseAll(false));
 }
 
 function showEvent(io: CliIo, e: RunEvent, dryRun: boolean): void {

@@ -29,7 +29,9 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
 }
 
 /** A scheduler on a manual clock whose runs take `runMs` of clock time and are recorded. */
-function setup(options: { runMs?: number; state?: MemoryScheduleState; run?: (job: string, signal: AbortSignal) => Promise<void> } = {}) {
+function setup(
+  options: { runMs?: number; state?: MemoryScheduleState; run?: (job: string, signal: AbortSignal) => Promise<void>; hold?: (job: string) => 'disabled' | 'paused' | undefined } = {},
+) {
   const clock = new ManualClock(T0);
   const state = options.state ?? new MemoryScheduleState();
   const calls: Call[] = [];
@@ -43,6 +45,7 @@ function setup(options: { runMs?: number; state?: MemoryScheduleState; run?: (jo
     clock,
     state,
     events,
+    ...(options.hold === undefined ? {} : { hold: options.hold }),
     run: async (job, reason, signal) => {
       calls.push({ job, reason, at: clock.now() });
       if (options.run !== undefined) await options.run(job, signal);
@@ -251,6 +254,38 @@ describe('Scheduler', () => {
     expect(calls).toEqual([]);
     await clock.advance(HOUR);
     expect(calls).toEqual([{ job: 'pull', reason: 'schedule', at: T0 + 4 * HOUR }]);
+  });
+
+  it('a job the user switched off, or every job while schedules are paused, runs nothing and owes nothing when switched back on', async () => {
+    const holds = new Map<string, 'disabled' | 'paused'>([['pull', 'disabled']]);
+    const { clock, calls, skips, scheduler } = setup({ hold: (job) => holds.get(job) });
+    scheduler.set('pull', { every: '1h', timezone: 'UTC' });
+    scheduler.set('push', { every: '1h', timezone: 'UTC' });
+    scheduler.start();
+    expect(scheduler.next('pull')).toBeUndefined();
+    expect(scheduler.next('push')).toBe(T0 + HOUR);
+    await clock.advance(HOUR);
+    expect(calls).toEqual([{ job: 'push', reason: 'schedule', at: T0 + HOUR }]);
+    expect(skips).toEqual([['pull', T0 + HOUR, 'disabled']]);
+
+    holds.set('pull', 'paused');
+    holds.set('push', 'paused');
+    await clock.advance(2 * HOUR);
+    expect(calls).toHaveLength(1);
+    expect(skips.slice(1)).toEqual([
+      ['pull', T0 + 2 * HOUR, 'paused'],
+      ['push', T0 + 2 * HOUR, 'paused'],
+      ['pull', T0 + 3 * HOUR, 'paused'],
+      ['push', T0 + 3 * HOUR, 'paused'],
+    ]);
+
+    holds.clear();
+    expect(scheduler.next('pull')).toBe(T0 + 4 * HOUR);
+    await clock.advance(HOUR);
+    expect(calls.slice(1)).toEqual([
+      { job: 'pull', reason: 'schedule', at: T0 + 4 * HOUR },
+      { job: 'push', reason: 'schedule', at: T0 + 4 * HOUR },
+    ]);
   });
 
   it('a failed run is reported and the schedule goes on', async () => {
