@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
-import { compileMapping, type FieldMapping } from './fieldMapping.js';
+import { compileMapping, type FieldMapping, type MappingClock } from './fieldMapping.js';
 import type { FormatSpec } from './format.js';
 import { readRecords, writeRecords, type Row, type WriteVars } from './records.js';
 
@@ -11,14 +11,23 @@ export interface Conversion {
   readonly output: FormatSpec;
 }
 
-/** Input rows, mapped when the conversion has a mapping; row numbers count data rows from 1. */
+/**
+ * What a conversion does to one input row: its mapping, or nothing when it has none. Jobs and every preview
+ * of a profile map rows with this, so a preview shows exactly what a run would deliver.
+ */
+export function rowMapper(conversion: Conversion, clock: MappingClock): (row: Row, rowNumber: number) => Row {
+  const { mapping } = conversion;
+  return mapping === undefined ? (row) => row : compileMapping(mapping, clock);
+}
+
+/** Input rows, mapped; row numbers count data rows from 1. */
 async function* convertedRows(inPath: string, conversion: Conversion, vars: WriteVars, signal?: AbortSignal): AsyncGenerator<Row> {
-  const map = conversion.mapping === undefined ? undefined : compileMapping(conversion.mapping, vars);
+  const map = rowMapper(conversion, vars);
   let rowNumber = 0;
   for await (const row of readRecords(inPath, conversion.input, signal)) {
     signal?.throwIfAborted();
     rowNumber++;
-    yield map === undefined ? row : map(row, rowNumber);
+    yield map(row, rowNumber);
   }
 }
 

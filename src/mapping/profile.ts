@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { Conversion } from './convert.js';
-import { compileMapping, fieldMappingSchema, mappingColumns } from './fieldMapping.js';
+import { rowMapper, type Conversion } from './convert.js';
+import { fieldMappingSchema, mappingColumns, MappingError } from './fieldMapping.js';
 import { formatSpecSchema } from './format.js';
 import { outputProblem, readRecords, type Row } from './records.js';
 
@@ -35,6 +35,22 @@ function issuePath(path: ReadonlyArray<PropertyKey>): string {
   }, '');
 }
 
+/** One reason a profile does not match the schema, at the path of the value it is about. */
+export interface ProfileIssue {
+  readonly path: ReadonlyArray<string | number>;
+  readonly message: string;
+}
+
+/** Every reason `value` is not a valid profile, each at its path; empty when it is one. */
+export function profileIssues(value: unknown): ProfileIssue[] {
+  const result = partnerProfileSchema.safeParse(value);
+  if (result.success) return [];
+  return result.error.issues.map((issue) => ({
+    path: issue.path.map((key) => (typeof key === 'number' ? key : String(key))),
+    message: issue.message,
+  }));
+}
+
 export function parseProfile(value: unknown, source: string): PartnerProfile {
   const result = partnerProfileSchema.safeParse(value);
   if (result.success) return result.data;
@@ -44,13 +60,56 @@ export function parseProfile(value: unknown, source: string): PartnerProfile {
 
 const MAX_ERRORS = 100;
 
-async function sampleProblems(samplePath: string, conversion: Conversion): Promise<string[]> {
-  if (conversion.mapping === undefined) return [];
-  for await (const first of readRecords(samplePath, conversion.input)) {
-    const missing = mappingColumns(conversion.mapping).filter((column) => !Object.hasOwn(first, column));
-    return missing.map((column) => `The mapping reads column "${column}", which the sample does not have (it has ${Object.keys(first).join(', ')})`);
+/** What is wrong with one row of a sample: the output field it is about, where the problem names one. */
+export interface RowProblem {
+  readonly field?: string;
+  readonly message: string;
+}
+
+/** One data row of a sample, as read and as the conversion made it; a row that does not map has no output. */
+export interface SampleRow {
+  readonly rowNumber: number;
+  readonly input: Row;
+  readonly output?: Row;
+  readonly problem?: RowProblem;
+}
+
+/** Every format states the field an output problem is about first: `field "price" …`. */
+const OUTPUT_FIELD = /^field "([^"]*)"/;
+
+/**
+ * The sample's data rows, each mapped as a job maps it and checked against the output format, one at a
+ * time: a row that does not map is yielded with its problem and the next one still gets its turn. A file
+ * that cannot be read throws (a FormatError naming the file, line and column).
+ */
+export async function* sampleRows(samplePath: string, conversion: Conversion, now: Date): AsyncGenerator<SampleRow> {
+  const map = rowMapper(conversion, { now });
+  let rowNumber = 0;
+  for await (const input of readRecords(samplePath, conversion.input)) {
+    rowNumber++;
+    let output: Row;
+    try {
+      output = map(input, rowNumber);
+    } catch (error) {
+      const field = error instanceof MappingError ? { field: error.field } : {};
+      yield { rowNumber, input, problem: { ...field, message: (error as Error).message } };
+      continue;
+    }
+    const problem = outputProblem(output, conversion.output);
+    if (problem === undefined) {
+      yield { rowNumber, input, output };
+      continue;
+    }
+    const field = OUTPUT_FIELD.exec(problem)?.[1];
+    yield { rowNumber, input, output, problem: { ...(field === undefined ? {} : { field }), message: `Row ${rowNumber}: ${problem}` } };
   }
-  return [];
+}
+
+/** The columns the mapping reads that the sample's first row lacks, each as a sentence. */
+export function missingColumns(first: Row, conversion: Conversion): string[] {
+  if (conversion.mapping === undefined) return [];
+  const missing = mappingColumns(conversion.mapping).filter((column) => !Object.hasOwn(first, column));
+  return missing.map((column) => `The mapping reads column "${column}", which the sample does not have (it has ${Object.keys(first).join(', ')})`);
 }
 
 /**
@@ -70,20 +129,10 @@ export async function previewConversion(
     if (errors.length < MAX_ERRORS) errors.push(message);
   };
   try {
-    for (const problem of await sampleProblems(samplePath, conversion)) report(problem);
-    const map = conversion.mapping === undefined ? undefined : compileMapping(conversion.mapping, { now });
-    let rowNumber = 0;
-    for await (const input of readRecords(samplePath, conversion.input)) {
-      rowNumber++;
-      // Row by row, so a row that does not map is reported and the next one still gets its turn.
-      try {
-        const row = map === undefined ? input : map(input, rowNumber);
-        const problem = outputProblem(row, conversion.output);
-        if (problem !== undefined) report(`Row ${rowNumber}: ${problem}`);
-        else if (rows.length < limit) rows.push(row);
-      } catch (error) {
-        report((error as Error).message);
-      }
+    for await (const row of sampleRows(samplePath, conversion, now)) {
+      if (row.rowNumber === 1) for (const problem of missingColumns(row.input, conversion)) report(problem);
+      if (row.problem !== undefined) report(row.problem.message);
+      else if (row.output !== undefined && rows.length < limit) rows.push(row.output);
     }
   } catch (error) {
     report((error as Error).message);
