@@ -10,7 +10,8 @@ import { jobLocation, pathBelow, pathField, type Below } from './jobPaths.js';
 /** The job file format this Ferry reads and writes; a file with another `version` is refused. */
 export const JOB_FORMAT_VERSION = 1;
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** What a job or route name may be: it names files and folders, so never a path. */
+export const JOB_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** What upload tools write while a file is still arriving: never picked up. */
 export const DEFAULT_IGNORED = ['*.part', '*.partial', '*.tmp', '*.temp', '*.filepart', '*.crdownload', '*.!ut', '~*', '.*'];
@@ -152,7 +153,7 @@ const companionSchema = z
 
 const routeSchema = z
   .strictObject({
-    name: z.string().regex(NAME, 'letters, digits, ".", "_" or "-"').describe('Names the route in previews and history.'),
+    name: z.string().regex(JOB_NAME, 'letters, digits, ".", "_" or "-"').describe('Names the route in previews and history.'),
     when: whenSchema.optional(),
     to: location.optional().describe('Destination folder; may contain name-template placeholders ("erp:/in/{capture.type}/").'),
     http: httpSchema.optional(),
@@ -209,7 +210,7 @@ export const jobSchema = z
   .strictObject({
     $schema: z.string().optional().describe('Editors use this to find the schema; Ferry ignores it.'),
     version: z.literal(JOB_FORMAT_VERSION).describe('The job file format version.'),
-    name: z.string().regex(NAME, 'letters, digits, ".", "_" or "-", up to 64').describe('Unique job name, used in history and on the command line.'),
+    name: z.string().regex(JOB_NAME, 'letters, digits, ".", "_" or "-", up to 64').describe('Unique job name, used in history and on the command line.'),
     description: z.string().optional(),
     source: sourceSchema,
     arrival: arrivalSchema.prefault({}),

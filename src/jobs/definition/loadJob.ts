@@ -112,10 +112,10 @@ function toValue(doc: Document, lines: LineCounter, file: string): unknown {
   }
 }
 
-type Locate = (path: ReadonlyArray<PropertyKey>) => { line: number; column: number };
+export type Locate = (path: ReadonlyArray<PropertyKey>) => { line: number; column: number };
 
 /** The line and column of the deepest node on `path` that exists: a missing key points at its parent. */
-function locator(doc: Document, lines: LineCounter): Locate {
+export function locator(doc: Document, lines: LineCounter): Locate {
   return (path) => {
     for (let depth = path.length; depth >= 0; depth--) {
       const keys = path.slice(0, depth).map((k) => (typeof k === 'symbol' ? String(k) : k));
