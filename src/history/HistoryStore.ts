@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { csvRecord } from './csv.js';
 import { ITEM_CSV_HEADER, itemCsvFields, RUN_CSV_HEADER, runCsvFields } from './csvRows.js';
 import { damagedHistory, isSqliteDamage } from './damage.js';
+import { HomeQueries } from './HomeQueries.js';
 import { JobJournal } from './JobJournal.js';
 import { historyWasKept, refuseLostHistory, rememberHistory } from './marker.js';
 import { migrate, schemaVersionOf } from './migrations.js';
@@ -87,6 +88,7 @@ export class HistoryStore {
   readonly #recordItems: (runId: RunId, items: ReadonlyArray<ItemUpdate>) => ItemId[];
   readonly #applyRetention: (cutoff: number, keep: number | undefined) => number;
   #journal: JobJournal | undefined;
+  #home: HomeQueries | undefined;
 
   private constructor(db: Database.Database) {
     this.#db = db;
@@ -202,6 +204,11 @@ export class HistoryStore {
   /** The jobs' exactly-once bookkeeping, in the same database. */
   journal(): JobJournal {
     return (this.#journal ??= new JobJournal(this.#db));
+  }
+
+  /** What Home and the attention watch read, in the same database. */
+  home(): HomeQueries {
+    return (this.#home ??= new HomeQueries(this.#db));
   }
 
   schemaVersion(): number {
