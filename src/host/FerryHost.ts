@@ -1,9 +1,11 @@
+import { existsSync } from 'node:fs';
 import { TransferError } from '../connectors/errors.js';
 import { normalizeRelative } from '../connectors/paths.js';
 import { toTransferError } from '../engine/retry.js';
 import { COMMANDS, isCommandName, type CommandInput, type CommandName, type CommandOutput } from '../shared/contract/commands.js';
 import type { EventMessage } from '../shared/contract/events.js';
 import { fail, ok, type Wire, type WireError } from '../shared/contract/wire.js';
+import { systemClock, type Clock } from '../schedule/Clock.js';
 import type { Workspace } from '../workspace/Workspace.js';
 import type { CoreHost } from './CoreHost.js';
 import { EventHub } from './EventHub.js';
@@ -21,6 +23,9 @@ import { validationHandlers } from './handlers/validation.js';
 import { mappingHandlers } from './handlers/mapping.js';
 import { namingHandlers } from './handlers/naming.js';
 import { homeHandlers } from './handlers/home.js';
+import { AttentionWatch } from './AttentionWatch.js';
+import { ConnectionHealth } from './home/ConnectionHealth.js';
+import { savedJobs } from './home/savedJobs.js';
 import { jobFileHandlers } from './handlers/jobFiles.js';
 import { jobHandlers } from './handlers/jobs.js';
 import { OpenConnections } from './OpenConnections.js';
@@ -35,6 +40,8 @@ export interface FerryHostOptions {
   /** Where the workspace's connections put their questions; the window shows and answers them. */
   readonly prompts?: Prompts;
   readonly now?: () => number;
+  /** The attention watch's time and timers (the system's by default). */
+  readonly clock?: Clock;
 }
 
 type Handlers = HandlersOf<typeof COMMANDS>;
@@ -51,6 +58,16 @@ export function createFerryHost(opts: FerryHostOptions): CoreHost {
   const connections = new OpenConnections(workspace, connectionStatusReporter(workspace, events));
   const listings = new FolderListings();
   const transfers = new TransferQueue(workspace, connections, events, prompts, opts.now);
+  const clock = opts.clock ?? systemClock;
+  const health = new ConnectionHealth(events, () => clock.now());
+  const attention = new AttentionWatch({
+    historyExists: () => existsSync(workspace.paths.history),
+    history: () => workspace.history(),
+    jobs: () => savedJobs(workspace.paths.jobs),
+    clock,
+    notify: (notice) => events.emit({ event: 'attention.raised', payload: notice }),
+  });
+  attention.start();
   events.subscribe((message) => {
     if (message.event === 'files.changed') listings.invalidate(message.payload.connection, message.payload.path);
   });
@@ -77,7 +94,7 @@ export function createFerryHost(opts: FerryHostOptions): CoreHost {
     ...validationHandlers(ctx),
     ...mappingHandlers(),
     ...namingHandlers(),
-    ...homeHandlers(),
+    ...homeHandlers(ctx, health, () => clock.now()),
     ...jobFileHandlers(),
     ...jobHandlers(),
   };
@@ -96,6 +113,8 @@ export function createFerryHost(opts: FerryHostOptions): CoreHost {
       }
     },
     close: async () => {
+      await attention.stop();
+      health.close();
       prompts.refuseAll();
       await transfers.close();
       await connections.closeAll();

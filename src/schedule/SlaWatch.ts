@@ -1,6 +1,7 @@
 import type { Clock, TimerHandle } from './Clock.js';
-import { isBusinessDay, type SlaConfig } from './config.js';
-import { DAY_MS, HOUR_MS, MINUTE_MS, fromLocal, localDayNumber, resolveTimeZone, startOfLocalDay } from './zone.js';
+import type { SlaConfig } from './config.js';
+import { nextSlaDeadline, slaTimeOfDay } from './slaDeadline.js';
+import { localDayNumber, resolveTimeZone, startOfLocalDay } from './zone.js';
 
 export interface SlaWatchOptions {
   readonly job: string;
@@ -15,9 +16,6 @@ export interface SlaWatchOptions {
   readonly onError?: (job: string, error: unknown) => void;
 }
 
-/** Ten years of days the calendar refuses: a calendar that allows none gives up rather than loop. */
-const MAX_SKIPPED_DAYS = 3660;
-
 /**
  * Watches one expected file: at each business day's deadline, alerts once for that day unless a matching
  * file arrived since the day began. After a sleep that spans several deadlines, only the latest is checked;
@@ -26,17 +24,15 @@ const MAX_SKIPPED_DAYS = 3660;
 export class SlaWatch {
   readonly #options: SlaWatchOptions;
   readonly #timezone: string;
-  readonly #byMs: number;
   #timer: TimerHandle | undefined;
   #running = false;
   #alertedDay: number | undefined;
 
   constructor(options: SlaWatchOptions) {
-    const match = /^(\d{2}):(\d{2})$/.exec(options.sla.by);
-    if (match === null) throw new Error(`Invalid SLA time ${JSON.stringify(options.sla.by)}: expected HH:MM.`);
+    // A bad time is refused here, when the job is loaded, rather than at its first deadline.
+    slaTimeOfDay(options.sla.by);
     this.#options = options;
     this.#timezone = resolveTimeZone(options.timezone);
-    this.#byMs = Number(match[1]) * HOUR_MS + Number(match[2]) * MINUTE_MS;
   }
 
   /** Arms the first deadline not yet past; a deadline exactly now counts. */
@@ -54,12 +50,7 @@ export class SlaWatch {
 
   /** The first business-day deadline strictly after `afterMs`. */
   nextDeadline(afterMs: number): number | undefined {
-    const first = localDayNumber(afterMs, this.#timezone);
-    for (let day = first; day <= first + MAX_SKIPPED_DAYS; day++) {
-      const due = fromLocal(day * DAY_MS + this.#byMs, this.#timezone);
-      if (due > afterMs && isBusinessDay(due, this.#options.sla.calendar, this.#timezone)) return due;
-    }
-    return undefined;
+    return nextSlaDeadline(this.#options.sla, this.#timezone, afterMs);
   }
 
   #arm(afterMs: number): void {

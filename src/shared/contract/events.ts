@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { attentionRaisedSchema } from './homeCommands.js';
 import { limitsViewSchema } from './limitCommands.js';
 import { connectionStatusSchema } from './connectionModels.js';
 import { BATCH_STATES, promptSchema, transferFileSchema, transferSnapshotSchema } from './models.js';
@@ -28,6 +29,8 @@ export const EVENTS = {
   'files.changed': z.strictObject({ connection: z.string(), path: z.string() }),
   /** A bandwidth limit was changed (in this window or another): every window shows the new limits. */
   'limits.changed': limitsViewSchema,
+  /** Something new went wrong (a run failed, files were refused, a file is late), in any Ferry process: a notice and a badge lead to it. */
+  'attention.raised': attentionRaisedSchema,
 } as const;
 
 export type EventName = keyof typeof EVENTS;
