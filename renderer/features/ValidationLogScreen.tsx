@@ -10,6 +10,7 @@ import { useSlice, useStores } from './StoresContext.js';
 import styles from './ValidationLogScreen.module.css';
 
 export const OUTCOME_WORDS: Readonly<Record<ValidationEntryView['outcome'], string>> = {
+  passed: 'Passed',
   held: 'Held',
   released: 'Released',
   returned: 'Returned',

@@ -1,5 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { ItemId, RunId } from './records.js';
+import { RETURNED_UNDER_KEY_SQL, validationLogSql, type QuarantineState, type ValidationLogQuery, type ValidationOutcome } from './validationLogSql.js';
+
+export type { QuarantineState, ValidationLogQuery, ValidationOutcome } from './validationLogSql.js';
 
 type Params = Readonly<Record<string, string | number | null>>;
 
@@ -42,8 +45,6 @@ export interface JournalItem {
   readonly sha256: string | undefined;
 }
 
-export type QuarantineState = 'held' | 'released' | 'returned';
-
 export interface QuarantineReason {
   readonly rule: string;
   readonly message: string;
@@ -59,6 +60,47 @@ export interface QuarantinedFile {
   readonly location: string;
   readonly reasons: ReadonlyArray<QuarantineReason>;
   readonly state: QuarantineState;
+  /** The job file the run that refused it read, when it was recorded (schema 8 on). */
+  readonly jobFile: string | undefined;
+  readonly at: number;
+  readonly updatedAt: number;
+}
+
+/** Where a validated file came from and what it was checked against, for the validation log. */
+export interface ValidatedFileFacts {
+  readonly job: string;
+  readonly itemId?: ItemId;
+  /** The path the file arrived under, relative to the job's source. */
+  readonly file: string;
+  /** The partner it came from: its name's `partner` field, or the connection it was read from. */
+  readonly partner?: string;
+  /** The `files` globs of the rule sets that applied, e.g. `*.csv`. */
+  readonly ruleSet?: string;
+  /** What a resubmission of the file is recognised by (see `resubmissionKeys`); by default its name. */
+  readonly resubmissionKeys?: ReadonlyArray<string>;
+  /** The job file the run read, so the log can act on the file when the job left the jobs folder. */
+  readonly jobFile?: string;
+}
+
+/** One entry of the validation log: a validated file, passed or refused, and what became of it. */
+export interface ValidationLogEntry {
+  readonly id: number;
+  readonly job: string;
+  readonly itemId: ItemId | undefined;
+  readonly file: string;
+  /** Where Ferry keeps a refused file, or where a passed file was read from. */
+  readonly location: string;
+  readonly reasons: ReadonlyArray<QuarantineReason>;
+  readonly outcome: ValidationOutcome;
+  readonly partner: string | undefined;
+  /** The rules the file failed, or every rule it passed. */
+  readonly rules: ReadonlyArray<string>;
+  readonly ruleSet: string | undefined;
+  readonly jobFile: string | undefined;
+  /** The returned entry this file was sent again for. */
+  readonly resubmissionOf: number | undefined;
+  /** The entry of the file sent again after this one was returned. */
+  readonly resubmittedAs: number | undefined;
   readonly at: number;
   readonly updatedAt: number;
 }
@@ -96,34 +138,6 @@ export function quarantineListSql(byJob: boolean): string {
   return `SELECT * FROM quarantine WHERE state = @state${byJob ? ' AND job = @job' : ''} ORDER BY at DESC, id DESC LIMIT @limit`;
 }
 
-/** Which quarantined files the validation log shows, newest first, after an optional cursor. */
-export interface QuarantineLogQuery {
-  readonly job?: string;
-  readonly state?: QuarantineState;
-  /** Held at or after this time (epoch ms). */
-  readonly from?: number;
-  /** Held before this time (epoch ms). */
-  readonly to?: number;
-  /** The last entry of the previous page. */
-  readonly before?: { readonly at: number; readonly id: number };
-  readonly limit: number;
-}
-
-/**
- * The validation log's page: the quarantine newest first, by the index that matches the filters
- * (time, state, job, or job and state); the cursor continues after the previous page's last entry.
- */
-export function quarantineLogSql(query: Omit<QuarantineLogQuery, 'limit'>): string {
-  const where = [
-    ...(query.job === undefined ? [] : ['job = @job']),
-    ...(query.state === undefined ? [] : ['state = @state']),
-    ...(query.from === undefined ? [] : ['at >= @from']),
-    ...(query.to === undefined ? [] : ['at < @to']),
-    ...(query.before === undefined ? [] : ['(at, id) < (@beforeAt, @beforeId)']),
-  ];
-  return `SELECT * FROM quarantine${where.length === 0 ? '' : ` WHERE ${where.join(' AND ')}`} ORDER BY at DESC, id DESC LIMIT @limit`;
-}
-
 interface QuarantineRow {
   readonly id: number;
   readonly job: string;
@@ -131,9 +145,15 @@ interface QuarantineRow {
   readonly file: string;
   readonly location: string;
   readonly reasons: string;
-  readonly state: QuarantineState;
+  readonly state: ValidationOutcome;
   readonly at: number;
   readonly updated_at: number;
+  readonly partner: string | null;
+  readonly rules: string;
+  readonly rule_set: string | null;
+  readonly job_file: string | null;
+  readonly resubmission_of: number | null;
+  readonly resubmitted_as: number | null;
 }
 
 interface DeliveryRow {
@@ -296,46 +316,98 @@ export class JobJournal {
       .map(toDelivery);
   }
 
-  /** Holds a file in quarantine and returns its quarantine id. */
-  hold(file: { job: string; itemId?: ItemId; file: string; location: string; reasons: ReadonlyArray<QuarantineReason> }, now = Date.now()): number {
-    const row = this.#sql<{ id: number }>(
-        `INSERT INTO quarantine (job, item_id, file, location, reasons, state, at, updated_at)
-         VALUES (@job, @itemId, @file, @location, @reasons, 'held', @now, @now) RETURNING id`,
-      )
-      .get({ job: file.job, itemId: file.itemId ?? null, file: file.file, location: file.location, reasons: JSON.stringify(file.reasons), now });
-    if (row === undefined) throw new Error(`SQLite returned no quarantine id for ${file.file}`);
-    return row.id;
+  /** Holds a file in quarantine and returns its quarantine id (its entry in the validation log). */
+  hold(file: ValidatedFileFacts & { readonly location: string; readonly reasons: ReadonlyArray<QuarantineReason> }, now = Date.now()): number {
+    return this.#enter(file, 'held', file.location, file.reasons, [...new Set(file.reasons.map((r) => r.rule))], now);
+  }
+
+  /** Records a file that passed `rules` in the validation log and returns its entry's id. */
+  recordPassed(file: ValidatedFileFacts & { readonly location: string; readonly rules: ReadonlyArray<string> }, now = Date.now()): number {
+    return this.#enter(file, 'passed', file.location, [], [...new Set(file.rules)], now);
+  }
+
+  /**
+   * Adds an entry to the validation log. A file arriving under the key of a file the job returned to
+   * the partner is its resubmission: both entries point at each other, written together.
+   */
+  #enter(file: ValidatedFileFacts, state: 'held' | 'passed', location: string, reasons: ReadonlyArray<QuarantineReason>, rules: ReadonlyArray<string>, now: number): number {
+    const keys = file.resubmissionKeys ?? [nameKey(file.file)];
+    return this.#db.transaction(() => {
+      const returned = keys
+        .flatMap((key) => this.#sql<{ id: number; at: number }>(RETURNED_UNDER_KEY_SQL).get({ job: file.job, key }) ?? [])
+        .sort((a, b) => b.at - a.at || b.id - a.id)[0];
+      const row = this.#sql<{ id: number }>(
+          `INSERT INTO quarantine (job, item_id, file, location, reasons, state, at, updated_at, partner, rules, rule_set, match_key, job_file, resubmission_of)
+           VALUES (@job, @itemId, @file, @location, @reasons, @state, @now, @now, @partner, @rules, @ruleSet, @key, @jobFile, @resubmissionOf) RETURNING id`,
+        )
+        .get({
+          job: file.job,
+          itemId: file.itemId ?? null,
+          file: file.file,
+          location,
+          reasons: JSON.stringify(reasons),
+          state,
+          now,
+          partner: file.partner ?? null,
+          rules: JSON.stringify(rules),
+          ruleSet: file.ruleSet ?? null,
+          key: keys[0] ?? nameKey(file.file),
+          jobFile: file.jobFile ?? null,
+          resubmissionOf: returned?.id ?? null,
+        });
+      if (row === undefined) throw new Error(`SQLite returned no validation log id for ${file.file}`);
+      if (returned !== undefined) this.#sql(`UPDATE quarantine SET resubmitted_as = @id WHERE id = @returned`).run({ id: row.id, returned: returned.id });
+      return row.id;
+    })();
   }
 
   /** Quarantined files, newest first; by default only those still held. */
   quarantined(filter: { readonly state?: QuarantineState; readonly job?: string; readonly limit?: number } = {}): QuarantinedFile[] {
+    const state = filter.state ?? 'held';
     return this.#sql<QuarantineRow>(quarantineListSql(filter.job !== undefined))
-      .all({ state: filter.state ?? 'held', job: filter.job ?? null, limit: filter.limit ?? 1000 })
-      .map(toQuarantined);
+      .all({ state, job: filter.job ?? null, limit: filter.limit ?? 1000 })
+      .map((r) => toQuarantined(r, state));
   }
 
-  /** A page of the validation log: see `quarantineLogSql`. */
-  quarantineLog(query: QuarantineLogQuery): QuarantinedFile[] {
+  /** A page of the validation log: see `validationLogSql`. */
+  validationLog(query: ValidationLogQuery): ValidationLogEntry[] {
     const params = {
       job: query.job ?? null,
       state: query.state ?? null,
+      partner: query.partner ?? null,
+      rule: query.rule ?? null,
+      phrase: query.phrase ?? null,
       from: query.from ?? null,
       to: query.to ?? null,
       beforeAt: query.before?.at ?? null,
       beforeId: query.before?.id ?? null,
       limit: query.limit,
     };
-    return this.#sql<QuarantineRow>(quarantineLogSql(query)).all(params).map(toQuarantined);
+    return this.#sql<QuarantineRow>(validationLogSql(query)).all(params).map(toLogEntry);
   }
 
+  /** One entry of the validation log, passed or refused. */
+  logEntry(id: number): ValidationLogEntry | undefined {
+    const row = this.#sql<QuarantineRow>(`SELECT * FROM quarantine WHERE id = @id`).get({ id });
+    return row === undefined ? undefined : toLogEntry(row);
+  }
+
+  /** A file validation refused; a file that passed was never in quarantine. */
   quarantinedFile(id: number): QuarantinedFile | undefined {
     const row = this.#sql<QuarantineRow>(`SELECT * FROM quarantine WHERE id = @id`).get({ id });
-    return row === undefined ? undefined : toQuarantined(row);
+    return row === undefined || row.state === 'passed' ? undefined : toQuarantined(row, row.state);
   }
 
+  /** New reasons replace the old ones, and the rules the entry is found by with them. */
   setQuarantineState(id: number, state: QuarantineState, reasons?: ReadonlyArray<QuarantineReason>, now = Date.now()): void {
-    this.#sql(`UPDATE quarantine SET state = @state, reasons = coalesce(@reasons, reasons), updated_at = @now WHERE id = @id`)
-      .run({ id, state, reasons: reasons === undefined ? null : JSON.stringify(reasons), now });
+    this.#sql(`UPDATE quarantine SET state = @state, reasons = coalesce(@reasons, reasons), rules = coalesce(@rules, rules), updated_at = @now WHERE id = @id`)
+      .run({
+        id,
+        state,
+        reasons: reasons === undefined ? null : JSON.stringify(reasons),
+        rules: reasons === undefined ? null : JSON.stringify([...new Set(reasons.map((r) => r.rule))]),
+        now,
+      });
   }
 
   lastTick(job: string): number | undefined {
@@ -364,7 +436,12 @@ function toDelivery(r: DeliveryRow): DeliveryRecord {
   };
 }
 
-function toQuarantined(r: QuarantineRow): QuarantinedFile {
+/** The resubmission key of a file known by its name only: the name, whatever its case. */
+export function nameKey(file: string): string {
+  return `name:${(file.split('/').pop() ?? file).toLowerCase()}`;
+}
+
+function toLogEntry(r: QuarantineRow): ValidationLogEntry {
   return {
     id: r.id,
     job: r.job,
@@ -372,7 +449,29 @@ function toQuarantined(r: QuarantineRow): QuarantinedFile {
     file: r.file,
     location: r.location,
     reasons: JSON.parse(r.reasons) as QuarantineReason[],
-    state: r.state,
+    outcome: r.state,
+    partner: r.partner ?? undefined,
+    rules: JSON.parse(r.rules) as string[],
+    ruleSet: r.rule_set ?? undefined,
+    jobFile: r.job_file ?? undefined,
+    resubmissionOf: r.resubmission_of ?? undefined,
+    resubmittedAs: r.resubmitted_as ?? undefined,
+    at: r.at,
+    updatedAt: r.updated_at,
+  };
+}
+
+/** `state` is the row's, known not to be 'passed' by the query that read it. */
+function toQuarantined(r: QuarantineRow, state: QuarantineState): QuarantinedFile {
+  return {
+    id: r.id,
+    job: r.job,
+    itemId: r.item_id ?? undefined,
+    file: r.file,
+    location: r.location,
+    reasons: JSON.parse(r.reasons) as QuarantineReason[],
+    state,
+    jobFile: r.job_file ?? undefined,
     at: r.at,
     updatedAt: r.updated_at,
   };

@@ -279,6 +279,83 @@ const ITEM_DURATIONS_SCHEMA = `
 ALTER TABLE items ADD COLUMN duration_ms INTEGER;
 `;
 
+// Version 8: the validation log holds every validation result, not only refusals. The quarantine table
+// becomes that log, rebuilt like the runs in version 3 to allow 'passed': each file's name, partner and
+// the rules it was checked against (or failed) are indexed so the log filters and searches without
+// scanning, the returned file and its resubmission point at each other, and the job file a run was
+// read from is kept so the log can act on a job that left Ferry's jobs folder.
+const FILE_NAME_OF_QUARANTINE_ROW = `substr(new.file, length(rtrim(new.file, replace(new.file, '/', ''))) + 1)`;
+
+const VALIDATION_LOG_TRIGGERS = `CREATE TRIGGER quarantine_insert AFTER INSERT ON quarantine BEGIN
+  INSERT INTO quarantine_names (rowid, name) VALUES (new.id, ${FILE_NAME_OF_QUARANTINE_ROW});
+  INSERT INTO quarantine_rules (rule, at, quarantine_id) SELECT DISTINCT value, new.at, new.id FROM json_each(new.rules);
+END;
+
+CREATE TRIGGER quarantine_rules_change AFTER UPDATE OF rules ON quarantine BEGIN
+  DELETE FROM quarantine_rules WHERE quarantine_id = old.id;
+  INSERT INTO quarantine_rules (rule, at, quarantine_id) SELECT DISTINCT value, new.at, new.id FROM json_each(new.rules);
+END;
+
+CREATE TRIGGER quarantine_delete AFTER DELETE ON quarantine BEGIN
+  DELETE FROM quarantine_names WHERE rowid = old.id;
+  DELETE FROM quarantine_rules WHERE quarantine_id = old.id;
+END;
+`;
+
+const VALIDATION_LOG_SCHEMA = `
+${rebuiltTable(
+  'quarantine',
+  8,
+  `  id INTEGER PRIMARY KEY,
+  job TEXT NOT NULL,
+  item_id INTEGER REFERENCES items (id) ON DELETE SET NULL,
+  file TEXT NOT NULL,
+  location TEXT NOT NULL,
+  reasons TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('passed', 'held', 'released', 'returned')),
+  at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  partner TEXT,
+  rules TEXT NOT NULL DEFAULT '[]',
+  rule_set TEXT,
+  match_key TEXT NOT NULL DEFAULT '',
+  job_file TEXT,
+  resubmission_of INTEGER REFERENCES quarantine (id) ON DELETE SET NULL,
+  resubmitted_as INTEGER REFERENCES quarantine (id) ON DELETE SET NULL`,
+  ['id', 'job', 'item_id', 'file', 'location', 'reasons', 'state', 'at', 'updated_at'],
+  `
+CREATE INDEX quarantine_by_state ON quarantine (state, at);
+CREATE INDEX quarantine_by_item ON quarantine (item_id);
+CREATE INDEX quarantine_by_at ON quarantine (at);
+CREATE INDEX quarantine_by_job ON quarantine (job, at);
+CREATE INDEX quarantine_by_job_state ON quarantine (job, state, at);
+CREATE INDEX quarantine_by_partner ON quarantine (partner, at);
+CREATE INDEX quarantine_by_key ON quarantine (job, match_key, at);
+CREATE INDEX quarantine_by_resubmission_of ON quarantine (resubmission_of);
+CREATE INDEX quarantine_by_resubmitted_as ON quarantine (resubmitted_as);
+`,
+)}
+-- What the entries held before: the rules their reasons name, and their name as the key a
+-- resubmission is recognised by.
+UPDATE quarantine SET
+  rules = (SELECT json_group_array(DISTINCT json_extract(value, '$.rule')) FROM json_each(reasons)),
+  match_key = 'name:' || lower(substr(file, length(rtrim(file, replace(file, '/', ''))) + 1));
+
+-- File names are searched by substring (trigrams), rules by their id, newest first.
+CREATE VIRTUAL TABLE quarantine_names USING fts5 (name, tokenize = 'trigram');
+INSERT INTO quarantine_names (rowid, name) SELECT id, substr(file, length(rtrim(file, replace(file, '/', ''))) + 1) FROM quarantine;
+
+CREATE TABLE quarantine_rules (
+  rule TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  quarantine_id INTEGER NOT NULL REFERENCES quarantine (id) ON DELETE CASCADE,
+  PRIMARY KEY (rule, at, quarantine_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX quarantine_rules_by_entry ON quarantine_rules (quarantine_id, rule);
+INSERT INTO quarantine_rules (rule, at, quarantine_id) SELECT DISTINCT r.value, q.at, q.id FROM quarantine q, json_each(q.rules) r;
+
+${VALIDATION_LOG_TRIGGERS}`;
+
 export const MIGRATIONS: ReadonlyArray<Migration> = [
   {
     version: 1,
@@ -314,6 +391,11 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
     version: 7,
     description: "how long each file's copy took",
     up: (db) => db.exec(ITEM_DURATIONS_SCHEMA),
+  },
+  {
+    version: 8,
+    description: 'the validation log: passed files too, by partner, rule and file name, resubmissions linked, the job file of each run',
+    up: (db) => db.exec(VALIDATION_LOG_SCHEMA),
   },
 ];
 

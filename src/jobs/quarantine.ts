@@ -3,7 +3,12 @@ import { dirname, join } from 'node:path';
 import { LocalFs } from '../connectors/local/LocalFs.js';
 import { joinRelative } from '../connectors/paths.js';
 import { transfer } from '../engine/transfer.js';
-import type { QuarantineReason } from '../history/JobJournal.js';
+import { parseLocation } from '../cli/location.js';
+import { nameKey, type QuarantineReason, type ValidatedFileFacts } from '../history/JobJournal.js';
+import type { ItemId } from '../history/records.js';
+import type { LoadedJob } from './definition/loadJob.js';
+import { validationSets } from './definition/jobSchema.js';
+import picomatch from 'picomatch';
 import { displayLocation, type OpenedJobLocation, type JobServices } from './JobServices.js';
 import { linkOrCopy } from './prepare.js';
 
@@ -87,4 +92,30 @@ export async function holdInQuarantine(req: HoldRequest): Promise<string> {
 
 export async function openQuarantine(services: JobServices, location: string | undefined, baseDir: string): Promise<OpenedJobLocation> {
   return services.open(location ?? services.quarantineDir, baseDir);
+}
+
+/**
+ * What the validation log keeps about a file the job validated: its partner (the `partner` field its
+ * name gave, else the connection it came from), the rule set it fell under, the job file, and the keys
+ * a later resubmission is known by — the fields its name gave, and its name whatever the case, so that
+ * a misnamed file sent again under its right name is recognised too.
+ */
+export function validatedFileFacts(job: LoadedJob, itemId: ItemId, relativePath: string, captures: Readonly<Record<string, string>>): ValidatedFileFacts {
+  const { definition } = job;
+  const source = parseLocation(definition.source.location);
+  const partner = captures['partner'] ?? (source.kind === 'connection' ? source.connection : undefined);
+  const fields = Object.entries(captures).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const name = relativePath.split('/').pop() ?? relativePath;
+  // Matched as JobValidator matches them: a file must pass every set whose glob takes it.
+  const sets = validationSets(definition).filter((set) => picomatch.isMatch(name, set.files, { dot: true, nocase: true }));
+  const ruleSet = sets.length === 0 ? undefined : sets.map((set) => set.files).join(', ');
+  return {
+    job: definition.name,
+    itemId,
+    file: relativePath,
+    ...(partner === undefined ? {} : { partner }),
+    ...(ruleSet === undefined ? {} : { ruleSet }),
+    resubmissionKeys: [...(fields.length === 0 ? [] : [`fields:${JSON.stringify(fields)}`]), nameKey(relativePath)],
+    jobFile: job.file,
+  };
 }

@@ -26,7 +26,7 @@ import { removeIfPresent } from '../engine/transfer.js';
 import { disposeSource } from './postActions.js';
 import { ConversionCache, deliveryKey, prepareOutputs, type PreparedOutput } from './prepare.js';
 import { FormatError, MappingError, TemplateError } from '../mapping/errors.js';
-import { holdInQuarantine } from './quarantine.js';
+import { holdInQuarantine, validatedFileFacts } from './quarantine.js';
 import { chooseRoutes, needsContentFields } from './routes.js';
 import { jobPacer } from './jobPace.js';
 import { stageFile } from './stage.js';
@@ -264,7 +264,7 @@ export async function runJob(services: JobServices, request: RunRequest): Promis
             reasons: why,
             signal: req.signal,
           });
-          journal.hold({ job: job.name, itemId: w.itemId, file: candidate.relativePath, location, reasons: why });
+          journal.hold({ ...validatedFileFacts(req.job, w.itemId, candidate.relativePath, vars.captures ?? {}), location, reasons: why });
           history.recordQuarantine({ itemId: w.itemId, job: job.name, file: candidate.relativePath, location, reason: JSON.stringify(why), action: 'quarantined' });
           const disposed = await disposeSource(source.fs, job, candidate.entry.path, source.path, vars, req.signal);
           if (candidate.marker !== undefined && disposed !== 'kept') await removeIfPresent(source.fs, candidate.marker);
@@ -299,6 +299,14 @@ export async function runJob(services: JobServices, request: RunRequest): Promis
         }
         w.outputs = outputs.map((o) => ({ ...o, itemId: w.itemId }));
         w.report = { ...w.report, outcome: req.dryRun ? 'planned' : 'delivered', ...(verdictView === undefined ? {} : { verdict: verdictView }) };
+        // A passed file is a result of the validation log too; a released file already has its entry.
+        if (verdict !== undefined && !req.dryRun && req.quarantined === undefined) {
+          journal.recordPassed({
+            ...validatedFileFacts(req.job, w.itemId, candidate.relativePath, vars.captures ?? {}),
+            location: `${job.source.location.replace(/\/$/, '')}/${candidate.relativePath}`,
+            rules: verdict.results.map((r) => r.rule),
+          });
+        }
         if (!req.dryRun) history.recordItem(runId, { sourcePath: candidate.relativePath, stage: 'validated', status: 'pending', bytes: staged.size });
       } catch (e) {
         const error = toTransferError(e);

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HistoryStore } from '../../src/history/HistoryStore.js';
-import { JobBusyError } from '../../src/history/JobJournal.js';
+import { JobBusyError, type ValidationLogQuery } from '../../src/history/JobJournal.js';
+import { indexedPhrase } from '../../src/history/validationLogSql.js';
 import type { RunId } from '../../src/history/records.js';
 import { newRun } from './fixtures.js';
 
@@ -66,6 +67,73 @@ describe('the job journal', () => {
     journal.setQuarantineState(id, 'released');
     expect(journal.quarantined()).toEqual([]);
     expect(journal.quarantined({ state: 'released', job: 'orders' }).map((q) => q.file)).toEqual(['a.csv']);
+  });
+
+  describe('the validation log', () => {
+    const files = (query: Omit<ValidationLogQuery, 'limit'>): string[] => store.journal().validationLog({ limit: 100, ...query }).map((e) => `${e.file} ${e.outcome}`);
+
+    it('holds passed and refused files, found by job, outcome, partner, rule, name and time, newest first', () => {
+      const journal = store.journal();
+      journal.recordPassed({ job: 'orders', file: 'in/ORD-ACME-1.csv', partner: 'ACME', ruleSet: '*.csv', location: 'partner:/out/in/ORD-ACME-1.csv', rules: ['name', 'csv', 'csv'] }, 1_000);
+      const held = journal.hold({ job: 'orders', file: 'in/ORD-BETA-2.csv', partner: 'BETA', location: '/q/orders/1-2', reasons: [{ rule: 'csv', message: 'bad' }, { rule: 'size', message: 'big' }] }, 2_000);
+      journal.hold({ job: 'invoices', file: 'INV-9.pdf', location: '/q/invoices/2-1', reasons: [{ rule: 'content-type', message: 'not a PDF' }] }, 3_000);
+      expect(files({})).toEqual(['INV-9.pdf held', 'in/ORD-BETA-2.csv held', 'in/ORD-ACME-1.csv passed']);
+      expect(files({ state: 'passed' })).toEqual(['in/ORD-ACME-1.csv passed']);
+      expect(files({ partner: 'BETA' })).toEqual(['in/ORD-BETA-2.csv held']);
+      expect(files({ rule: 'csv' })).toEqual(['in/ORD-BETA-2.csv held', 'in/ORD-ACME-1.csv passed']);
+      expect(files({ rule: 'csv', state: 'held' })).toEqual(['in/ORD-BETA-2.csv held']);
+      expect(files({ rule: 'size', job: 'invoices' })).toEqual([]);
+      // Any case, anywhere in the name, its start too; never the folders above it.
+      expect(files({ phrase: indexedPhrase('ord-') })).toEqual(['in/ORD-BETA-2.csv held', 'in/ORD-ACME-1.csv passed']);
+      expect(files({ phrase: indexedPhrase('ACME-1') })).toEqual(['in/ORD-ACME-1.csv passed']);
+      expect(files({ phrase: indexedPhrase('in/') })).toEqual([]);
+      expect(files({ phrase: indexedPhrase('.csv'), rule: 'size' })).toEqual(['in/ORD-BETA-2.csv held']);
+      expect(files({ from: 1_500, to: 3_000 })).toEqual(['in/ORD-BETA-2.csv held']);
+      expect(journal.logEntry(held)).toEqual(expect.objectContaining({ partner: 'BETA', rules: ['csv', 'size'], outcome: 'held' }));
+      // New reasons after a re-validation are found by their rules, the old ones no longer.
+      journal.setQuarantineState(held, 'held', [{ rule: 'name', message: 'misnamed' }]);
+      expect(files({ rule: 'size' })).toEqual([]);
+      expect(files({ rule: 'name' })).toEqual(['in/ORD-BETA-2.csv held', 'in/ORD-ACME-1.csv passed']);
+      // A passed file was never in quarantine: nothing releases or returns it.
+      expect(journal.quarantined({ state: 'held', job: 'orders' }).map((q) => q.file)).toEqual(['in/ORD-BETA-2.csv']);
+    });
+
+    it('pages by key, each entry once, with every filter', () => {
+      const journal = store.journal();
+      for (let i = 0; i < 7; i++) journal.recordPassed({ job: 'orders', file: `ORD-${i}.csv`, location: '/in', rules: ['csv'] }, 1_000 + i);
+      for (const query of [{}, { rule: 'csv' }, { phrase: indexedPhrase('ORD') }]) {
+        const seen: string[] = [];
+        let before: { at: number; id: number } | undefined;
+        do {
+          const page = journal.validationLog({ ...query, limit: 3, ...(before === undefined ? {} : { before }) });
+          seen.push(...page.map((e) => e.file));
+          const last = page.at(-1);
+          before = page.length === 3 && last !== undefined ? { at: last.at, id: last.id } : undefined;
+        } while (before !== undefined);
+        expect(seen).toEqual(['ORD-6.csv', 'ORD-5.csv', 'ORD-4.csv', 'ORD-3.csv', 'ORD-2.csv', 'ORD-1.csv', 'ORD-0.csv']);
+      }
+    });
+
+    it('links a file returned to the partner and the file sent again under its name or its key, both ways, once', () => {
+      const journal = store.journal();
+      const misnamed = journal.hold({ job: 'orders', file: 'ord-acme-7.csv', location: '/q/1', reasons: [{ rule: 'name', message: 'misnamed' }] }, 1_000);
+      journal.setQuarantineState(misnamed, 'returned', undefined, 1_500);
+      const elsewhere = journal.recordPassed({ job: 'invoices', file: 'ORD-ACME-7.csv', location: '/in', rules: ['name'] }, 1_800);
+      // The right name differs only in case; the fields it gives are its key from now on.
+      const fields = 'fields:[["partner","ACME"],["seq","7"]]';
+      const again = journal.hold({ job: 'orders', file: 'ORD-ACME-7.csv', location: '/q/2', reasons: [{ rule: 'csv', message: 'bad' }], resubmissionKeys: [fields, 'name:ord-acme-7.csv'] }, 2_000);
+      expect(journal.logEntry(elsewhere)?.resubmissionOf).toBeUndefined();
+      expect(journal.logEntry(misnamed)?.resubmittedAs).toBe(again);
+      expect(journal.logEntry(again)?.resubmissionOf).toBe(misnamed);
+      journal.setQuarantineState(again, 'returned', undefined, 2_500);
+      // Sent a third time under another name with the same fields: linked to the second, the first keeps its link.
+      const third = journal.recordPassed({ job: 'orders', file: 'ORD-ACME-7-fixed.csv', location: '/in', rules: ['csv'], resubmissionKeys: [fields, 'name:ord-acme-7-fixed.csv'] }, 3_000);
+      expect(journal.logEntry(third)?.resubmissionOf).toBe(again);
+      expect(journal.logEntry(again)?.resubmittedAs).toBe(third);
+      expect(journal.logEntry(misnamed)?.resubmittedAs).toBe(again);
+      const fourth = journal.recordPassed({ job: 'orders', file: 'ORD-ACME-7.csv', location: '/in', rules: ['csv'], resubmissionKeys: [fields, 'name:ord-acme-7.csv'] }, 4_000);
+      expect(journal.logEntry(fourth)?.resubmissionOf).toBeUndefined();
+    });
   });
 
   it('keeps schedule ticks per job', () => {

@@ -131,6 +131,28 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('keep the quarantine a version 7 database holds as the validation log, found by its rules and name, and let files pass', () => {
+    const file = join(tempDir(), 'history.db');
+    createAtVersion(file, 7);
+    const old = new Database(file);
+    old.exec(`
+      INSERT INTO quarantine (id, job, file, location, reasons, state, at, updated_at)
+      VALUES (12, 'orders', 'in/ORD-ACME-9.csv', '/q/orders/3-1', '[{"rule":"csv","message":"bad"},{"rule":"name","message":"misnamed"},{"rule":"csv","message":"worse"}]', 'returned', 1000, 1500);
+    `);
+    expect(() => old.exec(`INSERT INTO quarantine (job, file, location, reasons, state, at, updated_at) VALUES ('orders', 'a.csv', '/in', '[]', 'passed', 1, 1)`)).toThrow(/CHECK/);
+    old.close();
+
+    const store = HistoryStore.open(file);
+    const journal = store.journal();
+    expect(journal.logEntry(12)).toEqual(expect.objectContaining({ file: 'in/ORD-ACME-9.csv', outcome: 'returned', rules: ['csv', 'name'], at: 1000, updatedAt: 1500 }));
+    expect(journal.validationLog({ rule: 'name', limit: 10 }).map((e) => e.id)).toEqual([12]);
+    expect(journal.validationLog({ phrase: '"acme-9"', limit: 10 }).map((e) => e.id)).toEqual([12]);
+    // The file the partner sends again under the same name answers the one returned before the upgrade.
+    const again = journal.recordPassed({ job: 'orders', file: 'in/ORD-ACME-9.csv', location: '/in', rules: ['csv', 'name'] }, 2000);
+    expect(journal.logEntry(12)?.resubmittedAs).toBe(again);
+    store.close();
+  });
+
   it('refuse a database from a newer Ferry, naming the file and both versions, and leave it untouched', () => {
     const dir = tempDir();
     const file = join(dir, 'history.db');

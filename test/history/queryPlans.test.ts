@@ -18,7 +18,8 @@ import {
   TRAIL_VALIDATIONS_SQL,
   trailPageSql,
 } from '../../src/history/queries.js';
-import { quarantineListSql, quarantineLogSql, RUNNING_RUN_OF_JOB_SQL, TAKEN_FILES_SQL } from '../../src/history/JobJournal.js';
+import { quarantineListSql, RUNNING_RUN_OF_JOB_SQL, TAKEN_FILES_SQL } from '../../src/history/JobJournal.js';
+import { indexedPhrase, RETURNED_UNDER_KEY_SQL, validationLogSql } from '../../src/history/validationLogSql.js';
 import type { FinishedRunStatus, HistoryItemStatus, ItemsPageQuery, RunId, RunsPageQuery } from '../../src/history/records.js';
 import { newRun } from './fixtures.js';
 
@@ -47,7 +48,8 @@ beforeAll(() => {
     if (r % 20 === 0) {
       const journal = store.journal();
       journal.takeFiles(`job-${r % 20}`, [{ sourcePath: `in/${r}.csv`, fingerprint: '1:2' }], 'done', run);
-      journal.hold({ job: `job-${r % 7}`, file: `in/${r}.csv`, location: '/q', reasons: [{ rule: 'csv', message: 'bad' }] });
+      journal.hold({ job: `job-${r % 7}`, file: `in/${r}.csv`, partner: `partner-${r % 5}`, location: '/q', reasons: [{ rule: 'csv', message: 'bad' }] });
+      journal.recordPassed({ job: `job-${r % 7}`, file: `in/${r}-ok.csv`, partner: `partner-${r % 5}`, location: '/in', rules: ['name', 'csv'] });
     }
   }
   store.close();
@@ -220,21 +222,46 @@ describe('what jobs read', () => {
 describe('the validation log', () => {
   const cursor = { before: { at: NOW - 30 * DAY, id: 100 } };
   const week = { from: NOW - 14 * DAY, to: NOW - 7 * DAY };
+  const phrase = indexedPhrase('12-ok');
 
-  it.each<[string, Parameters<typeof quarantineLogSql>[0], string]>([
-    ['everything', {}, 'quarantine_by_at'],
-    ['everything, after a page', cursor, 'quarantine_by_at'],
-    ['a week', week, 'quarantine_by_at'],
-    ['one state', { state: 'held' }, 'quarantine_by_state'],
-    ['one state, after a page', { state: 'held', ...cursor }, 'quarantine_by_state'],
-    ['one job', { job: 'job-3' }, 'quarantine_by_job'],
-    ['one job in a week, after a page', { job: 'job-3', ...week, ...cursor }, 'quarantine_by_job'],
-    ['one job and state', { job: 'job-3', state: 'returned' }, 'quarantine_by_job_state'],
-    ['one job and state, after a page', { job: 'job-3', state: 'held', ...cursor }, 'quarantine_by_job_state'],
-  ])('pages %s newest first through an index', (_label, query, index) => {
-    // With no filter the page walks the time index backwards and stops at the limit.
-    const steps = plan(quarantineLogSql(query), { job: 'job-3', state: 'held', from: week.from, to: week.to, beforeAt: cursor.before.at, beforeId: cursor.before.id, limit: 50 });
-    expect(steps[0], steps.join(' | ')).toMatch(new RegExp(`^(SEARCH|SCAN) quarantine USING INDEX ${index}\\b`));
+  it.each<[string, Parameters<typeof validationLogSql>[0], RegExp]>([
+    ['everything', {}, /^SCAN q USING INDEX quarantine_by_at\b/],
+    ['everything, after a page', cursor, /^SEARCH q USING INDEX quarantine_by_at\b/],
+    ['a week', week, /^SEARCH q USING INDEX quarantine_by_at\b/],
+    ['one outcome', { state: 'passed' }, /^SEARCH q USING INDEX quarantine_by_state\b/],
+    ['one outcome, after a page', { state: 'held', ...cursor }, /^SEARCH q USING INDEX quarantine_by_state\b/],
+    ['one job', { job: 'job-3' }, /^SEARCH q USING INDEX quarantine_by_job\b/],
+    ['one job in a week, after a page', { job: 'job-3', ...week, ...cursor }, /^SEARCH q USING INDEX quarantine_by_job\b/],
+    ['one job and outcome', { job: 'job-3', state: 'returned' }, /^SEARCH q USING INDEX quarantine_by_job_state\b/],
+    ['one job and outcome, after a page', { job: 'job-3', state: 'held', ...cursor }, /^SEARCH q USING INDEX quarantine_by_job_state\b/],
+    ['one partner', { partner: 'partner-2' }, /^SEARCH q USING INDEX quarantine_by_partner\b/],
+    ['one partner in a week, after a page', { partner: 'partner-2', ...week, ...cursor }, /^SEARCH q USING INDEX quarantine_by_partner\b/],
+    ['one rule', { rule: 'csv' }, /^SEARCH r USING PRIMARY KEY \(rule=\?/],
+    ['one rule, job, partner and outcome in a week, after a page', { rule: 'csv', job: 'job-3', partner: 'partner-2', state: 'held', ...week, ...cursor }, /^SEARCH r USING PRIMARY KEY \(rule=\?/],
+    ['a name', { phrase }, /^SCAN n VIRTUAL TABLE INDEX/],
+    ['a name with every filter, after a page', { phrase, rule: 'csv', job: 'job-3', partner: 'partner-2', state: 'passed', ...week, ...cursor }, /^SCAN n VIRTUAL TABLE INDEX/],
+  ])('pages %s newest first through an index', (_label, query, first) => {
+    const steps = plan(validationLogSql(query), {
+      job: 'job-3',
+      state: 'held',
+      partner: 'partner-2',
+      rule: 'csv',
+      phrase,
+      from: week.from,
+      to: week.to,
+      beforeAt: cursor.before.at,
+      beforeId: cursor.before.id,
+      limit: 50,
+    });
+    expect(steps[0], steps.join(' | ')).toMatch(first);
+    // Rows the first step yields are read by their key, never by a scan of the log.
+    expect(steps.slice(1).filter((s) => /^SCAN /.test(s)), steps.join(' | ')).toEqual([]);
+    expect(steps.filter((s) => s.includes('TEMP B-TREE')), steps.join(' | ')).toEqual([]);
+  });
+
+  it('finds the returned file a resubmission answers through the index by key', () => {
+    const steps = plan(RETURNED_UNDER_KEY_SQL, { job: 'job-3', key: 'name:1.csv' });
+    expect(steps[0], steps.join(' | ')).toMatch(/^SEARCH quarantine USING INDEX quarantine_by_key \(job=\? AND match_key=\?\)/);
     expect(steps.filter((s) => s.includes('TEMP B-TREE')), steps.join(' | ')).toEqual([]);
   });
 });

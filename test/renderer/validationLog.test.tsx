@@ -22,6 +22,7 @@ function entryOf(id: number): ValidationEntryView {
     location: `/quarantine/orders/${id}-1`,
     outcome: id % 3 === 0 ? 'returned' : 'held',
     reasons: [{ rule: 'csv', message: `ORD-ACME-${id}.csv line 2, column 3 "qty": 0 is below the minimum 1`, line: 2, column: 3 }],
+    rules: ['csv'],
     at: START + id * 60_000,
     updatedAt: START + id * 60_000,
   };

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 
 export const QUARANTINE_STATES = ['held', 'released', 'returned'] as const;
+/** Every outcome of a validation: passed, or refused and then held, released or returned. */
+export const VALIDATION_OUTCOMES = ['passed', ...QUARANTINE_STATES] as const;
+/** The rule ids of a job's validation, and `route`/`mapping` for files no route or mapping could take. */
+export const VALIDATION_RULES = ['name', 'size', 'extension', 'content-type', 'csv', 'json', 'xml', 'companions', 'checksum', 'route', 'mapping'] as const;
+/** File names are searched through a trigram index, which needs three characters. */
+export const MIN_NAME_SEARCH = 3;
 
 const rowId = z.number().int().min(1);
 const epochMs = z.number().int();
@@ -12,11 +18,17 @@ const selection = z.array(rowId).min(1).max(200);
 export const validationFilterSchema = z
   .strictObject({
     job: z.string().min(1).max(200).optional(),
-    /** held: waiting for someone; released: let through (by hand or after passing again); returned: sent back. */
-    outcome: z.enum(QUARANTINE_STATES).optional(),
-    /** Refused at or after this time (epoch ms). */
+    /** passed: every rule held; held: waiting for someone; released: let through (by hand or after passing again); returned: sent back. */
+    outcome: z.enum(VALIDATION_OUTCOMES).optional(),
+    /** The partner a file came from: its name's `partner` field, or the connection it was read from. */
+    partner: z.string().min(1).max(200).optional(),
+    /** Files that failed this rule, or passed it. */
+    rule: z.string().min(1).max(100).optional(),
+    /** Text the file's name holds (any case, anywhere in the name, so its start too). */
+    name: z.string().trim().min(MIN_NAME_SEARCH, `a file name is searched from ${MIN_NAME_SEARCH} characters on`).max(200).optional(),
+    /** Checked at or after this time (epoch ms). */
     from: epochMs.optional(),
-    /** Refused before this time (epoch ms). */
+    /** Checked before this time (epoch ms). */
     to: epochMs.optional(),
   })
   .refine((f) => f.from === undefined || f.to === undefined || f.from < f.to, 'the range ends before it starts');
@@ -35,15 +47,27 @@ export const validationReasonSchema = z.strictObject({
 });
 export type ValidationReasonView = z.infer<typeof validationReasonSchema>;
 
+/** Another entry of the log, named by its file. */
+export const linkedEntrySchema = z.strictObject({ id: rowId, file: z.string() });
+
 export const validationEntrySchema = z.strictObject({
   id: rowId,
   job: z.string(),
   /** The path the file arrived under, relative to the job's source. */
   file: z.string(),
-  /** Where Ferry keeps the refused file: a folder of this machine or `connection:path`. */
+  /** Where Ferry keeps a refused file, or where a passed file was read from: a folder of this machine or `connection:path`. */
   location: z.string(),
-  outcome: z.enum(QUARANTINE_STATES),
+  outcome: z.enum(VALIDATION_OUTCOMES),
   reasons: z.array(validationReasonSchema),
+  partner: z.string().optional(),
+  /** The rules the file failed, or every rule it passed. */
+  rules: z.array(z.string()),
+  /** The `files` globs of the rule sets that applied. */
+  ruleSet: z.string().optional(),
+  /** The returned file this one was sent again for. */
+  resubmissionOf: linkedEntrySchema.optional(),
+  /** The file the partner sent again after this one was returned. */
+  resubmittedAs: linkedEntrySchema.optional(),
   at: epochMs,
   updatedAt: epochMs,
 });
@@ -59,16 +83,17 @@ export const validationActionResultSchema = z.strictObject({
 export type ValidationActionResult = z.infer<typeof validationActionResultSchema>;
 
 /**
- * The validation log: every file validation refused, what became of it, and the actions `ferry quarantine`
- * offers (re-validate, release, return to the partner), on one file or a selection. Paged by key.
+ * The validation log: every validation result, passed or refused, what became of a refused file, and
+ * the actions `ferry quarantine` offers (re-validate, release, return to the partner), on one file or a
+ * selection. Paged by key.
  */
 export const VALIDATION_COMMANDS = {
-  /** Refused files newest first. */
+  /** Validated files newest first. */
   'validation.log': {
     input: z.strictObject({ filter: validationFilterSchema, before: validationCursorSchema.optional(), limit: pageLimit }),
     output: z.strictObject({ entries: z.array(validationEntrySchema), next: validationCursorSchema.optional() }),
   },
-  /** One refused file: its reasons with their places and the file's first lines as text. */
+  /** One validated file: its reasons with their places, its links, and (when refused) the file's first lines as text. */
   'validation.entry': {
     input: z.strictObject({ id: rowId }),
     output: z.strictObject({ entry: validationEntrySchema, firstLines: z.array(z.string()), binary: z.boolean() }),
