@@ -1,5 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { JOB_EXTENSIONS, jobFiles } from '../../jobs/jobsFolder.js';
+import { basename, dirname, extname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { TransferError } from '../../connectors/errors.js';
 import type { LoadedJob } from '../../jobs/definition/loadJob.js';
@@ -11,7 +12,7 @@ import { print, printJson, warn, type CliIo } from '../io.js';
 import { printSyncActions, syncTotals } from '../syncReport.js';
 import type { CopyOutcome } from './copy.js';
 
-const JOB_EXTENSIONS = ['.yaml', '.yml', '.json'];
+export { jobFiles } from '../../jobs/jobsFolder.js';
 
 /** A job by file path, or by name from the workspace's jobs folder. */
 export async function findJob(ws: Workspace, ref: string): Promise<LoadedJob> {
@@ -31,16 +32,6 @@ export async function findJob(ws: Workspace, ref: string): Promise<LoadedJob> {
     throw e;
   }
   throw new TransferError('config', `No job named "${ref}" in ${ws.paths.jobs} (give the job file's path, or put it there)`);
-}
-
-export async function jobFiles(dir: string): Promise<string[]> {
-  try {
-    const names = await readdir(dir);
-    return names.filter((n) => JOB_EXTENSIONS.includes(extname(n).toLowerCase())).sort().map((n) => join(dir, n));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw e;
-  }
 }
 
 export function registerJobCommands(program: Command, io: CliIo, workspace: () => Workspace, outcome: CopyOutcome, signal: AbortSignal): void {
