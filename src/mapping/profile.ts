@@ -51,11 +51,15 @@ export function profileIssues(value: unknown): ProfileIssue[] {
   }));
 }
 
+/** The issues as one sentence naming the file: `Partner profile acme.yaml is not valid: inbound.output.type: …`. */
+export function describeIssues(issues: ReadonlyArray<ProfileIssue>, source: string): string {
+  return `Partner profile ${source} is not valid: ${issues.map((issue) => `${issuePath(issue.path) || '(top level)'}: ${issue.message}`).join('; ')}`;
+}
+
 export function parseProfile(value: unknown, source: string): PartnerProfile {
   const result = partnerProfileSchema.safeParse(value);
   if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => `${issuePath(issue.path) || '(top level)'}: ${issue.message}`);
-  throw new ProfileError(`Partner profile ${source} is not valid: ${issues.join('; ')}`);
+  throw new ProfileError(describeIssues(profileIssues(value), source));
 }
 
 const MAX_ERRORS = 100;
