@@ -23,6 +23,36 @@ interface Match {
   readonly row: Row;
 }
 
+/** A record one of a file's readings names. */
+export interface RecordCandidate {
+  readonly id: string;
+  readonly name: string;
+  /** The reading that named it: field → value, in the object's spelling. */
+  readonly matchedOn: Readonly<Record<string, string>>;
+}
+
+/**
+ * What a naming rule makes of one file: its name does not fit the rule (`unreadable`), or its readings
+ * (field → value, in the object's spelling) name no record, several, or exactly one. Every kind but
+ * `exact` carries the error a transfer reports for it.
+ */
+export type RecordMatch =
+  | { readonly kind: 'unreadable'; readonly error: TransferError }
+  | { readonly kind: 'none'; readonly readings: ReadonlyArray<Readonly<Record<string, string>>>; readonly error: TransferError }
+  | { readonly kind: 'ambiguous'; readonly readings: ReadonlyArray<Readonly<Record<string, string>>>; readonly candidates: ReadonlyArray<RecordCandidate>; readonly error: TransferError }
+  | { readonly kind: 'exact'; readonly readings: ReadonlyArray<Readonly<Record<string, string>>>; readonly record: ResolvedRecord };
+
+/** Each file's match, and what finding them cost in SOQL. */
+export interface RecordMatching {
+  /** The rule's fields in the object's spelling. */
+  readonly fields: ReadonlyArray<string>;
+  readonly matches: RecordMatch[];
+  /** SOQL queries sent: one per few hundred values, however many files. */
+  readonly queries: number;
+  /** Rows those queries returned. */
+  readonly recordsRead: number;
+}
+
 /**
  * Finds the record each file belongs to from its name or folder, by a naming rule. A name can often be
  * read several ways (`INV-ACC-10001-x.pdf` against `INV-{AccountNumber}-{*}`); every reading of every
@@ -38,29 +68,51 @@ export async function resolveRecords(
   relativePaths: ReadonlyArray<string>,
   signal?: AbortSignal,
 ): Promise<Array<ResolvedRecord | TransferError>> {
+  const { matches } = await matchRecords(session, object, rule, relativePaths, signal);
+  return matches.map((m) => (m.kind === 'exact' ? m.record : m.error));
+}
+
+/** As `resolveRecords`, with every file's readings and candidates and the cost, for previews and the naming-rule editor. */
+export async function matchRecords(
+  session: SalesforceSession,
+  object: FileBearingObject,
+  rule: NamingRule,
+  relativePaths: ReadonlyArray<string>,
+  signal?: AbortSignal,
+): Promise<RecordMatching> {
   const fields = await checkFields(session, object, rule, signal);
   const valuesOf = (reading: NamingRuleReading): string[] => fields.map((f) => reading[fieldKey(rule, f)] ?? '');
+  const named = (values: ReadonlyArray<string>): Record<string, string> => Object.fromEntries(fields.map((f, j) => [f, values[j] ?? '']));
   const files = relativePaths.map((path) => {
     const readings = rule.readings(path);
     return { path, readings: readings instanceof TransferError ? readings : distinctIgnoringCase(readings.map(valuesOf)) };
   });
   const wanted = files.flatMap((f) => (f.readings instanceof TransferError ? [] : f.readings));
+  const found = await findRows(session, object, rule, fields, wanted, signal);
   const byKey = new Map<string, Row[]>();
-  for (const row of await findRows(session, object, rule, fields, wanted, signal)) {
+  for (const row of found.rows) {
     const key = keyOf(fields.map((f) => row[f]));
     byKey.set(key, [...(byKey.get(key) ?? []), row]);
   }
-  return files.map(({ path, readings }) => {
-    if (readings instanceof TransferError) return readings;
-    const matches = readings.flatMap((values) => (byKey.get(keyOf(values)) ?? []).map((row): Match => ({ values, row })));
-    const [only, second] = matches;
+  const matches = files.map(({ path, readings }): RecordMatch => {
+    if (readings instanceof TransferError) return { kind: 'unreadable', error: readings };
+    const read = readings.map(named);
+    const hits = readings.flatMap((values) => (byKey.get(keyOf(values)) ?? []).map((row): Match => ({ values, row })));
+    const [only, second] = hits;
     if (only === undefined) {
-      return new TransferError('notFound', `No ${object.name} has ${conditions(fields, readings)} (file ${path})`, { path });
+      return { kind: 'none', readings: read, error: new TransferError('notFound', `No ${object.name} has ${conditions(fields, readings)} (file ${path})`, { path }) };
     }
-    if (second !== undefined) return ambiguity(object, fields, path, matches);
-    const matchedOn = Object.fromEntries(fields.map((f, j) => [f, only.values[j] ?? '']));
-    return { recordId: only.row.Id, recordName: textOf(only.row[object.nameField] ?? only.row.Id), matchedOn };
+    if (second !== undefined) {
+      const candidates = hits.map((m) => ({ id: m.row.Id, name: nameOf(object, m.row), matchedOn: named(m.values) }));
+      return { kind: 'ambiguous', readings: read, candidates, error: ambiguity(object, fields, path, hits) };
+    }
+    return { kind: 'exact', readings: read, record: { recordId: only.row.Id, recordName: nameOf(object, only.row), matchedOn: named(only.values) } };
   });
+  return { fields, matches, queries: found.queries, recordsRead: found.rows.length };
+}
+
+function nameOf(object: FileBearingObject, row: Row): string {
+  return textOf(row[object.nameField] ?? row.Id);
 }
 
 /**
@@ -74,14 +126,16 @@ async function findRows(
   fields: ReadonlyArray<string>,
   wanted: ReadonlyArray<ReadonlyArray<string>>,
   signal?: AbortSignal,
-): Promise<Row[]> {
+): Promise<{ rows: Row[]; queries: number }> {
   const [lead, ...others] = fields;
   if (lead === undefined) throw new TransferError('config', `${rule.describe()} captures no field of ${object.name}`);
   const column = (j: number): string[] => [...new Set(wanted.map((values) => values[j] ?? ''))];
   const extra = others.map((f, j) => ` AND ${f} IN (${column(j + 1).map(soqlString).join(',')})`).join('');
   const selected = [...new Set(['Id', object.nameField, ...fields])].join(', ');
   const rows: Row[] = [];
+  let queries = 0;
   for (const chunk of chunkForInClause(column(0))) {
+    queries++;
     rows.push(
       ...(await session.query<Row>(
         `SELECT ${selected} FROM ${object.name} WHERE ${lead} IN (${chunk.map(soqlString).join(',')})${extra}`,
@@ -90,7 +144,7 @@ async function findRows(
       )),
     );
   }
-  return rows;
+  return { rows, queries };
 }
 
 /** A file that names several records, by one reading or by several, listed so that someone can fix the name or the data. */

@@ -77,30 +77,43 @@ export function parseNamingRule(template: string): NamingRule {
   };
 }
 
+/** A rule that cannot be parsed, with where in it (1-based, in characters) and why, for an editor to point at. */
+export class NamingRuleSyntaxError extends TransferError {
+  constructor(
+    template: string,
+    readonly position: number,
+    readonly reason: string,
+  ) {
+    super('config', `The naming rule "${template}" is invalid at character ${position}: ${reason}`);
+  }
+}
+
 function tokenize(template: string): Token[] {
-  const fail = (reason: string): never => {
-    throw new TransferError('config', `The naming rule "${template}" is invalid: ${reason}`);
+  const fail = (position: number, reason: string): never => {
+    throw new NamingRuleSyntaxError(template, position, reason);
   };
-  if (template.trim() === '') fail('it is empty');
-  if (template.startsWith('/')) fail('it must be relative to the copied folder, without a leading /');
-  if (template.includes('\\')) fail('separate folders with /, not \\');
+  if (template.trim() === '') fail(1, 'it is empty');
+  if (template.startsWith('/')) fail(1, 'it must be relative to the copied folder, without a leading /');
+  if (template.includes('\\')) fail(template.indexOf('\\') + 1, 'separate folders with /, not \\');
 
   const tokens: Token[] = [];
-  for (const [, inner, stray, text] of template.normalize('NFC').matchAll(/\{([^{}]*)\}|([{}])|([^{}]+)/g)) {
-    if (stray !== undefined) fail(`"${stray}" does not open or close a placeholder`);
+  for (const match of template.normalize('NFC').matchAll(/\{([^{}]*)\}|([{}])|([^{}]+)/g)) {
+    const [, inner, stray, text] = match;
+    const position = match.index + 1;
+    if (stray !== undefined) fail(position, `"${stray}" does not open or close a placeholder`);
     if (text !== undefined) {
       tokens.push({ kind: 'literal', text });
       continue;
     }
     const name = inner ?? '';
-    const token = placeholder(name, fail);
+    const token = placeholder(name, (reason) => fail(position, reason));
     const previous = tokens.at(-1);
     if (previous !== undefined && previous.kind !== 'literal') {
-      fail(`{${previous.name}} and {${name}} need text between them`);
+      fail(position, `{${previous.name}} and {${name}} need text between them`);
     }
     tokens.push(token);
   }
-  if (!tokens.some((t) => t.kind === 'field')) fail('it names no field of the target object, such as {AccountNumber}');
+  if (!tokens.some((t) => t.kind === 'field')) fail(1, 'it names no field of the target object, such as {AccountNumber}');
   return tokens;
 }
 
