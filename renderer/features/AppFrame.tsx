@@ -5,6 +5,7 @@ import styles from './AppFrame.module.css';
 import { BrowseScreen } from './BrowseScreen.js';
 import { ConnectionsScreen } from './ConnectionsScreen.js';
 import { Dialogs } from './Dialogs.js';
+import { AttentionToasts } from './home/AttentionToasts.js';
 import { HistoryScreen } from './HistoryScreen.js';
 import { HomeScreen } from './home/HomeScreen.js';
 import { JobEditorScreen } from './jobs/JobEditorScreen.js';
@@ -76,24 +77,41 @@ function Screen({ section }: { readonly section: Section }) {
 
 /** The window: sections on the left, the current one in the middle, the queue docked below, the status line under it. */
 export function AppFrame() {
-  const { ui } = useStores();
+  const { ui, attention } = useStores();
   const section = useSlice(ui, (s) => s.section);
-  const link = (item: NavItem) => (
-    <li key={item.section}>
-      <a
-        href={`#${item.section}`}
-        className={styles.navItem}
-        aria-current={navSection(section) === item.section ? 'page' : undefined}
-        onClick={(event) => {
-          event.preventDefault();
-          ui.getState().go(item.section);
-        }}
-      >
-        <item.icon aria-hidden size={18} />
-        <span>{item.label}</span>
-      </a>
-    </li>
-  );
+  const badges = useSlice(attention, (s) => s.badges);
+  const link = (item: NavItem) => {
+    // The count is described, not named, so that the link is "History" however much news it has.
+    const news = item.section in badges ? badges[item.section as keyof typeof badges] : 0;
+    const newsId = `news-${item.section}`;
+    return (
+      <li key={item.section}>
+        <a
+          href={`#${item.section}`}
+          className={styles.navItem}
+          aria-current={navSection(section) === item.section ? 'page' : undefined}
+          aria-describedby={news > 0 ? newsId : undefined}
+          onClick={(event) => {
+            event.preventDefault();
+            ui.getState().go(item.section);
+          }}
+        >
+          <item.icon aria-hidden size={18} />
+          <span>{item.label}</span>
+          {news > 0 && (
+            <span className={styles.badge} aria-hidden>
+              {news}
+            </span>
+          )}
+        </a>
+        {news > 0 && (
+          <span id={newsId} className="visually-hidden">
+            {news} new
+          </span>
+        )}
+      </li>
+    );
+  };
   return (
     <div className={styles.frame}>
       <nav aria-label="Main" className={styles.nav}>
@@ -117,6 +135,7 @@ export function AppFrame() {
       <StatusBar />
       <Dialogs />
       <PromptDialog />
+      <AttentionToasts />
     </div>
   );
 }

@@ -1,6 +1,8 @@
 import type { RendererHost } from '../host/RendererHost.js';
+import { createAttentionStore, type AttentionStore } from './attention.js';
 import { createConnectionsStore, type ConnectionsStore } from './connections.js';
 import { createHistoryStore, type HistoryStore } from './history.js';
+import { createHomeStore, type HomeStore } from './home.js';
 import { createPanesStore, type PanesStore } from './panes.js';
 import { createPromptsStore, type PromptsStore } from './prompts.js';
 import { createTransfersStore, type Clock, type TransfersStore } from './transfers.js';
@@ -17,6 +19,8 @@ export interface AppStores {
   readonly ui: UiStore;
   readonly history: HistoryStore;
   readonly validationLog: ValidationLogStore;
+  readonly home: HomeStore;
+  readonly attention: AttentionStore;
 }
 
 export function createAppStores(host: RendererHost, panes: { readonly left?: string; readonly right?: string } = {}, clock?: Clock): AppStores {
@@ -29,5 +33,7 @@ export function createAppStores(host: RendererHost, panes: { readonly left?: str
     ui: createUiStore(),
     history: createHistoryStore(host),
     validationLog: createValidationLogStore(host),
+    home: createHomeStore(host),
+    attention: createAttentionStore(),
   };
 }

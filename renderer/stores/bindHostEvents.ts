@@ -8,7 +8,7 @@ import { SIDES } from './panes.js';
  * render per frame; a state change is applied at once, and drops the older progress it supersedes.
  */
 export function bindHostEvents(stores: AppStores): () => void {
-  const { host, transfers, panes, prompts, connections } = stores;
+  const { host, transfers, panes, prompts, connections, ui, attention, home } = stores;
   const pending = new Map<string, TransferSnapshot>();
   let frame: number | undefined;
 
@@ -45,6 +45,15 @@ export function bindHostEvents(stores: AppStores): () => void {
     host.subscribe('prompt', (prompt) => prompts.getState().asked(prompt)),
     host.subscribe('prompt.settled', ({ id }) => prompts.getState().settled(id)),
     host.subscribe('connection.status', (status) => connections.getState().applyStatus(status)),
+    host.subscribe('attention.raised', (notice) => {
+      const looking = ui.getState().section;
+      attention.getState().raised(notice, looking);
+      if (looking === 'home') void home.getState().load();
+    }),
+    // A screen looked at has no news left on its link.
+    ui.subscribe((now, before) => {
+      if (now.section !== before.section) attention.getState().seen(now.section);
+    }),
     host.subscribe('files.changed', ({ connection, path }) => {
       const state = panes.getState();
       for (const side of SIDES) {

@@ -32,6 +32,10 @@ export interface ValidationLogState {
   setFocus(index: number): void;
   toggle(id: number): void;
   open(index: number): Promise<void>;
+  /** Opens the entry a resubmission link names, wherever it is in the log. */
+  openLinked(id: number): Promise<void>;
+  /** Lists `filter` and opens entry `id` in it, wherever it is in the log (a notice leads there). */
+  openEntry(filter: ValidationFilterInput, id: number): Promise<void>;
   /** Acts on the ticked entries, or on the opened one when none is ticked, then lists again. */
   act(action: ValidationAction, note?: string): Promise<void>;
 }
@@ -91,6 +95,30 @@ export function createValidationLogStore(host: RendererHost): ValidationLogStore
       try {
         const opened = unwrap(await host.invoke('validation.entry', { id: entry.id }));
         if (get().entries[get().focus]?.id === entry.id) set({ opened });
+      } catch (e) {
+        set({ error: messageOf(e) });
+      }
+    },
+    openLinked: async (id) => {
+      set({ error: undefined });
+      try {
+        const opened = unwrap(await host.invoke('validation.entry', { id }));
+        const index = get().entries.findIndex((e) => e.id === id);
+        // The linked entry may be on a later page or outside the filter: the details show it all the same.
+        set({ opened, ...(index === -1 ? {} : { focus: index }) });
+      } catch (e) {
+        set({ error: messageOf(e) });
+      }
+    },
+    openEntry: async (filter, id) => {
+      await get().show(filter);
+      const index = get().entries.findIndex((e) => e.id === id);
+      if (index >= 0) {
+        await get().open(index);
+        return;
+      }
+      try {
+        set({ opened: unwrap(await host.invoke('validation.entry', { id })) });
       } catch (e) {
         set({ error: messageOf(e) });
       }
