@@ -122,8 +122,22 @@ export class SftpSession {
     sftp.on('close', () => this.#lost(new TransferError('network', `The SFTP channel to ${where} was closed`)));
   }
 
-  /** Connects, checks the host key before any credential is sent, logs in and opens the SFTP channel. */
+  /**
+   * Connects, checks the host key before any credential is sent, logs in and opens the SFTP channel.
+   * A person may take longer to compare a new key's fingerprint than the server waits for a login
+   * (OpenSSH's LoginGraceTime): a key accepted after the server hung up is connected to once more,
+   * trusted as accepted, instead of failing the connection.
+   */
   static async open(cfg: SessionConfig, signal?: AbortSignal): Promise<SftpSession> {
+    try {
+      return await SftpSession.#connect(cfg, signal);
+    } catch (e) {
+      if (!(e instanceof HungUpDuringKeyCheck)) throw e;
+      return SftpSession.#connect({ ...cfg, hostKeys: trustingAlso(e.key, cfg.hostKeys) }, signal);
+    }
+  }
+
+  static async #connect(cfg: SessionConfig, signal?: AbortSignal): Promise<SftpSession> {
     const where = `${cfg.username}@${hostPort(cfg.host, cfg.port)}`;
     if (signal?.aborted === true) throw new TransferError('cancelled', `Cancelled connecting to ${where}`);
     const knownTypes = (await cfg.hostKeys.knownKeyTypes?.(cfg.host, cfg.port)) ?? [];
@@ -132,24 +146,38 @@ export class SftpSession {
     const client = new ssh2.Client();
     let refusal: TransferError | undefined;
     let hostKey: Buffer | undefined;
+    /** The host key check while it waits (for a file, or for a person), so that a hang-up meanwhile waits for its verdict. */
+    let checking: Promise<TransferError | undefined> | undefined;
+    /**
+     * The key was accepted and the login has not finished: a hang-up now, other than a refused login,
+     * is the server giving up while the key was checked (ssh2 may finish the key exchange on messages
+     * that arrived before the server left, so only the login proves it still listens).
+     */
+    let keyAccepted = false;
     let negotiated: NegotiatedAlgorithms | undefined;
     let banner: string | undefined;
+    let settled = false;
+    let lost: (e: unknown) => void = () => undefined;
     client.on('handshake', (n) => (negotiated = n));
     client.on('banner', (message) => (banner = message.trim()));
     const hostVerifier = (key: Buffer, verify: (valid: boolean) => void): void => {
       // The blob may be a view into a buffer the parser reuses while the check awaits file I/O.
       const blob = Buffer.from(key);
       hostKey = blob;
-      cfg.hostKeys.verify(cfg.host, cfg.port, blob).then(
-        (result) => {
-          refusal = result;
+      const check = cfg.hostKeys.verify(cfg.host, cfg.port, blob).catch((e: unknown) => new TransferError('hostKey', `Cannot check the host key of ${where}`, { cause: e }));
+      checking = check;
+      void check.then((result) => {
+        refusal = result;
+        checking = undefined;
+        keyAccepted = result === undefined;
+        if (settled) return;
+        try {
           verify(result === undefined);
-        },
-        (e: unknown) => {
-          refusal = new TransferError('hostKey', `Cannot check the host key of ${where}`, { cause: e });
-          verify(false);
-        },
-      );
+        } catch (e) {
+          // ssh2 throws here when the server's hang-up, already arrived, had torn its protocol down.
+          lost(e);
+        }
+      });
     };
     const config: ConnectConfig = {
       host: cfg.host,
@@ -170,7 +198,6 @@ export class SftpSession {
     };
 
     return new Promise<SftpSession>((resolve, reject) => {
-      let settled = false;
       const settle = (): boolean => {
         if (settled) return false;
         settled = true;
@@ -184,9 +211,21 @@ export class SftpSession {
       };
       const onAbort = (): void => fail(new TransferError('cancelled', `Cancelled connecting to ${where}`));
       signal?.addEventListener('abort', onAbort, { once: true });
+      /** The connection ended before it was ready: while its key is being checked, the check decides what that means. */
+      lost = (e: unknown): void => {
+        const pending = checking;
+        const key = hostKey;
+        if (key === undefined || (pending === undefined && (!keyAccepted || isLoginRefusal(e)))) {
+          fail(e);
+          return;
+        }
+        if (!settle()) return;
+        client.destroy();
+        void (pending ?? Promise.resolve(undefined)).then((result) => reject(result ?? new HungUpDuringKeyCheck(where, key, e)));
+      };
       // Errors after a failed attempt (the socket closing under us) must not crash the process.
-      client.on('error', fail);
-      client.once('close', () => fail(new Error('No response from server')));
+      client.on('error', lost);
+      client.once('close', () => lost(new Error('No response from server')));
       client.once('ready', () => {
         client.sftp((err, sftp) => {
           if (err !== undefined && err !== null) {
@@ -197,7 +236,7 @@ export class SftpSession {
             client.destroy();
             return;
           }
-          client.removeListener('error', fail);
+          client.removeListener('error', lost);
           const facts: SessionFacts = {
             ...optional('serverSoftware', privateString(client, '_remoteVer')),
             ...optional('banner', banner === '' ? undefined : banner),
@@ -423,6 +462,33 @@ export class SftpSession {
       this.#watchdog = undefined;
     }
   }
+}
+
+/**
+ * The server closed the connection while its host key waited for an answer (a person's), and the answer
+ * was to connect. Caught by `SftpSession.open`, which connects again; should the second connection end
+ * the same way, this is the error reported.
+ */
+class HungUpDuringKeyCheck extends TransferError {
+  readonly key: Buffer;
+
+  constructor(where: string, key: Buffer, cause: unknown) {
+    super('network', `${where} closed the connection while its host key was being checked`, { cause });
+    this.key = key;
+  }
+}
+
+/** ssh2's word for a login the server refused, as opposed to a connection that went away. */
+function isLoginRefusal(e: unknown): boolean {
+  return e instanceof Error && (e as Error & { level?: unknown }).level === 'client-authentication';
+}
+
+/** `verifier`, with `key` trusted too: the key a person has just accepted, whether for good or once. */
+function trustingAlso(key: Buffer, verifier: HostKeyVerifier): HostKeyVerifier {
+  return {
+    verify: (host, port, presented) => (presented.equals(key) ? Promise.resolve(undefined) : verifier.verify(host, port, presented)),
+    knownKeyTypes: async (host, port) => (await verifier.knownKeyTypes?.(host, port)) ?? [],
+  };
 }
 
 function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {

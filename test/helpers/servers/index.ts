@@ -4,7 +4,7 @@ import { claimRoot, ROOT_PREFIX, sweepAbandonedRuns } from './cleanup.js';
 import { makeCertificate } from './certificate.js';
 import { pureFtpd, purePw, startPureFtpd } from './pureftpd.js';
 import { sshd, sshKeygen, startSshd } from './sshd.js';
-import type { FtpServerInfo, TestServers } from './types.js';
+import type { FtpServerInfo, RunningServer, TestServers } from './types.js';
 import { ensureTestUser, requireBinary } from './util.js';
 import { startVsftpd, vsftpd } from './vsftpd.js';
 
@@ -16,7 +16,9 @@ export type {
   SftpServerInfo,
   TestServers,
 } from './types.js';
-export { openSshFingerprint } from './sshd.js';
+export { openSshFingerprint, startSshd } from './sshd.js';
+export { startVsftpd } from './vsftpd.js';
+export { makeCertificate } from './certificate.js';
 export { MissingBinaryError, TEST_PASSWORD, TEST_USER } from './util.js';
 
 export interface StartedServers {
@@ -25,6 +27,32 @@ export interface StartedServers {
   readonly root: string;
   /** Stops every server and removes `root`. Safe to call more than once. */
   stop(): Promise<void>;
+}
+
+/**
+ * A server of a test's own, set up as the shared ones are (its state in a temp folder the next run
+ * sweeps should this process die, the test user): for settings no other test may see, such as a short
+ * login grace time. A missing binary fails the test, as for the shared servers.
+ */
+export async function startDedicatedServer<T>(start: (root: string, user: Awaited<ReturnType<typeof ensureTestUser>>) => Promise<RunningServer<T>>): Promise<RunningServer<T>> {
+  checkServerBinaries();
+  const user = await ensureTestUser();
+  const root = await mkdtemp(`${tmpdir()}/${ROOT_PREFIX}`);
+  await claimRoot(root);
+  await chmod(root, 0o755);
+  try {
+    const server = await start(root, user);
+    return {
+      info: server.info,
+      async stop() {
+        await server.stop();
+        await rm(root, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await rm(root, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 /** Fails fast, before anything starts, with the install hint for the first missing binary. */

@@ -39,15 +39,23 @@ async function keygen(file: string, type: 'ed25519' | 'rsa', passphrase: string,
   return (await readFile(`${file}.pub`, 'utf8')).trim();
 }
 
+/** What sets a dedicated sshd apart from the shared one. */
+export interface SshdOptions {
+  /** Its folder under the run's root; 'sshd' for the shared one. */
+  readonly name?: string;
+  /** OpenSSH's LoginGraceTime: how long it waits for a login before it hangs up (default 120). */
+  readonly loginGraceSeconds?: number;
+}
+
 /**
  * A private OpenSSH sshd serving only SFTP (internal-sftp) for the test user, on its own port,
  * config, host key and authorized keys. No chroot: sshd refuses one under world-writable /tmp,
  * so sessions start in `home` instead and tests use absolute paths.
  */
-export async function startSshd(root: string, user: TestUser): Promise<RunningServer<SftpServerInfo>> {
+export async function startSshd(root: string, user: TestUser, options: SshdOptions = {}): Promise<RunningServer<SftpServerInfo>> {
   const sshdPath = sshd();
   sshKeygen();
-  const dir = await makeDir(`${root}/sshd`, 0o755);
+  const dir = await makeDir(`${root}/${options.name ?? 'sshd'}`, 0o755);
   const keysDir = await makeDir(`${dir}/keys`, 0o755);
   const authorizedDir = await makeDir(`${dir}/authorized_keys`, 0o755);
   const { home, readonlyDir } = await makeHome(`${dir}/home`, user);
@@ -87,6 +95,7 @@ export async function startSshd(root: string, user: TestUser): Promise<RunningSe
     'MaxSessions 100',
     'MaxAuthTries 10',
     'LogLevel VERBOSE',
+    ...(options.loginGraceSeconds === undefined ? [] : [`LoginGraceTime ${options.loginGraceSeconds}`]),
     `AllowUsers ${user.name}`,
     `Subsystem sftp internal-sftp -d ${home}`,
     `Match User ${user.name}`,
@@ -97,7 +106,7 @@ export async function startSshd(root: string, user: TestUser): Promise<RunningSe
   await writeFile(configFile, config);
 
   const server = startProcess({
-    name: 'sshd',
+    name: options.name ?? 'sshd',
     command: sshdPath,
     args: ['-D', '-f', configFile, '-E', logFile],
     logFile,
