@@ -28,6 +28,7 @@ import { ConnectionHealth } from './home/ConnectionHealth.js';
 import { savedJobs } from './home/savedJobs.js';
 import { jobFileHandlers } from './handlers/jobFiles.js';
 import { jobHandlers } from './handlers/jobs.js';
+import { JobRuns } from './JobRuns.js';
 import { OpenConnections } from './OpenConnections.js';
 import { Prompts } from './Prompts.js';
 import { TransferQueue } from './TransferQueue.js';
@@ -71,6 +72,7 @@ export function createFerryHost(opts: FerryHostOptions): CoreHost {
   events.subscribe((message) => {
     if (message.event === 'files.changed') listings.invalidate(message.payload.connection, message.payload.path);
   });
+  const jobRuns = new JobRuns(workspace, (job) => events.emit({ event: 'jobs.changed', payload: { job } }));
   const ctx: HostContext = {
     workspace,
     events,
@@ -96,7 +98,7 @@ export function createFerryHost(opts: FerryHostOptions): CoreHost {
     ...namingHandlers(),
     ...homeHandlers(ctx, health, () => clock.now()),
     ...jobFileHandlers(),
-    ...jobHandlers(),
+    ...jobHandlers(ctx, jobRuns),
   };
 
   return {
@@ -116,6 +118,7 @@ export function createFerryHost(opts: FerryHostOptions): CoreHost {
       await attention.stop();
       health.close();
       prompts.refuseAll();
+      await jobRuns.close();
       await transfers.close();
       await connections.closeAll();
     },

@@ -31,6 +31,8 @@ export const EVENTS = {
   'limits.changed': limitsViewSchema,
   /** Something new went wrong (a run failed, files were refused, a file is late), in any Ferry process: a notice and a badge lead to it. */
   'attention.raised': attentionRaisedSchema,
+  /** A job started or finished a run, or was switched on or off, or schedules were paused or resumed: lists of jobs refresh. */
+  'jobs.changed': z.strictObject({ job: z.string().optional() }),
 } as const;
 
 export type EventName = keyof typeof EVENTS;
