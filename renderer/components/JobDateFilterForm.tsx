@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import styles from './JobDateFilterForm.module.css';
 
 const DAY_MS = 86_400_000;
@@ -28,10 +28,12 @@ interface JobDateFilterFormProps<Choice extends string> {
   readonly choiceWords: Readonly<Record<Choice, string>>;
   readonly submitLabel: string;
   readonly onApply: (filter: JobDateFilter<Choice>) => void;
+  /** A screen's own fields, applied with the rest (the screen keeps their values). */
+  readonly children?: ReactNode;
 }
 
 /** A job, one list and a range of whole days as labelled fields, applied together. */
-export function JobDateFilterForm<Choice extends string>({ label, choiceLabel, anyChoice, choices, choiceWords, submitLabel, onApply }: JobDateFilterFormProps<Choice>) {
+export function JobDateFilterForm<Choice extends string>({ label, choiceLabel, anyChoice, choices, choiceWords, submitLabel, onApply, children }: JobDateFilterFormProps<Choice>) {
   const [job, setJob] = useState('');
   const [choice, setChoice] = useState('');
   const [from, setFrom] = useState('');
@@ -81,6 +83,7 @@ export function JobDateFilterForm<Choice extends string>({ label, choiceLabel, a
         To
         <input type="date" value={to} onChange={(e) => setTo(e.target.value)} />
       </label>
+      {children}
       <button type="submit" className="button">
         {submitLabel}
       </button>

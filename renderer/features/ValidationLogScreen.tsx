@@ -1,6 +1,6 @@
 import { RotateCcw, Send, ShieldCheck } from 'lucide-react';
 import { useEffect, useState, type KeyboardEvent } from 'react';
-import { QUARANTINE_STATES, type ValidationEntryView } from '../../src/shared/contract/validationCommands.js';
+import { VALIDATION_OUTCOMES, VALIDATION_RULES, type ValidationEntryView, type ValidationFilterInput } from '../../src/shared/contract/validationCommands.js';
 import { JobDateFilterForm } from '../components/JobDateFilterForm.js';
 import { movedFocus } from '../components/gridKeys.js';
 import { formatCount, formatDate } from '../format.js';
@@ -16,51 +16,93 @@ export const OUTCOME_WORDS: Readonly<Record<ValidationEntryView['outcome'], stri
   returned: 'Returned',
 };
 
+/** A refused file's first reason; a passed file's rules. */
 function firstReason(entry: ValidationEntryView): string {
   const reason = entry.reasons[0];
-  return reason === undefined ? '' : `${reason.rule}: ${reason.message}`;
+  if (reason !== undefined) return `${reason.rule}: ${reason.message}`;
+  return entry.outcome === 'passed' ? `Passed ${entry.rules.join(', ')}` : '';
 }
 
-/** A refused file: each reason with its place, its first lines with the lines that reasons name marked. */
-function Details({ opened, selectedCount, busy, onAct }: { readonly opened: OpenedEntry | undefined; readonly selectedCount: number; readonly busy: boolean; readonly onAct: (action: 'revalidate' | 'release' | 'return', note?: string) => void }) {
+/** "Resubmitted as …" or "Resubmission of …": the other entry, opened in place. */
+function LinkedEntry({ label, linked, onOpen }: { readonly label: string; readonly linked: { readonly id: number; readonly file: string } | undefined; readonly onOpen: (id: number) => void }) {
+  if (linked === undefined) return null;
+  return (
+    <p className={styles.note}>
+      {label}{' '}
+      <a
+        href={`#validation-entry-${linked.id}`}
+        onClick={(event) => {
+          event.preventDefault();
+          onOpen(linked.id);
+        }}
+      >
+        {fileNameOf(linked.file)}
+      </a>
+    </p>
+  );
+}
+
+/** The first lines of a refused file, with the lines that reasons name marked. */
+function FirstLines({ opened }: { readonly opened: OpenedEntry }) {
+  const { entry } = opened;
+  if (entry.outcome === 'passed') return <p className={styles.note}>Ferry keeps a copy of refused files only: this one went on its way.</p>;
+  if (opened.binary) return <p className={styles.note}>This file is not text.</p>;
+  const marked = new Set(entry.reasons.flatMap((r) => (r.line === undefined ? [] : [r.line])));
+  return (
+    <pre className={styles.lines} aria-label={`First lines of ${fileNameOf(entry.file)}`} tabIndex={0}>
+      {opened.firstLines.map((line, i) => (
+        <span key={i}>
+          {marked.has(i + 1) ? <mark>{`${i + 1}  ${line}`}</mark> : `${i + 1}  ${line}`}
+          {'\n'}
+        </span>
+      ))}
+    </pre>
+  );
+}
+
+interface DetailsProps {
+  readonly opened: OpenedEntry | undefined;
+  readonly selectedCount: number;
+  readonly busy: boolean;
+  readonly onAct: (action: 'revalidate' | 'release' | 'return', note?: string) => void;
+  readonly onOpenLinked: (id: number) => void;
+}
+
+/** A validated file: its rules, each reason with its place, its resubmission links and its first lines. */
+function Details({ opened, selectedCount, busy, onAct, onOpenLinked }: DetailsProps) {
   const [note, setNote] = useState('');
   const entry = opened?.entry;
   const bulk = selectedCount > 0;
   const canAct = !busy && (bulk || entry?.outcome === 'held');
   const target = bulk ? `${formatCount(selectedCount)} selected` : 'this file';
-  const marked = new Set((entry?.reasons ?? []).flatMap((r) => (r.line === undefined ? [] : [r.line])));
   return (
-    <aside className={styles.details} aria-label="Refused file">
-      {entry === undefined ? (
-        <p className={styles.note}>Open a file (Enter or double-click) to see why it was refused.</p>
+    <aside className={styles.details} aria-label="Validated file">
+      {opened === undefined || entry === undefined ? (
+        <p className={styles.note}>Open a file (Enter or double-click) to see how its validation went.</p>
       ) : (
         <>
           <h2>{fileNameOf(entry.file)}</h2>
           <p className={styles.note}>
-            {entry.job}, refused {formatDate(entry.at)}: {OUTCOME_WORDS[entry.outcome]}. Kept in {entry.location}.
+            {entry.job}
+            {entry.partner === undefined ? '' : `, from ${entry.partner}`}, checked {formatDate(entry.at)}: {OUTCOME_WORDS[entry.outcome]}.{' '}
+            {entry.outcome === 'passed' ? `Read from ${entry.location}.` : `Kept in ${entry.location}.`}
           </p>
-          <h3>Reasons</h3>
+          {entry.ruleSet !== undefined && <p className={styles.note}>Rule set {entry.ruleSet}</p>}
+          <LinkedEntry label="Resubmission of" linked={entry.resubmissionOf} onOpen={onOpenLinked} />
+          <LinkedEntry label="Resubmitted as" linked={entry.resubmittedAs} onOpen={onOpenLinked} />
+          <h3>{entry.outcome === 'passed' ? 'Rules passed' : 'Reasons'}</h3>
           <ul className={styles.reasons}>
-            {entry.reasons.map((r, i) => (
-              <li key={i}>
-                {r.line === undefined ? '' : `Line ${r.line}${r.column === undefined ? '' : `, column ${r.column}`} — `}
-                {r.rule}: {r.message}
-              </li>
-            ))}
+            {entry.outcome === 'passed'
+              ? entry.rules.map((rule) => <li key={rule}>{rule}</li>)
+              : entry.reasons.map((r, i) => (
+                  <li key={i}>
+                    {r.line === undefined ? '' : `Line ${r.line}${r.column === undefined ? '' : `, column ${r.column}`} — `}
+                    {r.rule}: {r.message}
+                  </li>
+                ))}
           </ul>
           <h3>First lines</h3>
-          {opened?.binary === true ? (
-            <p className={styles.note}>This file is not text.</p>
-          ) : (
-            <pre className={styles.lines} aria-label={`First lines of ${fileNameOf(entry.file)}`} tabIndex={0}>
-              {opened?.firstLines.map((line, i) => (
-                <span key={i}>
-                  {marked.has(i + 1) ? <mark>{`${i + 1}  ${line}`}</mark> : `${i + 1}  ${line}`}
-                  {'\n'}
-                </span>
-              ))}
-            </pre>
-          )}
+          <FirstLines opened={opened} />
         </>
       )}
       <div className={styles.actions} role="group" aria-label={`Act on ${target}`}>
@@ -93,7 +135,7 @@ function Details({ opened, selectedCount, busy, onAct }: { readonly opened: Open
   );
 }
 
-/** Every file validation refused, what became of it, and the actions that resolve it. */
+/** Every validated file, what became of a refused one, and the actions that resolve it. */
 export function ValidationLogScreen() {
   const { validationLog } = useStores();
   const entries = useSlice(validationLog, (s) => s.entries);
@@ -105,6 +147,9 @@ export function ValidationLogScreen() {
   const opened = useSlice(validationLog, (s) => s.opened);
   const busy = useSlice(validationLog, (s) => s.busy);
   const results = useSlice(validationLog, (s) => s.results);
+  const [partner, setPartner] = useState('');
+  const [rule, setRule] = useState('');
+  const [name, setName] = useState('');
 
   useEffect(() => {
     const state = validationLog.getState();
@@ -140,11 +185,40 @@ export function ValidationLogScreen() {
         label="Filter the validation log"
         choiceLabel="Outcome"
         anyChoice="Any outcome"
-        choices={QUARANTINE_STATES}
+        choices={VALIDATION_OUTCOMES}
         choiceWords={OUTCOME_WORDS}
         submitLabel="Show files"
-        onApply={({ choice, ...rest }) => void validationLog.getState().show({ ...rest, ...(choice === undefined ? {} : { outcome: choice }) })}
-      />
+        onApply={({ choice, ...rest }) => {
+          const filter: ValidationFilterInput = {
+            ...rest,
+            ...(choice === undefined ? {} : { outcome: choice }),
+            ...(partner.trim() === '' ? {} : { partner: partner.trim() }),
+            ...(rule === '' ? {} : { rule }),
+            ...(name.trim() === '' ? {} : { name: name.trim() }),
+          };
+          void validationLog.getState().show(filter);
+        }}
+      >
+        <label className="field">
+          Partner
+          <input value={partner} onChange={(e) => setPartner(e.target.value)} placeholder="any partner" />
+        </label>
+        <label className="field">
+          Rule
+          <select value={rule} onChange={(e) => setRule(e.target.value)}>
+            <option value="">Any rule</option>
+            {VALIDATION_RULES.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          File name
+          <input type="search" value={name} onChange={(e) => setName(e.target.value)} placeholder="3 letters or more" minLength={3} />
+        </label>
+      </JobDateFilterForm>
       {error !== undefined && (
         <p role="alert" className={styles.problem}>
           {error}
@@ -156,7 +230,7 @@ export function ValidationLogScreen() {
       <div className={styles.body}>
         <div
           role="grid"
-          aria-label="Refused files"
+          aria-label="Validated files"
           aria-multiselectable
           aria-rowcount={next === undefined ? entries.length + 1 : -1}
           aria-busy={loading}
@@ -166,7 +240,7 @@ export function ValidationLogScreen() {
           onKeyDown={onKeyDown}
         >
           <div role="row" className={`${styles.row} ${styles.head}`}>
-            {['File', 'Job', 'Refused', 'Outcome', 'Reason', 'Select'].map((label) => (
+            {['File', 'Job', 'Partner', 'Checked', 'Outcome', 'Reason', 'Select'].map((label) => (
               <div key={label} role="columnheader">
                 {label}
               </div>
@@ -187,6 +261,7 @@ export function ValidationLogScreen() {
                 {fileNameOf(entry.file)}
               </div>
               <div role="gridcell">{entry.job}</div>
+              <div role="gridcell">{entry.partner ?? ''}</div>
               <div role="gridcell">{formatDate(entry.at)}</div>
               <div role="gridcell">
                 <span className={styles.outcome} data-outcome={entry.outcome}>
@@ -201,14 +276,20 @@ export function ValidationLogScreen() {
               </div>
             </div>
           ))}
-          {entries.length === 0 && !loading && <p className={styles.empty}>No refused files match. Files a job&apos;s validation refuses appear here.</p>}
+          {entries.length === 0 && !loading && <p className={styles.empty}>No validated files match. Every file a job validates appears here, passed or refused.</p>}
           {next !== undefined && (
             <button type="button" className={`button small ${styles.more}`} disabled={loading} onClick={() => void validationLog.getState().more()}>
               Show more
             </button>
           )}
         </div>
-        <Details opened={opened} selectedCount={selected.size} busy={busy} onAct={(action, note) => void validationLog.getState().act(action, note)} />
+        <Details
+          opened={opened}
+          selectedCount={selected.size}
+          busy={busy}
+          onAct={(action, note) => void validationLog.getState().act(action, note)}
+          onOpenLinked={(id) => void validationLog.getState().openLinked(id)}
+        />
       </div>
     </section>
   );

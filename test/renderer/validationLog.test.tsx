@@ -13,18 +13,33 @@ afterEach(cleanup);
 const START = Date.UTC(2026, 10, 2, 9);
 const ENTRIES = 450;
 
-/** Refused file `id` of 450: the newest has the highest id; every third was returned already. */
+/** The file the partner sent again after #12 was returned to it. */
+const RESUBMISSION = 449;
+const RETURNED = 12;
+
+/**
+ * Validated file `id` of 450: the newest has the highest id; every eleventh passed, every third of the
+ * others was returned already; #449 is the resubmission of #12.
+ */
 function entryOf(id: number): ValidationEntryView {
-  return {
+  const common = {
     id,
     job: id % 2 === 0 ? 'orders' : 'invoices',
     file: `in/ORD-ACME-${id}.csv`,
+    partner: 'ACME',
+    ruleSet: '*.csv',
+    at: START + id * 60_000,
+    updatedAt: START + id * 60_000,
+    ...(id === RESUBMISSION ? { resubmissionOf: { id: RETURNED, file: `in/ORD-ACME-${RETURNED}.csv` } } : {}),
+    ...(id === RETURNED ? { resubmittedAs: { id: RESUBMISSION, file: `in/ORD-ACME-${RESUBMISSION}.csv` } } : {}),
+  };
+  if (id % 11 === 0) return { ...common, location: `partner:/out/ORD-ACME-${id}.csv`, outcome: 'passed', reasons: [], rules: ['name', 'csv'] };
+  return {
+    ...common,
     location: `/quarantine/orders/${id}-1`,
     outcome: id % 3 === 0 ? 'returned' : 'held',
     reasons: [{ rule: 'csv', message: `ORD-ACME-${id}.csv line 2, column 3 "qty": 0 is below the minimum 1`, line: 2, column: 3 }],
     rules: ['csv'],
-    at: START + id * 60_000,
-    updatedAt: START + id * 60_000,
   };
 }
 
@@ -42,7 +57,7 @@ function validationHost(): MemoryHost {
       const last = entries.at(-1);
       return { entries, ...(entries.length === limit && last !== undefined ? { next: { at: last.at, id: last.id } } : {}) };
     },
-    'validation.entry': ({ id }) => ({ entry: entryOf(id), firstLines: ['order,sku,qty', `${id},ABC-123,0`], binary: false }),
+    'validation.entry': ({ id }) => ({ entry: entryOf(id), firstLines: entryOf(id).outcome === 'passed' ? [] : ['order,sku,qty', `${id},ABC-123,0`], binary: false }),
     'validation.return': ({ ids }) => ({ results: ids.map((id) => ({ id, file: entryOf(id).file, outcome: 'returned', detail: `/partner/in/ORD-ACME-${id}.csv` })) }),
     'validation.release': ({ ids, revalidate }) => ({ results: ids.map((id) => ({ id, file: entryOf(id).file, outcome: revalidate ? 'still-invalid' : 'released', detail: '' })) }),
   };
@@ -61,19 +76,20 @@ async function openLog(host: MemoryHost) {
   await renderApp(host);
   const user = userEvent.setup();
   await user.click(within(screen.getByRole('navigation', { name: 'Main' })).getByRole('link', { name: 'Validation log' }));
-  const grid = await screen.findByRole('grid', { name: 'Refused files' });
+  const grid = await screen.findByRole('grid', { name: 'Validated files' });
   await waitFor(() => expect(within(grid).getAllByRole('row').length).toBeGreaterThan(1));
   return { user, grid };
 }
 
 describe('the validation log', () => {
-  it('lists refused files newest first, each row starting with the file name, and reads the next page by key', async () => {
+  it('lists validated files newest first, passed and refused, each row starting with the file name, and reads the next page by key', async () => {
     const host = validationHost();
     const { user, grid } = await openLog(host);
     const rows = within(grid).getAllByRole('row');
     expect(rows).toHaveLength(201);
-    expect(rows[1]?.textContent).toMatch(/^ORD-ACME-450\.csvorders.*Returned.*line 2, column 3/);
-    expect(rows[2]?.textContent).toMatch(/^ORD-ACME-449\.csvinvoices.*Held/);
+    expect(rows[1]?.textContent).toMatch(/^ORD-ACME-450\.csvordersACME.*Returned.*line 2, column 3/);
+    expect(rows[2]?.textContent).toMatch(/^ORD-ACME-449\.csvinvoicesACME.*Held/);
+    expect(rows[11]?.textContent).toMatch(/^ORD-ACME-440\.csvordersACME.*PassedPassed name, csv/);
     await user.click(within(grid).getByRole('button', { name: 'Show more' }));
     await waitFor(() => expect(callsOf(host, 'validation.log').at(-1)).toEqual({ filter: {}, limit: 200, before: { at: entryOf(251).at, id: 251 } }));
     await waitFor(() => expect(within(grid).getAllByRole('row')).toHaveLength(401));
@@ -94,12 +110,54 @@ describe('the validation log', () => {
     await waitFor(() => expect(within(grid).getAllByRole('row')[1]?.textContent).toMatch(/^ORD-ACME-448\.csvorders.*Held/));
   });
 
+  it('filters by partner, rule and file name from labelled fields', async () => {
+    const host = validationHost();
+    const { user } = await openLog(host);
+    const form = screen.getByRole('form', { name: 'Filter the validation log' });
+    await user.type(within(form).getByLabelText('Partner'), ' ACME ');
+    await user.selectOptions(within(form).getByLabelText('Rule'), 'csv');
+    await user.selectOptions(within(form).getByLabelText('Outcome'), 'passed');
+    await user.type(within(form).getByLabelText('File name'), 'ACME-44{Enter}');
+    await waitFor(() => expect(callsOf(host, 'validation.log').at(-1)).toEqual({ filter: { outcome: 'passed', partner: 'ACME', rule: 'csv', name: 'ACME-44' }, limit: 200 }));
+  });
+
+  it('opens a file that passed with its rules, and offers nothing to release or return', async () => {
+    const host = validationHost();
+    const { user, grid } = await openLog(host);
+    await user.dblClick(within(grid).getByRole('row', { name: /^ORD-ACME-440\.csv/ }));
+    const details = screen.getByRole('complementary', { name: 'Validated file' });
+    await waitFor(() => expect(within(details).getByRole('heading', { name: 'ORD-ACME-440.csv' })).toBeDefined());
+    expect(details.textContent).toContain('orders, from ACME');
+    expect(details.textContent).toContain('Passed. Read from partner:/out/ORD-ACME-440.csv.');
+    expect(within(details).getByRole('heading', { name: 'Rules passed' })).toBeDefined();
+    expect(within(details).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['name', 'csv']);
+    for (const action of ['Re-validate', 'Release', 'Return to partner']) expect(within(details).getByRole('button', { name: action }).hasAttribute('disabled')).toBe(true);
+  });
+
+  it('leads from a resubmission to the file that was returned and back, by links the keyboard follows', async () => {
+    const host = validationHost();
+    const { user, grid } = await openLog(host);
+    act(() => grid.focus());
+    await user.keyboard('{ArrowDown}{Enter}');
+    const details = screen.getByRole('complementary', { name: 'Validated file' });
+    const back = await within(details).findByRole('link', { name: `ORD-ACME-${RETURNED}.csv` });
+    expect(back.parentElement?.textContent).toBe(`Resubmission of ORD-ACME-${RETURNED}.csv`);
+    act(() => back.focus());
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(within(details).getByRole('heading', { name: `ORD-ACME-${RETURNED}.csv` })).toBeDefined());
+    const forward = within(details).getByRole('link', { name: `ORD-ACME-${RESUBMISSION}.csv` });
+    expect(forward.parentElement?.textContent).toBe(`Resubmitted as ORD-ACME-${RESUBMISSION}.csv`);
+    await user.click(forward);
+    await waitFor(() => expect(within(details).getByRole('heading', { name: `ORD-ACME-${RESUBMISSION}.csv` })).toBeDefined());
+    expect(callsOf(host, 'validation.entry')).toEqual([{ id: RESUBMISSION }, { id: RETURNED }, { id: RESUBMISSION }]);
+  });
+
   it('opens a file from the keyboard with its reason at line and column and its first lines, and releases it', async () => {
     const host = validationHost();
     const { user, grid } = await openLog(host);
     act(() => grid.focus());
     await user.keyboard('{ArrowDown}{Enter}');
-    const details = screen.getByRole('complementary', { name: 'Refused file' });
+    const details = screen.getByRole('complementary', { name: 'Validated file' });
     await waitFor(() => expect(within(details).getByRole('heading', { name: 'ORD-ACME-449.csv' })).toBeDefined());
     expect(details.textContent).toContain('Line 2, column 3 — csv: ORD-ACME-449.csv line 2, column 3 "qty"');
     const lines = within(details).getByLabelText('First lines of ORD-ACME-449.csv');
