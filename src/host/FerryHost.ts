@@ -94,10 +94,10 @@ export function createFerryHost(opts: FerryHostOptions): CoreHost {
     ...limitHandlers(ctx),
     ...historyHandlers(ctx),
     ...validationHandlers(ctx),
-    ...mappingHandlers(),
-    ...namingHandlers(),
+    ...mappingHandlers(ctx),
+    ...namingHandlers(ctx),
     ...homeHandlers(ctx, health, () => clock.now()),
-    ...jobFileHandlers(),
+    ...jobFileHandlers(ctx),
     ...jobHandlers(ctx, jobRuns),
   };
 

@@ -60,12 +60,17 @@ function scalarInPlace(doc: Document, path: JobFieldPath, value: JobFieldValue):
 /** A scalar in the style it was written in, where that style can hold the new value. */
 function renderScalar(doc: Document, node: Scalar, value: string | number | boolean | null, flow: boolean): string {
   const scalar = new Scalar(value);
-  if (typeof value === 'string' && node.type !== undefined && node.type !== Scalar.PLAIN) scalar.type = node.type;
-  const alone = new Document(null, doc.options);
-  alone.contents = scalar;
-  const rendered = alone.toString({ lineWidth: 0 }).replace(/\n$/, '');
+  // Quotes the old value needed (it was empty, or ended with ":") say nothing of how the user writes the new one.
+  if (typeof value === 'string' && node.type !== undefined && node.type !== Scalar.PLAIN && !/^["']/.test(renderAlone(doc, new Scalar(node.value)))) scalar.type = node.type;
+  const rendered = renderAlone(doc, scalar);
   // Plain text that reads fine in a block may end a `{ ... }` or `[ ... ]` early.
   return flow && scalar.type !== Scalar.QUOTE_SINGLE && typeof value === 'string' && /[,[\]{}]/.test(rendered) && !/^["']/.test(rendered) ? JSON.stringify(value) : rendered;
+}
+
+function renderAlone(doc: Document, scalar: Scalar): string {
+  const alone = new Document(null, doc.options);
+  alone.contents = scalar;
+  return alone.toString({ lineWidth: 0 }).replace(/\n$/, '');
 }
 
 /** Whether a collection on the way to the field is written inline (`{ a: 1 }`, `[a, b]`). */
@@ -180,4 +185,9 @@ export function jobTextValue(text: string): { readonly value: unknown } | { read
   } catch (e) {
     return { unreadable: e instanceof Error ? e.message : String(e) };
   }
+}
+
+/** A field's path as problems name it: `routes[1].attachBy`. */
+export function jobFieldName(path: JobFieldPath): string {
+  return path.reduce<string>((name, key) => (typeof key === 'number' ? `${name}[${key}]` : name === '' ? key : `${name}.${key}`), '');
 }
