@@ -20,7 +20,7 @@ function runOf(id: number, status: RunView['status'] = 'failed'): RunView {
 }
 
 function entryOf(id: number): ValidationEntryView {
-  return { id, job: 'inbound', file: `ORD-ACME-${id}.csv`, location: '/q', outcome: 'held', reasons: [{ rule: 'csv', message: 'qty must be at least 1', line: 2, column: 3 }], at: NOW, updatedAt: NOW };
+  return { id, job: 'inbound', file: `ORD-ACME-${id}.csv`, location: '/q', outcome: 'held', reasons: [{ rule: 'csv', message: 'qty must be at least 1', line: 2, column: 3 }], rules: ['csv'], at: NOW, updatedAt: NOW };
 }
 
 const SUMMARY: HomeSummary = {
