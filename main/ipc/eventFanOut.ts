@@ -12,6 +12,12 @@ export interface EventReceiver {
 export interface EventFanOut {
   subscribe(receiver: EventReceiver, event: EventName): void;
   unsubscribe(receiver: EventReceiver, event: EventName): void;
+  /**
+   * Sends an event of the desktop shell's own (not the core's) to the windows that want it; if none does
+   * yet, the latest of that name waits for the first window that subscribes to it, so a window opened to
+   * show it still gets it once its page is listening.
+   */
+  publish(message: EventMessage): void;
   /** Forgets every window and stops listening to the core. */
   close(): void;
 }
@@ -25,6 +31,7 @@ export function createEventFanOut(core: Pick<CoreHost, 'subscribe'>): EventFanOu
   // One 'destroyed' listener per window for its whole life, however often it subscribes anew.
   const watched = new WeakSet<EventReceiver>();
   let stopCore: (() => void) | undefined;
+  const waiting = new Map<EventName, EventMessage>();
 
   const stopListening = (): void => {
     stopCore?.();
@@ -36,12 +43,18 @@ export function createEventFanOut(core: Pick<CoreHost, 'subscribe'>): EventFanOu
     if (wanted.size === 0) stopListening();
   };
 
-  const forward = (message: EventMessage): void => {
+  /** Sends to every live window that wants the event; says whether one did. */
+  const forward = (message: EventMessage): boolean => {
+    let delivered = false;
     for (const [receiver, events] of wanted) {
       // 'destroyed' may not have fired yet when the core speaks; sending then would throw.
       if (receiver.isDestroyed()) forget(receiver);
-      else if (events.has(message.event)) receiver.send(IPC_CHANNELS.event, message);
+      else if (events.has(message.event)) {
+        receiver.send(IPC_CHANNELS.event, message);
+        delivered = true;
+      }
     }
+    return delivered;
   };
 
   return {
@@ -54,15 +67,24 @@ export function createEventFanOut(core: Pick<CoreHost, 'subscribe'>): EventFanOu
         watched.add(receiver);
         receiver.once('destroyed', () => forget(receiver));
       }
-      stopCore ??= core.subscribe(forward);
+      stopCore ??= core.subscribe((message) => void forward(message));
+      const held = waiting.get(event);
+      if (held !== undefined) {
+        waiting.delete(event);
+        receiver.send(IPC_CHANNELS.event, held);
+      }
     },
     unsubscribe(receiver, event) {
       const events = wanted.get(receiver);
       events?.delete(event);
       if (events?.size === 0) forget(receiver);
     },
+    publish(message) {
+      if (!forward(message)) waiting.set(message.event, message);
+    },
     close() {
       wanted.clear();
+      waiting.clear();
       stopListening();
     },
   };

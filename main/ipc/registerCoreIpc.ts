@@ -1,5 +1,6 @@
 import type { CoreHost } from '../../src/host/CoreHost.js';
 import { IPC_CHANNELS } from '../../src/shared/contract/bridge.js';
+import type { EventMessage } from '../../src/shared/contract/events.js';
 import { fail, ok, type Wire } from '../../src/shared/contract/wire.js';
 import { checkCommand, checkEventName } from './commandRequest.js';
 import { createEventFanOut, type EventReceiver } from './eventFanOut.js';
@@ -29,15 +30,23 @@ export interface CoreIpcOptions {
   readonly isTrustedSender: (frame: SenderFrame) => boolean;
 }
 
+/** The router once bound: the desktop shell's own events go out through it, and it can be undone. */
+export interface CoreIpc {
+  /** Sends an event of the shell's own to the windows (see `EventFanOut.publish`). */
+  publish(message: EventMessage): void;
+  /** Removes the handlers and stops every event. */
+  close(): void;
+}
+
 const UNTRUSTED = fail({ kind: 'permission', message: "Only Ferry's own window may ask Ferry to do things", retryable: false });
 
 /**
  * Binds the core to the desktop window's IPC: one channel for every command, two for choosing events.
  * Every message is checked here, at the trust boundary, before the core sees it: who sent it (the
  * top-level frame of Ferry's own page, never a sub-frame or another site), and what it holds. Answers
- * are always `Wire`: a thrown error would reach the page as its message alone. Returns the undoing.
+ * are always `Wire`: a thrown error would reach the page as its message alone.
  */
-export function registerCoreIpc({ ipcMain, core, isTrustedSender }: CoreIpcOptions): () => void {
+export function registerCoreIpc({ ipcMain, core, isTrustedSender }: CoreIpcOptions): CoreIpc {
   const events = createEventFanOut(core);
 
   const bind = (channel: string, handler: (sender: EventReceiver, payload: unknown) => Promise<Wire<unknown>>): void => {
@@ -69,8 +78,11 @@ export function registerCoreIpc({ ipcMain, core, isTrustedSender }: CoreIpcOptio
     return ok({});
   });
 
-  return () => {
-    for (const channel of [IPC_CHANNELS.invoke, IPC_CHANNELS.subscribe, IPC_CHANNELS.unsubscribe]) ipcMain.removeHandler(channel);
-    events.close();
+  return {
+    publish: (message) => events.publish(message),
+    close() {
+      for (const channel of [IPC_CHANNELS.invoke, IPC_CHANNELS.subscribe, IPC_CHANNELS.unsubscribe]) ipcMain.removeHandler(channel);
+      events.close();
+    },
   };
 }

@@ -1,7 +1,7 @@
 import type { IpcMain, IpcMainInvokeEvent, WebContents, WebFrameMain } from 'electron';
 import { beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
 import type { EventReceiver } from '../../main/ipc/eventFanOut.js';
-import { registerCoreIpc, type InvokeEvent, type IpcMainPort, type SenderFrame } from '../../main/ipc/registerCoreIpc.js';
+import { registerCoreIpc, type CoreIpc, type InvokeEvent, type IpcMainPort, type SenderFrame } from '../../main/ipc/registerCoreIpc.js';
 import { isAppFrame } from '../../main/security.js';
 import { IPC_CHANNELS } from '../../src/shared/contract/bridge.js';
 import { COMMAND_NAMES, COMMANDS } from '../../src/shared/contract/commands.js';
@@ -101,13 +101,13 @@ const stateChanged: EventMessage = { event: 'transfer.state', payload: { id: 't1
 let ipcMain: FakeIpcMain;
 let core: FakeCore;
 let window: FakeContents;
-let dispose: () => void;
+let ipc: CoreIpc;
 
 beforeEach(() => {
   ipcMain = new FakeIpcMain();
   core = new FakeCore();
   window = new FakeContents();
-  dispose = registerCoreIpc({ ipcMain, core, isTrustedSender: isAppFrame });
+  ipc = registerCoreIpc({ ipcMain, core, isTrustedSender: isAppFrame });
 });
 
 const invoke = (payload: unknown, frame?: SenderFrame | null) => ipcMain.call(IPC_CHANNELS.invoke, eventFrom(window, frame), payload);
@@ -128,7 +128,7 @@ describe('the IPC router', () => {
 
   it('binds one channel for commands and two for events, and unbinds them', () => {
     expect([...ipcMain.handlers.keys()].sort()).toEqual(['ferry:invoke', 'ferry:subscribe', 'ferry:unsubscribe']);
-    dispose();
+    ipc.close();
     expect(ipcMain.handlers.size).toBe(0);
   });
 
@@ -154,8 +154,8 @@ describe('the IPC router', () => {
     });
 
     it('refuses a sub-frame even when the trust check would pass it', async () => {
-      dispose();
-      dispose = registerCoreIpc({ ipcMain, core, isTrustedSender: () => true });
+      ipc.close();
+      ipc = registerCoreIpc({ ipcMain, core, isTrustedSender: () => true });
       expect(errorKind(await invoke({ command: 'app.info', input: {} }, { url: APP_PAGE, parent: appFrame }))).toBe('permission');
       expect(errorKind(await invoke({ command: 'app.info', input: {} }, null))).toBe('permission');
       expect(core.invoked).toEqual([]);
@@ -163,8 +163,8 @@ describe('the IPC router', () => {
 
     it('asks the trust check about the sending frame', async () => {
       const asked: SenderFrame[] = [];
-      dispose();
-      dispose = registerCoreIpc({ ipcMain, core, isTrustedSender: (frame) => (asked.push(frame), false) });
+      ipc.close();
+      ipc = registerCoreIpc({ ipcMain, core, isTrustedSender: (frame) => (asked.push(frame), false) });
       const frame = { url: APP_PAGE, parent: null };
       expect(errorKind(await invoke({ command: 'app.info', input: {} }, frame))).toBe('permission');
       expect(asked).toEqual([frame]);
@@ -328,9 +328,32 @@ describe('the IPC router', () => {
       expect(window.destroyedListeners).toBe(1);
     });
 
+    it("sends the shell's own events to the windows that want them", async () => {
+      const other = new FakeContents();
+      await subscribe(window, 'window.navigate');
+      await subscribe(other, 'files.changed');
+      const navigate: EventMessage = { event: 'window.navigate', payload: { to: 'run', runId: 7 } };
+      ipc.publish(navigate);
+      expect(window.received).toEqual([navigate]);
+      expect(other.received).toEqual([]);
+    });
+
+    it('keeps a shell event nobody listens to yet for the first window that subscribes to it, once', async () => {
+      ipc.publish({ event: 'window.navigate', payload: { to: 'run', runId: 7 } });
+      const latest: EventMessage = { event: 'window.navigate', payload: { to: 'job', job: 'invoices' } };
+      ipc.publish(latest);
+      await subscribe(window, 'files.changed');
+      expect(window.received).toEqual([]);
+      await subscribe(window, 'window.navigate');
+      expect(window.received).toEqual([latest]);
+      const later = new FakeContents();
+      await subscribe(later, 'window.navigate');
+      expect(later.received).toEqual([]);
+    });
+
     it('stop, with the core listener, when the router is undone', async () => {
       await subscribe(window, 'transfer.progress');
-      dispose();
+      ipc.close();
       expect(core.listeners.size).toBe(0);
     });
   });

@@ -4,6 +4,13 @@ import { limitsViewSchema } from './limitCommands.js';
 import { connectionStatusSchema } from './connectionModels.js';
 import { BATCH_STATES, promptSchema, transferFileSchema, transferSnapshotSchema } from './models.js';
 
+/** An entry the window can be asked to show: a run of the history, or a job. */
+export const windowTargetSchema = z.discriminatedUnion('to', [
+  z.strictObject({ to: z.literal('run'), runId: z.number().int().min(1) }),
+  z.strictObject({ to: z.literal('job'), job: z.string().min(1) }),
+]);
+export type WindowTarget = z.infer<typeof windowTargetSchema>;
+
 /**
  * Everything the core tells the UI without being asked. Progress arrives as whole snapshots at most ten
  * times a second, so a late subscriber is always right; state changes arrive at once.
@@ -33,6 +40,8 @@ export const EVENTS = {
   'attention.raised': attentionRaisedSchema,
   /** A job started or finished a run, or was switched on or off, or schedules were paused or resumed: lists of jobs refresh. */
   'jobs.changed': z.strictObject({ job: z.string().optional() }),
+  /** The desktop app asks the window to show an entry (its desktop notification was clicked). */
+  'window.navigate': windowTargetSchema,
 } as const;
 
 export type EventName = keyof typeof EVENTS;
