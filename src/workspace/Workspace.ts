@@ -49,16 +49,20 @@ export class Workspace {
     paths: FerryPaths,
     env: NodeJS.ProcessEnv = process.env,
     questions: ConnectionQuestions = {},
+    /** Lets the desktop app put the keychain in front of the command line's encrypted file. */
+    secretsOver: (fileStore: SecretStore) => SecretStore = (fileStore) => fileStore,
   ) {
     this.paths = paths;
     this.#questions = questions;
     this.connections = new ConnectionStore(paths.connections);
     const passphrase = env['FERRY_MASTER_PASSWORD'];
-    this.secrets = new EncryptedFileSecretStore({
-      file: paths.secrets,
-      keyFile: paths.secretKey,
-      ...(passphrase === undefined || passphrase === '' ? {} : { passphrase }),
-    });
+    this.secrets = secretsOver(
+      new EncryptedFileSecretStore({
+        file: paths.secrets,
+        keyFile: paths.secretKey,
+        ...(passphrase === undefined || passphrase === '' ? {} : { passphrase }),
+      }),
+    );
     this.journal = new FileResumeJournal(paths.partials);
   }
 
