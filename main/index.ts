@@ -1,45 +1,87 @@
-import { app, BrowserWindow, ipcMain, session } from 'electron';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, powerMonitor, protocol, safeStorage, screen, session, Tray, type NativeImage } from 'electron';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { ferryPaths } from '../src/config/ferryHome.js';
-import { createFerryHost } from '../src/host/FerryHost.js';
-import { Workspace } from '../src/workspace/Workspace.js';
-import { registerCoreIpc } from './ipc/registerCoreIpc.js';
-import { guardContents, isAppFrame, mainWindowOptions, withCsp } from './security.js';
+import { openDesktopServices } from './background/desktopServices.js';
+import { desktopSecrets } from './secrets/desktopSecrets.js';
+import { SafeStorageSecretStore } from './secrets/SafeStorageSecretStore.js';
+import { loginItem } from './shell/loginItem.js';
+import { startDesktopShell } from './shell/startDesktopShell.js';
+import { windowBoundsFile } from './shell/windowBounds.js';
 
-const RENDERER_HTML = join(import.meta.dirname, '..', '..', 'renderer', 'index.html');
+// Built to out/main/index.js: the app's folder is two levels up.
+const APP_FOLDER = join(import.meta.dirname, '..', '..');
 /** The preload and everything it imports in one CommonJS file (npm run build:preload): a sandbox loads no other. */
-const PRELOAD = join(import.meta.dirname, '..', 'preload', 'index.cjs');
+const PRELOAD = join(APP_FOLDER, 'out', 'preload', 'index.cjs');
+const RENDERER = join(APP_FOLDER, 'out', 'renderer-web');
 
-function createMainWindow(): void {
-  const window = new BrowserWindow(mainWindowOptions(PRELOAD));
-  guardContents(window.webContents, pathToFileURL(RENDERER_HTML).href);
-  window.once('ready-to-show', () => window.show());
-  void window.loadFile(RENDERER_HTML);
-}
+const warn = (message: string): void => console.error(`Ferry: ${message}`);
+const paths = ferryPaths(process.env);
 
-if (!app.requestSingleInstanceLock()) {
-  app.quit();
-} else {
-  app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus());
-  app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
-  });
-  void app.whenReady().then(() => {
-    const core = createFerryHost({ workspace: new Workspace(ferryPaths()), host: 'electron', version: app.getVersion() });
-    // Answers only a page served from APP_URL: the file:// page below is refused until the window is.
-    const closeIpc = registerCoreIpc({ ipcMain, core, isTrustedSender: isAppFrame });
-    // Quitting does not wait for the core: a transfer cut short is shown as interrupted by the history.
-    app.once('will-quit', () => {
-      closeIpc();
-      void core.close();
+const keychain = new SafeStorageSecretStore({
+  file: join(dirname(paths.secrets), 'desktop-secrets.json'),
+  safeStorage,
+  platform: process.platform,
+  allowWithoutKeyring: async () => {
+    const { response } = await dialog.showMessageBox({
+      type: 'warning',
+      title: 'No keyring',
+      message: 'This computer has no keyring running, so Ferry cannot lock passwords with your login.',
+      detail:
+        'Without a keyring (GNOME Keyring or KWallet), passwords are kept with a key that anyone who can read your files can use. ' +
+        'Start a keyring and open Ferry again to protect them, or store them this way anyway.',
+      buttons: ['Store without a keyring', 'Do not store'],
+      defaultId: 1,
+      cancelId: 1,
+      noLink: true,
     });
-    session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-      callback({ responseHeaders: withCsp(details.responseHeaders) });
-    });
-    createMainWindow();
-    app.on('activate', () => {
-      if (BrowserWindow.getAllWindows().length === 0) createMainWindow();
-    });
-  });
-}
+    return response === 0;
+  },
+});
+
+void startDesktopShell<NativeImage, Menu>(
+  {
+    app,
+    BrowserWindow,
+    screen: { getAllDisplays: () => screen.getAllDisplays() },
+    protocol,
+    session: { setPermissionRequestHandler: (h) => session.defaultSession.setPermissionRequestHandler(h), setPermissionCheckHandler: (h) => session.defaultSession.setPermissionCheckHandler(h) },
+    ipcMain,
+    menu: { buildFromTemplate: (template) => Menu.buildFromTemplate(template), setApplicationMenu: (menu) => Menu.setApplicationMenu(menu) },
+    tray: {
+      createTray: (image) => new Tray(image),
+      image: (bitmap, size) => nativeImage.createFromBitmap(bitmap, { width: size, height: size }),
+      buildMenu: (template) => Menu.buildFromTemplate(template),
+    },
+    notification: { isSupported: () => Notification.isSupported(), create: (options) => new Notification(options) },
+    dialog: { showMessageBox: (options) => dialog.showMessageBox(options) },
+    powerMonitor,
+  },
+  {
+    platform: process.platform,
+    argv: process.argv,
+    preload: PRELOAD,
+    rendererRoot: RENDERER,
+    bounds: windowBoundsFile(join(dirname(paths.secrets), 'window.json'), warn),
+    loginItem: loginItem({
+      platform: process.platform,
+      app,
+      env: process.env,
+      home: homedir(),
+      execPath: process.execPath,
+      appArgs: app.isPackaged ? [] : [APP_FOLDER],
+    }),
+    openServices: () =>
+      openDesktopServices({
+        paths,
+        env: process.env,
+        version: app.getVersion(),
+        secrets: (fileStore) => desktopSecrets(keychain, fileStore),
+        warn,
+      }),
+    warn,
+  },
+).catch((e: unknown) => {
+  warn(`could not start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  app.exit(1);
+});

@@ -1,27 +1,11 @@
-import type { BrowserWindowConstructorOptions, WebPreferences } from 'electron';
-
-/**
- * The renderer is an untrusted web page: isolated from Node and from the preload's world, sandboxed by
- * Chromium, and unable to load anything but the app's own files.
- */
-export const SECURE_WEB_PREFERENCES: Readonly<WebPreferences> = {
-  contextIsolation: true,
-  sandbox: true,
-  nodeIntegration: false,
-  nodeIntegrationInWorker: false,
-  nodeIntegrationInSubFrames: false,
-  webSecurity: true,
-  allowRunningInsecureContent: false,
-  experimentalFeatures: false,
-  webviewTag: false,
-  spellcheck: false,
-};
-
 /**
  * Where the renderer is served from: a privileged custom scheme, so the CSP can be a response header
  * (a `file://` page cannot have one) and no other local file shares the page's origin.
  */
 export const APP_URL = 'app://ferry/';
+
+/** The window's one page. */
+export const APP_PAGE = `${APP_URL}index.html`;
 
 /**
  * Whether a frame shows Ferry's own page. Compared by scheme and host, not by `URL.origin`, which is
@@ -47,36 +31,41 @@ export const CONTENT_SECURITY_POLICY = [
   "object-src 'none'",
 ].join('; ');
 
-export function mainWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {
-  return {
-    width: 1280,
-    height: 800,
-    minWidth: 900,
-    minHeight: 560,
-    show: false,
-    title: 'Ferry',
-    webPreferences: { ...SECURE_WEB_PREFERENCES, preload: preloadPath },
-  };
+interface Preventable {
+  preventDefault(): void;
 }
 
 /** The parts of Electron's WebContents the guards need, so they can be tested without Electron. */
 export interface GuardedContents {
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void;
-  on(event: 'will-navigate', listener: (event: { preventDefault(): void }, url: string) => void): void;
+  on(event: 'will-navigate', listener: (event: Preventable, url: string) => void): void;
+  on(event: 'will-redirect', listener: (event: Preventable, url: string) => void): void;
+  on(event: 'will-attach-webview', listener: (event: Preventable) => void): void;
 }
 
-/** Opening windows and navigating away are refused: the app is one page, loaded from its own files. */
-export function guardContents(contents: GuardedContents, appUrl: string): void {
+/**
+ * The app is one page loaded from its own files: opening windows, navigating or being redirected away,
+ * and embedding a webview are all refused.
+ */
+export function guardContents(contents: GuardedContents): void {
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   contents.on('will-navigate', (event, url) => {
-    if (url !== appUrl) event.preventDefault();
+    if (url !== APP_PAGE) event.preventDefault();
   });
+  contents.on('will-redirect', (event, url) => {
+    if (url !== APP_PAGE) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
 }
 
-/** Adds the CSP to every response, so that it holds even for content not served from index.html. */
-export function withCsp(headers: Record<string, string[] | string> | undefined): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const [k, v] of Object.entries(headers ?? {})) out[k] = Array.isArray(v) ? v : [v];
-  out['Content-Security-Policy'] = [CONTENT_SECURITY_POLICY];
-  return out;
+/** The parts of Electron's Session the guards need. */
+export interface GuardedSession {
+  setPermissionRequestHandler(handler: (contents: unknown, permission: string, callback: (granted: boolean) => void) => void): void;
+  setPermissionCheckHandler(handler: (contents: unknown, permission: string) => boolean): void;
+}
+
+/** Ferry's page needs no camera, notification, clipboard-read or other permission: every request and check is refused. */
+export function guardSession(session: GuardedSession): void {
+  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.setPermissionCheckHandler(() => false);
 }

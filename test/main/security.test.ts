@@ -1,32 +1,43 @@
 import { describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY, guardContents, mainWindowOptions, withCsp } from '../../main/security.js';
+import { APP_PAGE, CONTENT_SECURITY_POLICY, guardContents, guardSession, isAppFrame } from '../../main/security.js';
+import { FakeEvent, FakeSession, FakeWebContents } from './electronFakes.js';
 
 describe('Electron window security', () => {
-  it('isolates and sandboxes the renderer', () => {
-    const prefs = mainWindowOptions('/app/preload.js').webPreferences;
-    expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, preload: '/app/preload.js' });
-  });
-
-  it('sends a strict CSP on every response', () => {
+  it('sends a strict CSP with no inline or eval script', () => {
     expect(CONTENT_SECURITY_POLICY).toMatch(/default-src 'none'/);
+    expect(CONTENT_SECURITY_POLICY).toMatch(/frame-ancestors 'none'/);
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-inline|unsafe-eval/);
-    expect(withCsp({ 'content-type': 'text/html' })).toEqual({
-      'content-type': ['text/html'],
-      'Content-Security-Policy': [CONTENT_SECURITY_POLICY],
-    });
   });
 
-  it('denies new windows and navigation away from the app', () => {
-    let openHandler: ((d: { url: string }) => { action: 'deny' }) | undefined;
-    let navigate: ((e: { preventDefault(): void }, url: string) => void) | undefined;
-    guardContents(
-      { setWindowOpenHandler: (h) => (openHandler = h), on: (_e, l) => (navigate = l) },
-      'file:///app/index.html',
-    );
-    expect(openHandler?.({ url: 'https://evil.example' })).toEqual({ action: 'deny' });
-    let prevented = 0;
-    navigate?.({ preventDefault: () => prevented++ }, 'https://evil.example');
-    navigate?.({ preventDefault: () => prevented++ }, 'file:///app/index.html');
-    expect(prevented).toBe(1);
+  it("trusts only frames showing Ferry's own page", () => {
+    expect(isAppFrame({ url: APP_PAGE })).toBe(true);
+    expect(isAppFrame({ url: 'app://ferry/other.html#x' })).toBe(true);
+    for (const url of ['app://evil/index.html', 'file:///app/index.html', 'https://ferry/index.html', 'not a url', '']) expect(isAppFrame({ url })).toBe(false);
+  });
+
+  it('denies new windows, navigation and redirects away from the page, and every webview', () => {
+    const contents = new FakeWebContents();
+    guardContents(contents);
+    expect(contents.openHandler?.({ url: 'https://evil.example' })).toEqual({ action: 'deny' });
+    expect(contents.openHandler?.({ url: APP_PAGE })).toEqual({ action: 'deny' });
+    const prevented = (event: string, url?: string): boolean => {
+      const e = new FakeEvent();
+      contents.emit(event, e, url);
+      return e.prevented;
+    };
+    expect(prevented('will-navigate', 'https://evil.example')).toBe(true);
+    expect(prevented('will-navigate', 'file:///etc/passwd')).toBe(true);
+    expect(prevented('will-navigate', APP_PAGE)).toBe(false);
+    expect(prevented('will-redirect', 'https://evil.example')).toBe(true);
+    expect(prevented('will-attach-webview')).toBe(true);
+  });
+
+  it('refuses every permission request and check', () => {
+    const session = new FakeSession();
+    guardSession(session);
+    const answers: boolean[] = [];
+    for (const permission of ['media', 'geolocation', 'notifications', 'openExternal']) session.request?.({}, permission, (granted) => answers.push(granted));
+    expect(answers).toEqual([false, false, false, false]);
+    expect(session.check?.({}, 'clipboard-read')).toBe(false);
   });
 });
