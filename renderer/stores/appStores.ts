@@ -2,7 +2,10 @@ import type { RendererHost } from '../host/RendererHost.js';
 import { createAttentionStore, type AttentionStore } from './attention.js';
 import { createConnectionsStore, type ConnectionsStore } from './connections.js';
 import { createHistoryStore, type HistoryStore } from './history.js';
+import { createMappingStore, type MappingStore } from './mapping.js';
 import { createHomeStore, type HomeStore } from './home.js';
+import { createJobEditorStore, type JobEditorStore } from './jobEditor.js';
+import { createNamingStore, type NamingStore } from './naming.js';
 import { createPanesStore, type PanesStore } from './panes.js';
 import { createPromptsStore, type PromptsStore } from './prompts.js';
 import { createTransfersStore, type Clock, type TransfersStore } from './transfers.js';
@@ -19,8 +22,11 @@ export interface AppStores {
   readonly ui: UiStore;
   readonly history: HistoryStore;
   readonly validationLog: ValidationLogStore;
+  readonly mapping: MappingStore;
   readonly home: HomeStore;
   readonly attention: AttentionStore;
+  readonly jobEditor: JobEditorStore;
+  readonly naming: NamingStore;
 }
 
 export function createAppStores(host: RendererHost, panes: { readonly left?: string; readonly right?: string } = {}, clock?: Clock): AppStores {
@@ -33,7 +39,10 @@ export function createAppStores(host: RendererHost, panes: { readonly left?: str
     ui: createUiStore(),
     history: createHistoryStore(host),
     validationLog: createValidationLogStore(host),
+    mapping: createMappingStore(host),
     home: createHomeStore(host),
     attention: createAttentionStore(),
+    jobEditor: createJobEditorStore(host),
+    naming: createNamingStore(host),
   };
 }
