@@ -32,6 +32,8 @@ export interface DeliveryOutcome {
   readonly target: string;
   readonly detail: string;
   readonly match?: 'exact' | 'ambiguous' | 'none';
+  /** For a planned file: a file of that name is there already (a new version on Salesforce), or not. */
+  readonly replaces?: boolean;
 }
 
 export interface FsDeliveryRequest {
@@ -65,9 +67,9 @@ export async function deliverToFs(req: FsDeliveryRequest): Promise<DeliveryOutco
   const bySource = new Map(req.outputs.map((o) => [o.staged.slice(prefix.length), o]));
   const outcomes = new Map<RoutedOutput, DeliveryOutcome>();
   const matches = new Map<RoutedOutput, DeliveryOutcome['match']>();
-  const settle = (o: RoutedOutput, status: DeliveryOutcome['status'], target: string, detail: string): void => {
+  const settle = (o: RoutedOutput, status: DeliveryOutcome['status'], target: string, detail: string, replaces?: boolean): void => {
     const match = matches.get(o);
-    outcomes.set(o, { output: o, status, target, detail, ...(match === undefined ? {} : { match }) });
+    outcomes.set(o, { output: o, status, target, detail, ...(match === undefined ? {} : { match }), ...(replaces === undefined ? {} : { replaces }) });
     if (!req.dryRun && status !== 'planned') req.journal?.settleDelivery(o.itemId, o.route, o.staged, status, `${target}: ${detail}`);
   };
   const targetText = (path: string): string => displayLocation(req.location.connection, path);
@@ -130,7 +132,7 @@ export async function deliverToFs(req: FsDeliveryRequest): Promise<DeliveryOutco
         settle(output, 'delivered', target, `delivered (${(result.verifiedBy ?? ['size']).join(', ')} verified)`);
         return;
       case 'planned':
-        settle(output, 'planned', target, plannedDetail(req, result));
+        settle(output, 'planned', target, plannedDetail(req, result), result.replaces === true);
         return;
       case 'skipped':
         // The conflict policy found the same file there already, or the lost attempt delivered it.

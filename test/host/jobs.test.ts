@@ -96,7 +96,7 @@ describe('the Jobs screen in the core', () => {
     const byPath = new Map(plan.files.map((f) => [f.path, f]));
     expect([...byPath.keys()].sort()).toEqual([AMBIGUOUS, EXACT, UNKNOWN].sort());
     const exact = byPath.get(EXACT)?.deliveries[0];
-    expect(exact).toMatchObject({ route: 'accounts', name: EXACT, status: 'planned', match: 'exact', detail: 'new file on the record' });
+    expect(exact).toMatchObject({ route: 'accounts', name: EXACT, status: 'planned', match: 'exact', detail: 'new file on the record', replaces: false });
     expect(exact?.target).toMatch(/^org:Account\/\w+\/INV-ACC-10001_0042\.pdf$/);
     expect(byPath.get(AMBIGUOUS)?.deliveries[0]).toMatchObject({ status: 'failed', match: 'ambiguous' });
     expect(byPath.get(AMBIGUOUS)?.deliveries[0]?.detail).toMatch(new RegExp(`2 Account records have AccountNumber = '${DEMO_DUPLICATE_ACCOUNT_NUMBER}'`));

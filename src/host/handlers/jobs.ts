@@ -94,6 +94,7 @@ function dryRunView(result: JobRunResult): DryRunView {
         status: d.status === 'failed' ? 'failed' : d.status === 'delivered' ? 'delivered' : 'planned',
         detail: d.detail,
         ...(d.match === undefined ? {} : { match: matchOf(d.match) }),
+        ...(d.replaces === undefined ? {} : { replaces: d.replaces }),
       })),
     })),
     waiting: result.waiting.map((w) => ({ path: w.path, why: w.why })),
