@@ -321,9 +321,13 @@ export class JobJournal {
     return this.#enter(file, 'held', file.location, file.reasons, [...new Set(file.reasons.map((r) => r.rule))], now);
   }
 
-  /** Records a file that passed `rules` in the validation log and returns its entry's id. */
+  /**
+   * Records a file that passed `rules` in the validation log and returns its entry's id. A resumed run
+   * validates its files again: an item already recorded as passed keeps its one entry.
+   */
   recordPassed(file: ValidatedFileFacts & { readonly location: string; readonly rules: ReadonlyArray<string> }, now = Date.now()): number {
-    return this.#enter(file, 'passed', file.location, [], [...new Set(file.rules)], now);
+    const recorded = file.itemId === undefined ? undefined : this.#sql<{ id: number }>(`SELECT id FROM quarantine WHERE item_id = @itemId AND state = 'passed'`).get({ itemId: file.itemId });
+    return recorded?.id ?? this.#enter(file, 'passed', file.location, [], [...new Set(file.rules)], now);
   }
 
   /**

@@ -98,6 +98,16 @@ describe('the job journal', () => {
       expect(journal.quarantined({ state: 'held', job: 'orders' }).map((q) => q.file)).toEqual(['in/ORD-BETA-2.csv']);
     });
 
+    it('keeps one passed entry per item when a resumed run validates it again', () => {
+      const journal = store.journal();
+      const run = start();
+      const [itemId] = store.recordItems(run, [{ sourcePath: 'ORD-1.csv', stage: 'validated', status: 'pending', bytes: 3 }]);
+      const facts = { job: 'orders', ...(itemId === undefined ? {} : { itemId }), file: 'ORD-1.csv', location: '/in', rules: ['csv'] };
+      const first = journal.recordPassed(facts, 1_000);
+      expect(journal.recordPassed(facts, 2_000)).toBe(first);
+      expect(files({})).toEqual(['ORD-1.csv passed']);
+    });
+
     it('pages by key, each entry once, with every filter', () => {
       const journal = store.journal();
       for (let i = 0; i < 7; i++) journal.recordPassed({ job: 'orders', file: `ORD-${i}.csv`, location: '/in', rules: ['csv'] }, 1_000 + i);
