@@ -12,9 +12,12 @@ export async function openTarget(stores: Pick<AppStores, 'ui' | 'history' | 'val
     case 'run':
       ui.getState().go('history');
       return history.getState().showRun(target.runId);
-    case 'validation':
+    case 'validation': {
+      // The files still waiting for someone: what the notice or the card is about.
+      const filter = { job: target.job, outcome: 'held' } as const;
       ui.getState().go('validation');
-      return target.entryId === undefined ? validationLog.getState().show({ job: target.job }) : validationLog.getState().openEntry({ job: target.job }, target.entryId);
+      return target.entryId === undefined ? validationLog.getState().show(filter) : validationLog.getState().openEntry(filter, target.entryId);
+    }
     case 'job':
       ui.getState().go('jobs');
       return;

@@ -97,7 +97,7 @@ describe('Home', () => {
     await user.click(await screen.findByRole('button', { name: 'Open the validation log' }));
     expect(app.stores.ui.getState().section).toBe('validation');
     await waitFor(() => expect(calls(host, 'validation.entry')).toEqual([{ id: 7 }]));
-    expect(calls(host, 'validation.log')).toEqual([expect.objectContaining({ filter: { job: 'inbound' } })]);
+    expect(calls(host, 'validation.log')).toEqual([expect.objectContaining({ filter: { job: 'inbound', outcome: 'held' } })]);
     await waitFor(() => expect(app.stores.validationLog.getState().opened?.entry.id).toBe(7));
   });
 });

@@ -2,9 +2,9 @@ import type { DayCountView } from '../../../src/shared/contract/homeCommands.js'
 import { formatCount } from '../../format.js';
 import styles from './HomeScreen.module.css';
 
-function shortDay(day: string): string {
-  const [, month, date] = day.split('-');
-  return `${Number(date)}/${Number(month)}`;
+/** A day under its bar in the user's own way of writing dates ("Dec 7"), from the day's first instant. */
+function shortDay(start: number): string {
+  return new Date(start).toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
 }
 
 /**
@@ -32,7 +32,7 @@ export function FilesChart({ days }: { readonly days: ReadonlyArray<DayCountView
               <span className={styles.moved} style={{ height: height(d.moved) }} />
               <span className={styles.refused} style={{ height: height(d.refused) }} />
             </div>
-            <span className={styles.dayLabel}>{i % 5 === 4 || i === days.length - 1 ? shortDay(d.day) : ''}</span>
+            <span className={styles.dayLabel}>{i % 5 === 4 || i === days.length - 1 ? shortDay(d.start) : ''}</span>
           </div>
         ))}
       </div>
