@@ -1,5 +1,5 @@
 import { Search } from 'lucide-react';
-import { useEffect, useId, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import type { FoundRecord } from '../../src/shared/contract/recordCommands.js';
 import { objectLook } from '../components/salesforceObjects.js';
 import { searchRecords } from '../stores/actions.js';
@@ -9,7 +9,12 @@ import { useStores } from './StoresContext.js';
 /** Typing pauses this long before Salesforce is asked, so a name typed quickly costs one query. */
 const SEARCH_PAUSE_MS = 250;
 
-type Results = { readonly status: 'idle' } | { readonly status: 'searching' } | { readonly status: 'found'; readonly records: ReadonlyArray<FoundRecord> } | { readonly status: 'failed'; readonly message: string };
+type Results =
+  | { readonly status: 'idle' }
+  | { readonly status: 'searching' }
+  /** `more`: the search has records past these; `loadingMore`: the next page was asked for. */
+  | { readonly status: 'found'; readonly records: ReadonlyArray<FoundRecord>; readonly more: boolean; readonly loadingMore: boolean }
+  | { readonly status: 'failed'; readonly message: string };
 
 interface RecordSearchProps {
   readonly connection: string;
@@ -25,7 +30,8 @@ function detailsOf(record: FoundRecord): string {
 
 /**
  * An object folder's search box: records whose name or number holds what is typed, as a list below it
- * (a WAI-ARIA combobox); Enter or a click opens the record.
+ * (a WAI-ARIA combobox); Enter or a click opens the record. The list shows a page at a time; its last
+ * option, "Show more", is reached with the arrows like any record and adds the next page.
  */
 export function RecordSearch({ connection, object, onOpen }: RecordSearchProps) {
   const stores = useStores();
@@ -33,44 +39,70 @@ export function RecordSearch({ connection, object, onOpen }: RecordSearchProps) 
   const [text, setText] = useState('');
   const [results, setResults] = useState<Results>({ status: 'idle' });
   const [active, setActive] = useState(0);
+  /** Counts the searches typed, so that a page arriving for an older text is dropped. */
+  const searchNumber = useRef(0);
   const label = objectLook(object).label;
 
   useEffect(() => {
+    const number = ++searchNumber.current;
     if (text.trim() === '') {
       setResults({ status: 'idle' });
       return;
     }
-    let current = true;
     const timer = setTimeout(() => {
       setResults({ status: 'searching' });
       void searchRecords(stores, connection, object, text).then((answer) => {
-        if (!current) return;
+        if (number !== searchNumber.current) return;
         setActive(0);
-        setResults('error' in answer ? { status: 'failed', message: answer.error } : { status: 'found', records: answer.records });
+        setResults('error' in answer ? { status: 'failed', message: answer.error } : { status: 'found', records: answer.records, more: answer.more, loadingMore: false });
       });
     }, SEARCH_PAUSE_MS);
-    return () => {
-      current = false;
-      clearTimeout(timer);
-    };
+    return () => clearTimeout(timer);
   }, [stores, connection, object, text]);
 
   const records = results.status === 'found' ? results.records : [];
+  const more = results.status === 'found' && results.more;
+  /** The options the arrows move over: every record, then "Show more" where more follow. */
+  const optionCount = records.length + (more ? 1 : 0);
   const open = results.status !== 'idle';
   const optionId = (index: number): string => `${listId}-${index}`;
+  const list = useRef<HTMLUListElement>(null);
+
+  useEffect(() => {
+    list.current?.querySelector(`[id="${CSS.escape(optionId(active))}"]`)?.scrollIntoView?.({ block: 'nearest' });
+  });
+
   const choose = (record: FoundRecord | undefined): void => {
     if (record === undefined) return;
     setText('');
     onOpen(record.path);
   };
 
+  const showMore = (): void => {
+    if (results.status !== 'found' || !results.more || results.loadingMore) return;
+    const number = searchNumber.current;
+    const shown = results.records;
+    setResults({ ...results, loadingMore: true });
+    void searchRecords(stores, connection, object, text, shown.length).then((answer) => {
+      if (number !== searchNumber.current) return;
+      if ('error' in answer) {
+        setResults({ status: 'failed', message: answer.error });
+        return;
+      }
+      // The first record of the new page takes the place "Show more" had, so the arrows carry on from there.
+      setActive(shown.length);
+      setResults({ status: 'found', records: [...shown, ...answer.records], more: answer.more, loadingMore: false });
+    });
+  };
+
   const onKeyDown = (event: KeyboardEvent<HTMLInputElement>): void => {
     if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
       event.preventDefault();
-      if (records.length > 0) setActive((active + (event.key === 'ArrowDown' ? 1 : records.length - 1)) % records.length);
+      if (optionCount > 0) setActive((active + (event.key === 'ArrowDown' ? 1 : optionCount - 1)) % optionCount);
     } else if (event.key === 'Enter') {
       event.preventDefault();
-      choose(records[active]);
+      if (more && active === records.length) showMore();
+      else choose(records[active]);
     } else if (event.key === 'Escape' && text !== '') {
       event.preventDefault();
       event.stopPropagation();
@@ -89,7 +121,7 @@ export function RecordSearch({ connection, object, onOpen }: RecordSearchProps) 
           aria-expanded={open}
           aria-controls={listId}
           aria-autocomplete="list"
-          aria-activedescendant={records.length > 0 ? optionId(active) : undefined}
+          aria-activedescendant={optionCount > 0 ? optionId(active) : undefined}
           placeholder={`Search ${label} records by name${label === 'Account' ? ' or number' : ''}`}
           value={text}
           spellCheck={false}
@@ -105,7 +137,7 @@ export function RecordSearch({ connection, object, onOpen }: RecordSearchProps) 
           </p>
         )}
         {results.status === 'found' && records.length === 0 && <p className={styles.note}>No {label} record has “{text.trim()}” in its name{label === 'Account' ? ' or number' : ''}.</p>}
-        <ul id={listId} role="listbox" aria-label={`${label} records found`} className={styles.list}>
+        <ul ref={list} id={listId} role="listbox" aria-label={`${label} records found`} className={styles.list}>
           {records.map((record, index) => (
             <li
               key={record.id}
@@ -120,6 +152,19 @@ export function RecordSearch({ connection, object, onOpen }: RecordSearchProps) 
               <span className={styles.details}>{[detailsOf(record), record.id].filter((t) => t !== '').join(' · ')}</span>
             </li>
           ))}
+          {more && (
+            <li
+              id={optionId(records.length)}
+              role="option"
+              aria-selected={active === records.length}
+              aria-busy={results.status === 'found' && results.loadingMore}
+              className={`${styles.option} ${styles.more}`}
+              onMouseDown={(event) => event.preventDefault()}
+              onClick={showMore}
+            >
+              {results.status === 'found' && results.loadingMore ? 'Loading more…' : `Show more ${label} records`}
+            </li>
+          )}
         </ul>
       </div>
     </div>

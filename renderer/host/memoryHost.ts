@@ -171,15 +171,18 @@ export function memoryHost(connections: ReadonlyArray<ConnectionSummary> = []): 
     // its name what `details.name` says (else its folder name), its number `details.number`.
     'records.search': (input) => {
       const text = input.text.trim().toLowerCase();
-      const records = [...(folder(input.connection, input.object)?.values() ?? [])]
-        .filter((r) => r.kind === 'dir' && (r.name.toLowerCase().includes(text) || (r.details?.['number'] ?? '').toLowerCase().includes(text)))
-        .slice(0, input.limit)
+      const offset = input.offset ?? 0;
+      const matching = [...(folder(input.connection, input.object)?.values() ?? [])].filter(
+        (r) => r.kind === 'dir' && (r.name.toLowerCase().includes(text) || (r.details?.['number'] ?? '').toLowerCase().includes(text)),
+      );
+      const records = matching
+        .slice(offset, offset + input.limit)
         .map((r) => {
           const number = r.details?.['number'];
           const fields: Record<string, string> = number === undefined ? {} : { AccountNumber: number };
           return { id: r.details?.['id'] ?? r.name, name: r.name, path: r.path, fields };
         });
-      return ok({ records });
+      return ok({ records, more: matching.length > offset + input.limit });
     },
     'records.names': (input) => {
       const records = [...(folder(input.connection, input.object)?.values() ?? [])];

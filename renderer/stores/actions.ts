@@ -129,10 +129,22 @@ export async function copyToTyped(stores: AppStores, target: { readonly connecti
   await planTransfer(stores, { source: { connection: from.connection, paths: [...dialog.paths] }, target: { connection: target.connection, path }, move: dialog.move, conflict: 'ask' });
 }
 
-/** The record search box: records of `object` whose name or number holds `text`, or why none could be read. */
-export async function searchRecords(stores: AppStores, connection: string, object: string, text: string): Promise<{ readonly records: ReadonlyArray<FoundRecord> } | { readonly error: string }> {
-  const answer = await stores.host.invoke('records.search', { connection, object, text, limit: 20 });
-  return answer.ok ? { records: answer.value.records } : { error: answer.error.message };
+/** How many records the search box shows at once; "Show more" adds as many again. */
+export const RECORD_SEARCH_PAGE = 20;
+
+/**
+ * The record search box: the records of `object` whose name or number holds `text`, a page from
+ * `offset` on, with whether more follow; or why none could be read.
+ */
+export async function searchRecords(
+  stores: AppStores,
+  connection: string,
+  object: string,
+  text: string,
+  offset = 0,
+): Promise<{ readonly records: ReadonlyArray<FoundRecord>; readonly more: boolean } | { readonly error: string }> {
+  const answer = await stores.host.invoke('records.search', { connection, object, text, limit: RECORD_SEARCH_PAGE, offset });
+  return answer.ok ? { records: answer.value.records, more: answer.value.more } : { error: answer.error.message };
 }
 
 /** A record's name where a path names it by its id alone; undefined where it cannot be found. */

@@ -170,9 +170,21 @@ export interface FoundRecord {
   readonly fields: Readonly<Record<string, string>>;
 }
 
+/** Which of the records found a search returns: `limit` of them after the first `offset`. */
+export interface SearchPage {
+  readonly offset: number;
+  readonly limit: number;
+}
+
+/** One page of records found, and whether more follow it. */
+export interface FoundRecords {
+  readonly records: ReadonlyArray<FoundRecord>;
+  readonly more: boolean;
+}
+
 /** Salesforce connectors: finding records by name or number, and naming records known by their id. */
 export interface RecordSearch {
-  searchRecords(objectDir: string, text: string, limit: number, signal?: AbortSignal): Promise<ReadonlyArray<FoundRecord>>;
+  searchRecords(objectDir: string, text: string, page: SearchPage, signal?: AbortSignal): Promise<FoundRecords>;
   /** Each id's record name; ids of no record are left out. */
   recordNames(objectDir: string, ids: ReadonlyArray<string>, signal?: AbortSignal): Promise<ReadonlyMap<string, string>>;
 }

@@ -58,6 +58,19 @@ describe('the core behind the browser: type-ahead and record search', () => {
     expect(limited.records).toHaveLength(3);
   });
 
+  it('pages through more matching records than one page holds, each once and in name order', async () => {
+    const search = (offset: number, limit: number) => host.call('records.search', { connection: 'org', object: 'Account', text: 'ACC-100', limit, offset });
+    const all = await search(0, 200);
+    expect([all.records.length > 20, all.more]).toEqual([true, false]);
+    const first = await search(0, 20);
+    const second = await search(20, 20);
+    expect([first.records.length, first.more]).toEqual([20, true]);
+    expect([...first.records, ...second.records].map((r) => r.id)).toEqual(all.records.map((r) => r.id));
+    expect(second.more).toBe(all.records.length > 40);
+    const past = await search(all.records.length, 20);
+    expect(past).toEqual({ records: [], more: false });
+  });
+
   it("takes a search's wildcards and quotes as plain text", async () => {
     expect((await host.call('records.search', { connection: 'org', object: 'Account', text: "O'Brien", limit: 5 })).records.map((r) => r.name)).toEqual(["O'Brien & Sons Freight"]);
     expect((await host.call('records.search', { connection: 'org', object: 'Account', text: '%', limit: 5 })).records).toEqual([]);

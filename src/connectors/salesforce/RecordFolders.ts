@@ -1,6 +1,6 @@
 import { TransferError } from '../errors.js';
 import { joinRelative } from '../paths.js';
-import type { FoundRecord, RemoteEntry, SelectedRecord } from '../types.js';
+import type { FoundRecords, RemoteEntry, SearchPage, SelectedRecord } from '../types.js';
 import { idInFolderName, recordFolderName } from './fileNames.js';
 import { fileBearingObject, searchFieldsOf, type FileBearingObject } from './objects.js';
 import type { SalesforceSession } from './SalesforceSession.js';
@@ -128,25 +128,27 @@ export class RecordFolders {
   }
 
   /**
-   * Up to `limit` records whose name, or one of the object's number fields, contains `text`, in name
-   * order. Each folder carries the id, so that it names exactly this record.
+   * A page of the records whose name, or one of the object's number fields, contains `text`, in name
+   * order. Each folder carries the id, so that it names exactly this record. One record more than the
+   * page is asked for: its presence is how the page knows that more follow.
    */
-  async search(object: FileBearingObject, dir: string, text: string, limit: number, signal?: AbortSignal): Promise<FoundRecord[]> {
+  async search(object: FileBearingObject, dir: string, text: string, page: SearchPage, signal?: AbortSignal): Promise<FoundRecords> {
     const extra = searchFieldsOf(object);
     const fields = [object.nameField, ...extra];
     const where = fields.map((f) => `${f} LIKE ${soqlLike(text)}`).join(' OR ');
     const rows = await this.#session.query<RecordRow>(
-      `SELECT Id, ${fields.join(', ')} FROM ${object.name} WHERE ${where} ORDER BY ${object.nameField}, Id LIMIT ${limit}`,
+      `SELECT Id, ${fields.join(', ')} FROM ${object.name} WHERE ${where} ORDER BY ${object.nameField}, Id LIMIT ${page.limit + 1} OFFSET ${page.offset}`,
       `the ${object.name} records matching "${text}"`,
       signal,
     );
-    return rows.map((r) => {
+    const records = rows.slice(0, page.limit).map((r) => {
       const name = textOf(r[object.nameField]);
       const folder = recordFolderName(name, r.Id, false);
       this.#ids.set(`${object.name}/${folder}`, r.Id);
       const values = extra.flatMap((f): Array<[string, string]> => (textOf(r[f]) === '' ? [] : [[f, textOf(r[f])]]));
       return { id: r.Id, name, path: joinRelative(dir, folder), fields: Object.fromEntries(values) };
     });
+    return { records, more: rows.length > page.limit };
   }
 
   /** The names of the records with these ids, one query per few hundred ids. */

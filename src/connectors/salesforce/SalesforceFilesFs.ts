@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { TransferError } from '../errors.js';
 import { joinRelative, normalizeRelative, parentOf, unsafeNameReason } from '../paths.js';
-import type { Capabilities, FoundRecord, ListOptions, ReadOptions, RecordSearch, RecordStore, RecordValues, RemoteEntry, RemoteFs, SelectedRecord, ServerReport, WriteOptions } from '../types.js';
+import type { Capabilities, FoundRecords, ListOptions, ReadOptions, RecordSearch, RecordStore, RecordValues, RemoteEntry, RemoteFs, SearchPage, SelectedRecord, ServerReport, WriteOptions } from '../types.js';
 import { updateRecords } from './recordUpdates.js';
 import { fileNameOf, titleOf } from './fileNames.js';
 import { mapSalesforceError } from './mapSalesforceError.js';
@@ -249,11 +249,11 @@ export class SalesforceFilesFs implements RemoteFs, RecordStore, RecordSearch {
     return this.#records.list(where.object, rel, opts);
   }
 
-  async searchRecords(objectDir: string, text: string, limit: number, signal?: AbortSignal): Promise<ReadonlyArray<FoundRecord>> {
+  async searchRecords(objectDir: string, text: string, page: SearchPage, signal?: AbortSignal): Promise<FoundRecords> {
     const rel = normalizeRelative(objectDir);
     const where = this.#locate(rel);
     if (where.level !== 'object') throw new TransferError('config', `Records are searched in an object folder (e.g. Account), not ${rel || '/'}`);
-    return this.#records.search(where.object, rel, text, limit, signal);
+    return this.#records.search(where.object, rel, text, page, signal);
   }
 
   async recordNames(objectDir: string, ids: ReadonlyArray<string>, signal?: AbortSignal): Promise<ReadonlyMap<string, string>> {

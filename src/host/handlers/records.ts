@@ -10,10 +10,10 @@ export function recordHandlers({ connections }: HostContext): HandlersOf<typeof 
     return fs;
   };
   return {
-    'records.search': async ({ connection, object, text, limit }) => {
+    'records.search': async ({ connection, object, text, limit, offset }) => {
       const fs = await searchable(connection);
-      const found = await fs.searchRecords(object, text.trim(), limit);
-      return { records: found.map((r) => ({ id: r.id, name: r.name, path: r.path, fields: { ...r.fields } })) };
+      const found = await fs.searchRecords(object, text.trim(), { offset: offset ?? 0, limit });
+      return { records: found.records.map((r) => ({ id: r.id, name: r.name, path: r.path, fields: { ...r.fields } })), more: found.more };
     },
     'records.names': async ({ connection, object, ids }) => {
       const fs = await searchable(connection);

@@ -26,8 +26,11 @@ export const RECORDS_COMMANDS = {
       /** Found in the record's name, or in a number field where the object has one (an Account's number). */
       text: z.string().max(200).refine((t) => t.trim() !== '', 'type some of the name or number to search for'),
       limit: z.number().int().min(1).max(200),
+      /** Records to pass over, for the next page; Salesforce pages no further than 2,000 records in. */
+      offset: z.number().int().min(0).max(2000).optional(),
     }),
-    output: z.strictObject({ records: z.array(foundRecordSchema) }),
+    /** `more`: records past this page match too. */
+    output: z.strictObject({ records: z.array(foundRecordSchema), more: z.boolean() }),
   },
   'records.names': {
     input: z.strictObject({ connection: connectionName, object: objectFolder, ids: z.array(recordId).min(1).max(2000) }),

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { TransferError } from '../../errors.js';
 import { baseName, joinRelative, normalizeRelative, parentOf, unsafeNameReason } from '../../paths.js';
-import type { Capabilities, FoundRecord, ListOptions, ReadOptions, RecordSearch, RemoteEntry, RemoteFs, WriteOptions } from '../../types.js';
+import type { Capabilities, FoundRecords, ListOptions, ReadOptions, RecordSearch, RemoteEntry, RemoteFs, SearchPage, WriteOptions } from '../../types.js';
 import type { SalesforceSession } from '../SalesforceSession.js';
 import { spoolUpload } from '../uploadBody.js';
 import { describeFileObject, PACKAGED_OBJECTS, type FileObjectInfo, type SDriveObjectConfig } from './fileObjects.js';
@@ -190,11 +190,11 @@ export class SDriveFs implements RemoteFs, RecordSearch {
     }
   }
 
-  async searchRecords(objectDir: string, text: string, limit: number, signal?: AbortSignal): Promise<ReadonlyArray<FoundRecord>> {
+  async searchRecords(objectDir: string, text: string, page: SearchPage, signal?: AbortSignal): Promise<FoundRecords> {
     const rel = normalizeRelative(objectDir);
     const where = this.#locate(rel);
     if (where.level !== 'object') throw new TransferError('config', `Records are searched in an object folder (e.g. Account), not ${rel || '/'}`);
-    return this.#records.search(await this.#records.object(where.config.object, signal), rel, text, limit, signal);
+    return this.#records.search(await this.#records.object(where.config.object, signal), rel, text, page, signal);
   }
 
   async recordNames(objectDir: string, ids: ReadonlyArray<string>, signal?: AbortSignal): Promise<ReadonlyMap<string, string>> {
