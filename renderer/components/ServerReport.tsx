@@ -1,6 +1,7 @@
 import { AlertTriangle } from 'lucide-react';
 import type { ConnectionProblemView, TestOutcome } from '../../src/shared/contract/connectionModels.js';
 import type { ServerReportView } from '../../src/shared/contract/models.js';
+import { clockWords, tlsSessionReuseWords } from '../../src/shared/serverProbeWords.js';
 import styles from './ServerReport.module.css';
 
 function yesNo(value: boolean): string {
@@ -15,7 +16,9 @@ export function ServerReport({ report, title }: { readonly report: ServerReportV
     ['Server', report.description],
     ['Security', report.security ?? 'Not encrypted'],
     ['Lists folders', 'Yes, checked just now'],
-    ...(tls ? [['Encrypted file transfers', 'Yes: they reuse the sign-in’s TLS session'] as const] : []),
+    ...(tls ? [['Encrypted file transfers', 'Yes, checked just now'] as const] : []),
+    ...(report.tlsSessionReuse === undefined ? [] : [['TLS session reuse', tlsSessionReuseWords(report.tlsSessionReuse)] as const]),
+    ...(report.clock === undefined ? [] : [['Server clock', clockWords(report.clock)] as const]),
     ['Resumes a transfer that stopped', yesNo(capabilities.resume)],
     ['Renames files in place', yesNo(capabilities.rename)],
     ['Keeps file times', yesNo(capabilities.keepsTimes)],

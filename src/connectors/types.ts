@@ -117,18 +117,45 @@ export interface RemoteFs {
   setModifiedTime?(path: string, modifiedAt: number): Promise<void>;
   /** Connects and describes the server: banner, features, security. Present for network connectors. */
   report?(signal?: AbortSignal): Promise<ServerReport>;
+  /**
+   * Tries what a server does not announce: TLS session reuse on data connections, and its clock, which
+   * is read by writing one small file in the login folder and removing it. For `connection test` only.
+   */
+  probeServer?(signal?: AbortSignal): Promise<ServerProbe>;
   /** Releases every connection. The instance may not be used afterwards. */
   close(): Promise<void>;
 }
 
 /** What `connection test` reports: the facts a user needs to pick settings. */
-export interface ServerReport {
+export interface ServerReport extends ServerProbe {
   readonly connector: ConnectorKind;
   readonly description: string;
   readonly banner?: string;
   readonly features: ReadonlyArray<string>;
   readonly capabilities: Capabilities;
   readonly security?: string;
+}
+
+/**
+ * Whether an FTPS server's data connections resumed the sign-in's TLS session: `required` when a data
+ * connection that did not resume it was refused, `supported` when both were accepted, `unsupported`
+ * when the server never resumed it.
+ */
+export type TlsSessionReuse = 'required' | 'supported' | 'unsupported';
+
+/**
+ * The server's clock against this computer's, read from the time the server gave a file it had just
+ * written (`file`, in its login folder, removed again unless `removed` says otherwise); or why that
+ * could not be done.
+ */
+export type ClockCheck =
+  | { readonly kind: 'measured'; readonly skewMs: number; readonly file: string; readonly removed: boolean }
+  | { readonly kind: 'unmeasured'; readonly reason: string };
+
+/** What only trying tells about a server, beyond what it announces. */
+export interface ServerProbe {
+  readonly tlsSessionReuse?: TlsSessionReuse;
+  readonly clock?: ClockCheck;
 }
 
 /** A record whose files a job may take, with the fields the job asked for (relationship paths flattened: `Account.Name`). */

@@ -117,7 +117,10 @@ export async function buildConnection(
   }
 }
 
-/** Connects, describes the server and lists its folder, so that FTP's data connections are tried too. */
+/**
+ * Connects, describes the server and lists its folder, so that FTP's data connections are tried too,
+ * then tries what servers do not announce (TLS session reuse, their clock).
+ */
 export async function testConnection(ws: Workspace, name: string): Promise<ServerReport> {
   return describe(await ws.open(name));
 }
@@ -135,7 +138,7 @@ async function describe(fs: RemoteFs): Promise<ServerReport> {
     } catch (e) {
       throw isTransferError(e) ? new DataConnectionError(e) : e;
     }
-    return report;
+    return fs.probeServer === undefined ? report : { ...report, ...(await fs.probeServer()) };
   } finally {
     await fs.close();
   }

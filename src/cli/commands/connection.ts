@@ -5,6 +5,7 @@ import type { ConnectionConfig } from '../../config/ConnectionStore.js';
 import { readUserFile } from '../../config/readUserFile.js';
 import { TransferError } from '../../connectors/errors.js';
 import type { ServerReport } from '../../connectors/types.js';
+import { clockWords, tlsSessionReuseWords } from '../../shared/serverProbeWords.js';
 import type { OptionNames } from '../../workspace/connectionSetup.js';
 import { MAX_SITE_FILE_CHARS } from '../../workspace/siteImport/site.js';
 import type { Workspace } from '../../workspace/Workspace.js';
@@ -153,6 +154,8 @@ function printReport(io: CliIo, r: ServerReport): void {
   print(io, `  set modification time:   ${c.mtimePrecisionMs > 0 ? 'yes' : 'no'}`);
   print(io, `  server-side hashes:      ${c.hashes.length > 0 ? c.hashes.join(', ') : 'none (verified by size)'}`);
   print(io, `  parallel operations:     ${c.maxConcurrency}`);
+  if (r.tlsSessionReuse !== undefined) print(io, `  TLS session reuse:       ${tlsSessionReuseWords(r.tlsSessionReuse)}`);
+  if (r.clock !== undefined) print(io, `  server clock:            ${clockWords(r.clock)}`);
 }
 
 /** The flags that set each option, for errors that name them. */

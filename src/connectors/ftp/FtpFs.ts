@@ -5,7 +5,8 @@ import { FTPError, type FileInfo, type FTPResponse } from 'basic-ftp';
 import { ClientPool, type Lease } from '../ClientPool.js';
 import { isTransferError, TransferError } from '../errors.js';
 import { baseName, displayRoot, joinRelative, normalizeRelative, parentOf, resolveUnderRoot, unsafeNameReason } from '../paths.js';
-import type { Capabilities, ListOptions, ReadOptions, RemoteEntry, RemoteFs, ServerReport, WriteOptions } from '../types.js';
+import { checkClock } from '../clockCheck.js';
+import type { Capabilities, ClockCheck, ListOptions, ReadOptions, RemoteEntry, RemoteFs, ServerProbe, ServerReport, TlsSessionReuse, WriteOptions } from '../types.js';
 import {
   checkPeer,
   describeTrust,
@@ -53,6 +54,8 @@ export interface FtpOptions {
   readonly maxConnections?: number;
   /** Inactivity timeout for commands and transfers in ms (0: none). Default 30 000. */
   readonly timeoutMs?: number;
+  /** This computer's clock, which the server's is compared with; a test sets it apart from the server's. */
+  readonly now?: () => number;
 }
 
 const DEFAULT_MAX_CONNECTIONS = 4;
@@ -110,6 +113,7 @@ export class FtpFs implements RemoteFs {
   /** The settings' trust, or a pin on the certificate a person accepted. */
   #trust: TlsTrust;
   readonly #maxConnections: number;
+  readonly #now: () => number;
   readonly #pool: ClientPool<FtpClient>;
   #facts: ServerFacts | undefined;
 
@@ -117,6 +121,7 @@ export class FtpFs implements RemoteFs {
   constructor(options: FtpOptions) {
     this.#settings = validate(options);
     this.#trust = options.trust;
+    this.#now = options.now ?? Date.now;
     this.#confirmCertificate = options.confirmCertificate;
     this.#maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
     const settings = this.#settings;
@@ -202,6 +207,70 @@ export class FtpFs implements RemoteFs {
       capabilities: this.capabilities,
       security,
     };
+  }
+
+  /** Tries TLS session reuse on data connections (FTPS) and reads the server's clock: see `RemoteFs.probeServer`. */
+  async probeServer(signal?: AbortSignal): Promise<ServerProbe> {
+    const tlsSessionReuse = this.#settings.security === 'none' ? undefined : await this.#probeTlsSessionReuse(signal);
+    return { ...(tlsSessionReuse === undefined ? {} : { tlsSessionReuse }), clock: await this.#checkClock(signal) };
+  }
+
+  /**
+   * Lists the root twice on one client: offering the sign-in's TLS session (was it resumed?), then, where
+   * it was, with a fresh one (is resuming required?). The client is closed afterwards, its data
+   * connections having been set up for the probe.
+   */
+  async #probeTlsSessionReuse(signal: AbortSignal | undefined): Promise<TlsSessionReuse> {
+    const lease = await this.#lease('list', '', signal);
+    const client = lease.client;
+    const checkDataPeer = (socket: TLSSocket): TransferError | undefined => checkPeer(this.#trust, peerFacts(socket), this.#settings.server);
+    try {
+      await client.send(`CWD ${this.#abs('')}`);
+      const offered: { resumed?: boolean } = {};
+      client.prepareTransfer = passiveTransferStrategy(checkDataPeer, { onHandshake: (resumed) => (offered.resumed = resumed) });
+      await client.list();
+      if (offered.resumed !== true) return 'unsupported';
+      client.prepareTransfer = passiveTransferStrategy(checkDataPeer, { withholdSession: true });
+      // The one difference from the listing that just worked is the session: its refusal is the server insisting.
+      return await client.list().then(
+        () => 'supported' as const,
+        () => 'required' as const,
+      );
+    } catch (e) {
+      throw mapFtpError(e, this.#context('list', ''));
+    } finally {
+      lease.discard();
+    }
+  }
+
+  /** The server's clock, from the time it gives a small file written in the login folder (removed at once). */
+  #checkClock(signal: AbortSignal | undefined): Promise<ClockCheck> {
+    return this.#run(
+      'write',
+      '',
+      signal,
+      (client) => {
+        const { loginDir, features } = this.#requireFacts();
+        const at = (name: string): string => posix.join(loginDir, name);
+        return checkClock(
+          {
+            write: async (name) => {
+              await client.uploadFrom(Readable.from([Buffer.from('Ferry reads the server clock from this file’s time\n')]), at(name));
+            },
+            stamp: async (name) => {
+              if (features.has('MDTM')) return parseFtpTime((await client.send(`MDTM ${at(name)}`)).message.slice(4));
+              if (features.has('MLST')) return parseMlstReply((await client.send(`MLST ${at(name)}`)).message)?.modifiedAt;
+              return undefined;
+            },
+            remove: async (name) => {
+              await client.send(`DELE ${at(name)}`);
+            },
+          },
+          this.#now,
+        );
+      },
+      true,
+    );
   }
 
   async list(dir: string, opts: ListOptions = {}): Promise<ReadonlyArray<RemoteEntry>> {

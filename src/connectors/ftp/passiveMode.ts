@@ -9,6 +9,14 @@ import type { TransferError } from '../errors.js';
  */
 export type DataPeerCheck = (socket: TLSSocket) => TransferError | undefined;
 
+/** For finding out whether a server resumes TLS sessions on data connections, and whether it insists. */
+export interface DataTlsOptions {
+  /** Open data connections with a fresh TLS session, as a client that does not reuse sessions would. */
+  readonly withholdSession?: boolean;
+  /** Told, once each data connection's handshake is done, whether it resumed the session. */
+  readonly onHandshake?: (resumed: boolean) => void;
+}
+
 /**
  * basic-ftp's passive-mode strategy, replaced for four reasons:
  * - The data connection always goes to the control connection's address. A PASV reply naming another
@@ -24,7 +32,7 @@ export type DataPeerCheck = (socket: TLSSocket) => TransferError | undefined;
  *   "552 Quota exceeded" arrives after it resets the upload), which the caller wants to read.
  * - TCP_NODELAY, so the last small segment of a transfer is not held back.
  */
-export function passiveTransferStrategy(checkDataPeer: DataPeerCheck): TransferStrategy {
+export function passiveTransferStrategy(checkDataPeer: DataPeerCheck, tls: DataTlsOptions = {}): TransferStrategy {
   let epsvRefused = false;
   return async (ftp: FTPContext): Promise<FTPResponse> => {
     const controlHost = ftp.socket.remoteAddress;
@@ -35,7 +43,7 @@ export function passiveTransferStrategy(checkDataPeer: DataPeerCheck): TransferS
       try {
         res = await ftp.request('EPSV');
         port = parseEpsvPort(res.message);
-        await openDataConnection(ftp, controlHost, port, checkDataPeer);
+        await openDataConnection(ftp, controlHost, port, checkDataPeer, tls);
         return res;
       } catch (e) {
         // Only a refusal of EPSV itself means "try PASV"; anything else is a real failure.
@@ -45,7 +53,7 @@ export function passiveTransferStrategy(checkDataPeer: DataPeerCheck): TransferS
     }
     res = await ftp.request('PASV');
     port = parsePasvPort(res.message);
-    await openDataConnection(ftp, controlHost, port, checkDataPeer);
+    await openDataConnection(ftp, controlHost, port, checkDataPeer, tls);
     return res;
   };
 }
@@ -65,7 +73,7 @@ export function parsePasvPort(message: string): number {
   return port;
 }
 
-function openDataConnection(ftp: FTPContext, host: string, port: number, checkDataPeer: DataPeerCheck): Promise<void> {
+function openDataConnection(ftp: FTPContext, host: string, port: number, checkDataPeer: DataPeerCheck, tls: DataTlsOptions): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const raw = netConnect({ host, port, ...(ftp.ipFamily === undefined ? {} : { family: ftp.ipFamily }) });
     const onConnectError = (err: Error): void => {
@@ -87,7 +95,7 @@ function openDataConnection(ftp: FTPContext, host: string, port: number, checkDa
       let socket: Socket = raw;
       const control = ftp.socket;
       if (control instanceof TLSSocket) {
-        const session = ftp.tlsSessionStore ?? control.getSession();
+        const session = tls.withholdSession === true ? undefined : (ftp.tlsSessionStore ?? control.getSession());
         const secure = tlsConnect({ ...ftp.tlsOptions, socket: raw, ...(session === undefined ? {} : { session }) });
         secure.on('session', (s: Buffer) => {
           ftp.tlsSessionStore = s;
@@ -97,6 +105,7 @@ function openDataConnection(ftp: FTPContext, host: string, port: number, checkDa
         // is destroyed before a byte is written; downloads receive nothing before the handshake ends.
         secure.once('secureConnect', () => {
           handshakeDone = true;
+          tls.onHandshake?.(secure.isSessionReused());
           if (secure.isSessionReused()) return;
           const refusal = checkDataPeer(secure);
           if (refusal !== undefined) secure.destroy(refusal);

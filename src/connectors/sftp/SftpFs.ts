@@ -10,9 +10,11 @@ import type {
   ReadOptions,
   RemoteEntry,
   RemoteFs,
+  ServerProbe,
   ServerReport,
   WriteOptions,
 } from '../types.js';
+import { checkClock } from '../clockCheck.js';
 import { mapSftpError, type SftpOperation } from './mapSftpError.js';
 import { SftpReadStream } from './SftpReadStream.js';
 import {
@@ -55,6 +57,8 @@ export interface SftpOptions {
   readonly requestsPerConnection?: number;
   /** Handshake limit, and how long the server may leave requests unanswered. Default 30 s. */
   readonly timeoutMs?: number;
+  /** This computer's clock, which the server's is compared with; a test sets it apart from the server's. */
+  readonly now?: () => number;
 }
 
 const DEFAULT_CONNECTIONS = 4;
@@ -92,6 +96,7 @@ export class SftpFs implements RemoteFs {
   readonly storageKey: string;
   /** Absolute once known: a root relative to the login folder is resolved on first use. */
   #root: string;
+  readonly #now: () => number;
   #rootResolved: Promise<void> | undefined;
   readonly #pool: ClientPool<SftpSession>;
   /** A refusal that every later call would meet too (wrong password, untrusted host key). */
@@ -111,6 +116,7 @@ export class SftpFs implements RemoteFs {
     }
     if (!(timeoutMs > 0)) throw new TransferError('config', 'SFTP: timeoutMs must be positive');
     this.#root = normalizeRoot(opts.root);
+    this.#now = opts.now ?? Date.now;
     const shownRoot = displayRoot(this.#root);
     this.description = `sftp://${opts.username}@${hostPort(opts.host, opts.port)}${shownRoot}`;
     this.storageKey = `sftp://${hostPort(opts.host.toLowerCase(), opts.port)}`;
@@ -369,6 +375,33 @@ export class SftpFs implements RemoteFs {
       capabilities: this.capabilities,
       security: `SSH (${security.join(', ')})`,
     };
+  }
+
+  /** Reads the server's clock from the time it gives a small file written in the login folder, removed at once. */
+  async probeServer(signal?: AbortSignal): Promise<ServerProbe> {
+    const clock = await this.#run('write', '', signal, async (s) => {
+      const home = await s.realpath('.');
+      const at = (name: string): string => posix.join(home, name);
+      return checkClock(
+        {
+          write: async (name) => {
+            const handle = await s.open(at(name), 'w');
+            try {
+              await s.write(handle, Buffer.from('Ferry reads the server clock from this file’s time\n'), 0);
+            } finally {
+              await s.close(handle);
+            }
+          },
+          stamp: async (name) => {
+            const { mtime } = await s.stat(at(name));
+            return mtime === undefined ? undefined : mtime * 1000;
+          },
+          remove: (name) => s.unlink(at(name)),
+        },
+        this.#now,
+      );
+    });
+    return { clock };
   }
 
   async close(): Promise<void> {

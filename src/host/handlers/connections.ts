@@ -189,6 +189,8 @@ function reportView(r: ServerReport): ServerReportView {
     ...(r.banner === undefined ? {} : { banner: r.banner }),
     features: [...r.features],
     ...(r.security === undefined ? {} : { security: r.security }),
+    ...(r.tlsSessionReuse === undefined ? {} : { tlsSessionReuse: r.tlsSessionReuse }),
+    ...(r.clock === undefined ? {} : { clock: { ...r.clock } }),
     capabilities: {
       rename: r.capabilities.rename,
       resume: r.capabilities.resume,

@@ -113,11 +113,24 @@ export const previewItemSchema = z.strictObject({
 });
 export type PreviewItem = z.infer<typeof previewItemSchema>;
 
+/** The server's clock against this computer's, from a file it wrote in its login folder (`file`, removed unless `removed` is false). */
+export const clockCheckSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('measured'), skewMs: z.number(), file: z.string(), removed: z.boolean() }),
+  z.strictObject({ kind: z.literal('unmeasured'), reason: z.string() }),
+]);
+export type ClockCheckView = z.infer<typeof clockCheckSchema>;
+
+export const TLS_SESSION_REUSE = ['required', 'supported', 'unsupported'] as const;
+export type TlsSessionReuseView = (typeof TLS_SESSION_REUSE)[number];
+
 export const serverReportSchema = z.strictObject({
   description: z.string(),
   banner: z.string().optional(),
   features: z.array(z.string()),
   security: z.string().optional(),
+  /** FTPS: whether data connections resumed the sign-in's TLS session, and whether the server insists. */
+  tlsSessionReuse: z.enum(TLS_SESSION_REUSE).optional(),
+  clock: clockCheckSchema.optional(),
   capabilities: z.strictObject({
     rename: z.boolean(),
     resume: z.boolean(),

@@ -29,13 +29,15 @@ const IDS: Record<FtpSecurity, FtpServerId> = {
 
 /**
  * One vsftpd instance for the test user, chrooted to its own home. FTPS instances demand TLS for
- * login and data and TLS session reuse on data connections, as strict partner servers do.
+ * login and data and, unless `requireSslReuse` is false, TLS session reuse on data connections, as
+ * strict partner servers do.
  */
 export async function startVsftpd(
   root: string,
   user: TestUser,
   secure: FtpSecurity,
   cert: TestCertificate,
+  options: { readonly requireSslReuse?: boolean } = {},
 ): Promise<RunningServer<FtpServerInfo>> {
   const binary = vsftpd();
   const id = IDS[secure];
@@ -93,7 +95,7 @@ export async function startVsftpd(
       'allow_anon_ssl=NO',
       'force_local_logins_ssl=YES',
       'force_local_data_ssl=YES',
-      'require_ssl_reuse=YES',
+      `require_ssl_reuse=${options.requireSslReuse === false ? 'NO' : 'YES'}`,
       'ssl_ciphers=HIGH',
       'debug_ssl=YES',
     );
