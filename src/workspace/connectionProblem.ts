@@ -69,6 +69,9 @@ const WORDS: Readonly<Record<ProblemCause, { summary: string; advice: string }>>
   },
 };
 
+/** How a data port a firewall blocks answers: refused (REJECT), silent (DROP), or cut. */
+const DATA_PORT_UNREACHABLE = ['ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET'];
+
 /** Turns the error a connector threw while connecting into a cause and plain words. */
 export function explainProblem(error: unknown, context: ProblemContext): ConnectionProblemView {
   const cause = causeOf(error, context);
@@ -80,6 +83,11 @@ function causeOf(error: unknown, { protocol, signsInWithKey }: ProblemContext): 
   const kind: TransferErrorKind | undefined = isTransferError(error) ? error.kind : undefined;
   const codes = codesOf(error);
   const text = error instanceof Error ? error.message : String(error);
+  // First: a refused or silent data port comes with the same socket codes as a refused server, but the
+  // server itself answered and signed in.
+  if (error instanceof DataConnectionError && protocol === 'ftp' && (kind === 'network' || kind === 'timeout' || DATA_PORT_UNREACHABLE.some((c) => codes.has(c)))) {
+    return 'passiveBlocked';
+  }
   if (codes.has('ENOTFOUND') || codes.has('EAI_AGAIN') || /does not resolve|cannot resolve/i.test(text)) return 'hostNotFound';
   if (codes.has('ECONNREFUSED')) return 'refused';
   if (codes.has('EHOSTUNREACH') || codes.has('ENETUNREACH') || codes.has('ENETDOWN')) return 'noRoute';
@@ -88,7 +96,6 @@ function causeOf(error: unknown, { protocol, signsInWithKey }: ProblemContext): 
     if (kind === 'certificate') return 'certificateUntrusted';
   }
   if (kind === 'hostKey') return 'hostKey';
-  if (error instanceof DataConnectionError && protocol === 'ftp' && (kind === 'network' || kind === 'timeout')) return 'passiveBlocked';
   if (kind === 'timeout' || codes.has('ETIMEDOUT')) return 'timeout';
   if (kind === 'auth') return signsInWithKey && protocol === 'sftp' ? 'keyRefused' : 'credentials';
   if (kind === 'notFound') return 'notFound';

@@ -1,66 +1,19 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { connect, createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SftpFs } from '../../src/connectors/sftp/SftpFs.js';
 import { KnownHosts, type HostKeyAnswer, type UnknownHostKey } from '../../src/security/KnownHosts.js';
 import { failure } from '../helpers/failure.js';
+import { portForward, type PortForward } from '../helpers/portForward.js';
 import { startDedicatedServer, startSshd, type RunningServer, type SftpServerInfo } from '../helpers/servers/index.js';
 
 /** Short, so that a person's answer comes after OpenSSH hung up, as it does when someone reads a fingerprint carefully. */
 const LOGIN_GRACE_SECONDS = 2;
 
-/**
- * A port forward to the server that says when the server closed each connection: the moment to answer
- * the key's question "late", known from the socket instead of guessed with a sleep.
- */
-interface WatchedForward {
-  readonly port: number;
-  /** Connections the client opened through the forward. */
-  readonly opened: number;
-  /** Settles once the server has closed the `index`th connection. */
-  serverClosed(index: number): Promise<void>;
-  close(): Promise<void>;
-}
-
-async function watchedForward(target: SftpServerInfo): Promise<WatchedForward> {
-  const closed: Array<{ promise: Promise<void>; resolve: () => void }> = [];
-  const slot = (index: number): { promise: Promise<void>; resolve: () => void } => {
-    while (closed.length <= index) {
-      let resolve = (): void => undefined;
-      const promise = new Promise<void>((r) => (resolve = r));
-      closed.push({ promise, resolve });
-    }
-    return closed[index] as { promise: Promise<void>; resolve: () => void };
-  };
-  let opened = 0;
-  const server: Server = createServer((client) => {
-    const index = opened++;
-    const upstream = connect(target.port, target.host);
-    client.pipe(upstream).pipe(client);
-    upstream.on('close', () => {
-      slot(index).resolve();
-      client.destroy();
-    });
-    client.on('close', () => upstream.destroy());
-    upstream.on('error', () => client.destroy());
-    client.on('error', () => upstream.destroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    get opened() {
-      return opened;
-    },
-    serverClosed: (index) => slot(index).promise,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
 describe('an SSH host key accepted after the server stopped waiting for the login', () => {
   let sshd: RunningServer<SftpServerInfo>;
-  let forward: WatchedForward;
+  let forward: PortForward;
   let scratch: string;
   const opened: SftpFs[] = [];
 
@@ -79,7 +32,8 @@ describe('an SSH host key accepted after the server stopped waiting for the logi
 
   /** A connection through a fresh forward whose person answers `answer` once the server has hung up on the first connection. */
   async function connectAnsweringLate(answer: HostKeyAnswer, knownHosts: string): Promise<{ fs: SftpFs; questions: UnknownHostKey[] }> {
-    forward = await watchedForward(sshd.info);
+    // Through a forward that says when the server hung up: the moment to answer, known without a sleep.
+    forward = await portForward(sshd.info);
     const questions: UnknownHostKey[] = [];
     const confirmUnknown = async (question: UnknownHostKey): Promise<HostKeyAnswer> => {
       questions.push(question);
