@@ -35,8 +35,13 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
-    files: ['eslint.config.js', 'vitest.config.ts', 'vite.renderer.config.ts'],
+    files: ['eslint.config.js', 'vitest.config.ts', 'vitest.electron.config.ts', 'vite.renderer.config.ts'],
     rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
+    // Plain Node scripts run by npm (scripts/*.js): Node's globals, no type information.
+    files: ['scripts/**/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
   ...boundaries,
 );

@@ -92,6 +92,8 @@ export class ShellWindow {
         webviewTag: false,
         navigateOnDragDrop: false,
         spellcheck: false,
+        // A middle click would open links in new windows; those are denied anyway, this stops the attempt.
+        disableBlinkFeatures: 'Auxclick',
         devTools,
       },
     });

@@ -182,6 +182,7 @@ describe('the desktop shell', () => {
       webviewTag: false,
       navigateOnDragDrop: false,
       spellcheck: false,
+      disableBlinkFeatures: 'Auxclick',
       devTools: false,
     });
     expect(shell.window().loaded).toEqual(['app://ferry/index.html']);
