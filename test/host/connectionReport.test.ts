@@ -32,10 +32,9 @@ describe('the report of a connection test', () => {
     forward = await portForward(plain, '127.0.0.2');
     const url = `ftp://${plain.user}@${forward.host}:${forward.port}/`;
     const probed = await host.call('connections.probe', { name: 'partner', url, password: plain.password });
-    expect(probed).toMatchObject({
-      outcome: 'failed',
-      problem: { cause: 'passiveBlocked', summary: 'Signed in, but the data connection was blocked.', detail: expect.stringContaining('data connection') },
-    });
+    const problem = probed.outcome === 'failed' ? probed.problem : undefined;
+    expect([problem?.cause, problem?.summary]).toEqual(['passiveBlocked', 'Signed in, but the data connection was blocked.']);
+    expect(problem?.detail).toContain(`Cannot open the data connection to ${forward.host}`);
     expect(forward.opened).toBeGreaterThan(0);
   });
 });
