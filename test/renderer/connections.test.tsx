@@ -35,7 +35,14 @@ const WRONG_PASSWORD: ConnectionProblemView = {
 };
 const CONNECTED: TestOutcome = {
   outcome: 'connected',
-  report: { description: 'vsftpd 3.0.5', features: ['MDTM'], security: 'explicit FTPS, TLSv1.3', capabilities: { rename: true, resume: true, hashes: ['md5'], keepsTimes: true, maxConcurrency: 4 } },
+  report: {
+    description: 'vsftpd 3.0.5',
+    features: ['MDTM'],
+    security: 'explicit FTPS, TLSv1.3',
+    tlsSessionReuse: 'required',
+    clock: { kind: 'measured', skewMs: -7 * 60_000, file: '.ferry-clock-check-1.tmp', removed: true },
+    capabilities: { rename: true, resume: true, hashes: ['md5'], keepsTimes: true, maxConcurrency: 4 },
+  },
 };
 
 async function openConnections(): Promise<ReturnType<typeof userEvent.setup>> {
@@ -83,7 +90,9 @@ describe('the site manager', () => {
     const report = await screen.findByRole('region', { name: 'archive answered and was saved' });
     expect(within(report).getByText('Resumes a transfer that stopped').nextElementSibling?.textContent).toBe('Yes');
     expect(within(report).getByText('Checks files by hash').nextElementSibling?.textContent).toBe('MD5');
-    expect(within(report).getByText('Encrypted file transfers').nextElementSibling?.textContent).toMatch(/TLS session/);
+    expect(within(report).getByText('Encrypted file transfers').nextElementSibling?.textContent).toBe('Yes, checked just now');
+    expect(within(report).getByText('TLS session reuse').nextElementSibling?.textContent).toBe('The server requires TLS session reuse on data connections; Ferry reuses the sign-in’s session');
+    expect(within(report).getByText('Server clock').nextElementSibling?.textContent).toBe('7 minutes behind this computer’s');
     expect(asked.find((c) => c.command === 'connections.add')?.input).toEqual({
       name: 'archive',
       url: 'ftpes://ops@archive.example.com/in',
