@@ -11,7 +11,7 @@ import { FILE_BEARING_OBJECTS, fileBearingObject, type FileBearingObject } from 
 import { readJsonBody, type SalesforceSession } from './SalesforceSession.js';
 import type { NamingRule } from './namingRule.js';
 import { RecordFolders, type RecordPage } from './RecordFolders.js';
-import { resolveRecords, type ResolvedRecord } from './RecordResolver.js';
+import { matchRecords, resolveRecords, type RecordMatching, type ResolvedRecord } from './RecordResolver.js';
 import { chunkForInClause, soqlString } from './soqlText.js';
 import { spoolUpload, type UploadBody } from './uploadBody.js';
 
@@ -295,17 +295,39 @@ export class SalesforceFilesFs implements RemoteFs, RecordStore, RecordSearch {
     relativePaths: ReadonlyArray<string>,
     signal?: AbortSignal,
   ): Promise<Array<{ readonly folder: string; readonly record: ResolvedRecord } | TransferError>> {
+    const { rel, object } = this.#ruleTarget(objectDir);
+    const resolved = await resolveRecords(this.#session, object, rule, relativePaths, signal);
+    return resolved.map((r) => {
+      if (r instanceof TransferError) return r;
+      this.#records.remember(object, r.recordId, r.recordId);
+      return { folder: joinRelative(rel, r.recordId), record: r };
+    });
+  }
+
+  /** The object folder a naming rule resolves in. */
+  #ruleTarget(objectDir: string): { readonly rel: string; readonly object: FileBearingObject } {
     const rel = normalizeRelative(objectDir);
     const where = this.#locate(rel);
     if (where.level !== 'object') {
       throw new TransferError('config', `A naming rule needs an object folder as the target (e.g. Account/), not ${rel || '/'}`);
     }
-    const resolved = await resolveRecords(this.#session, where.object, rule, relativePaths, signal);
-    return resolved.map((r) => {
-      if (r instanceof TransferError) return r;
-      this.#records.remember(where.object, r.recordId, r.recordId);
-      return { folder: joinRelative(rel, r.recordId), record: r };
-    });
+    return { rel, object: where.object };
+  }
+
+  /**
+   * What a naming rule makes of each path under `objectDir`, as `resolveRecordFolders` finds it, with
+   * the candidates of ambiguous ones, the SOQL it cost and the org's daily API usage after it (when the
+   * org has reported it), for trying a rule before a transfer or a job uses it.
+   */
+  async matchRecords(
+    objectDir: string,
+    rule: NamingRule,
+    relativePaths: ReadonlyArray<string>,
+    signal?: AbortSignal,
+  ): Promise<RecordMatching & { readonly apiUsage: { readonly used: number; readonly limit: number } | undefined }> {
+    const matching = await matchRecords(this.#session, this.#ruleTarget(objectDir).object, rule, relativePaths, signal);
+    const { used, limit } = this.#session.budget;
+    return { ...matching, apiUsage: Number.isFinite(limit) ? { used, limit } : undefined };
   }
 
   /** The org and the ContentDocument: one file, whichever record name or Id led to it. */
