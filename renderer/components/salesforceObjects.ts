@@ -19,6 +19,9 @@ const LOOKS: Readonly<Record<string, ObjectLook>> = {
   Lead: { label: 'Lead', color: '#f88962', icon: UserPlus },
 };
 
+/** The objects Ferry knows a look for: those it attaches files to. */
+export const KNOWN_OBJECTS: ReadonlyArray<string> = Object.keys(LOOKS);
+
 /** How an object's records look; an object Ferry has no look for gets its own name on a neutral tile. */
 export function objectLook(apiName: string): ObjectLook {
   return LOOKS[apiName] ?? { label: apiName, color: '#706e6b', icon: FileText };
