@@ -7,6 +7,7 @@ import { LocalFs } from '../connectors/local/LocalFs.js';
 import { joinRelative } from '../connectors/paths.js';
 import type { RemoteEntry } from '../connectors/types.js';
 import { parseNamingRule } from '../connectors/salesforce/namingRule.js';
+import { AmbiguousRecordError } from '../connectors/salesforce/RecordResolver.js';
 import type { Pace } from '../engine/bandwidth/BandwidthLimits.js';
 import { mapWithConcurrency } from '../engine/concurrency.js';
 import type { ResumeJournal } from '../engine/ResumeJournal.js';
@@ -34,6 +35,8 @@ export interface DeliveryOutcome {
   readonly match?: 'exact' | 'ambiguous' | 'none';
   /** For a planned file: a file of that name is there already (a new version on Salesforce), or not. */
   readonly replaces?: boolean;
+  /** The records an ambiguous name points to. */
+  readonly candidates?: ReadonlyArray<{ readonly id: string; readonly name: string }>;
 }
 
 export interface FsDeliveryRequest {
@@ -66,10 +69,11 @@ export async function deliverToFs(req: FsDeliveryRequest): Promise<DeliveryOutco
   const prefix = `out/${req.route.name}/`;
   const bySource = new Map(req.outputs.map((o) => [o.staged.slice(prefix.length), o]));
   const outcomes = new Map<RoutedOutput, DeliveryOutcome>();
-  const matches = new Map<RoutedOutput, DeliveryOutcome['match']>();
+  const matches = new Map<RoutedOutput, RecordMatchSeen>();
   const settle = (o: RoutedOutput, status: DeliveryOutcome['status'], target: string, detail: string, replaces?: boolean): void => {
-    const match = matches.get(o);
-    outcomes.set(o, { output: o, status, target, detail, ...(match === undefined ? {} : { match }), ...(replaces === undefined ? {} : { replaces }) });
+    const seen = matches.get(o);
+    const found = seen === undefined ? {} : { match: seen.match, ...(seen.candidates === undefined ? {} : { candidates: seen.candidates }) };
+    outcomes.set(o, { output: o, status, target, detail, ...found, ...(replaces === undefined ? {} : { replaces }) });
     if (!req.dryRun && status !== 'planned') req.journal?.settleDelivery(o.itemId, o.route, o.staged, status, `${target}: ${detail}`);
   };
   const targetText = (path: string): string => displayLocation(req.location.connection, path);
@@ -154,7 +158,7 @@ function plannedDetail(req: FsDeliveryRequest, result: ItemResult): string {
 async function resolveRecordTargets(
   req: FsDeliveryRequest,
   outputs: ReadonlyArray<RoutedOutput | undefined>,
-  matches: Map<RoutedOutput, DeliveryOutcome['match']>,
+  matches: Map<RoutedOutput, RecordMatchSeen>,
   relativePaths: ReadonlyArray<string>,
   signal: AbortSignal,
 ): Promise<Array<string | TransferError>> {
@@ -188,9 +192,16 @@ async function resolveRecordTargets(
   });
 }
 
-function matchKind(target: string | TransferError): DeliveryOutcome['match'] {
-  if (!(target instanceof TransferError)) return 'exact';
-  return target.kind === 'notFound' ? 'none' : /records have/.test(target.message) ? 'ambiguous' : 'none';
+/** How a file's record was found, and the records an ambiguous name points to. */
+interface RecordMatchSeen {
+  readonly match: NonNullable<DeliveryOutcome['match']>;
+  readonly candidates?: ReadonlyArray<{ readonly id: string; readonly name: string }>;
+}
+
+function matchKind(target: string | TransferError): RecordMatchSeen {
+  if (!(target instanceof TransferError)) return { match: 'exact' };
+  if (target instanceof AmbiguousRecordError) return { match: 'ambiguous', candidates: target.candidates.map((c) => ({ id: c.id, name: c.name })) };
+  return { match: 'none' };
 }
 
 function unknownOutput(path: string | undefined): TransferError {

@@ -41,7 +41,7 @@ export interface FileReport {
   readonly outcome: FileOutcome;
   readonly size: number;
   readonly verdict?: { readonly passed: boolean; readonly reasons: ReadonlyArray<QuarantineReason> };
-  readonly deliveries: ReadonlyArray<{ readonly route: string; readonly name: string; readonly target: string; readonly status: string; readonly detail: string; readonly match?: string; readonly replaces?: boolean }>;
+  readonly deliveries: ReadonlyArray<{ readonly route: string; readonly name: string; readonly target: string; readonly status: string; readonly detail: string; readonly match?: string; readonly replaces?: boolean; readonly candidates?: ReadonlyArray<{ readonly id: string; readonly name: string }> }>;
   readonly reason?: string;
   readonly quarantinedAt?: string;
   readonly source?: 'kept' | 'deleted' | 'moved';
@@ -343,7 +343,7 @@ export async function runJob(services: JobServices, request: RunRequest): Promis
       const earlierDeliveries = [...w.delivered.values()].filter((d) => d.state === 'delivered' && !results.some((r) => r.output.staged === d.staged));
       const deliveries = [
         ...earlierDeliveries.map((d) => ({ route: d.route, name: baseName(d.staged), target: d.target, status: 'delivered', detail: d.detail ?? 'delivered earlier' })),
-        ...results.map((r) => ({ route: r.output.route, name: r.output.name, target: r.target, status: r.status, detail: r.detail, ...(r.match === undefined ? {} : { match: r.match }), ...(r.replaces === undefined ? {} : { replaces: r.replaces }) })),
+        ...results.map((r) => ({ route: r.output.route, name: r.output.name, target: r.target, status: r.status, detail: r.detail, ...(r.match === undefined ? {} : { match: r.match }), ...(r.replaces === undefined ? {} : { replaces: r.replaces }), ...(r.candidates === undefined ? {} : { candidates: r.candidates }) })),
       ];
       if (req.dryRun) {
         const reason = failures.map((f) => `${f.output.route}: ${f.detail}`).join('; ');

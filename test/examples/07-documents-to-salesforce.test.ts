@@ -82,7 +82,7 @@ describe('example 07: partner documents from SFTP attached to their Salesforce r
     expect(block(INVOICE)).toMatch(/→ invoices: INV_ACC-10001_2026-0042\.pdf → org:Account\/001\w+\/INV_ACC-10001_2026-0042\.pdf \(new file on the record\) \[record match: exact\]/);
     expect(block('accounts/ACC-10004/contracts/2026/frame-agreement.pdf')).toMatch(/→ account-folders: frame-agreement\.pdf → org:Account\/001\w+\/frame-agreement\.pdf \(new file on the record\) \[record match: exact\]/);
     expect(block('CERT_00000005_conformity.pdf')).toMatch(/→ certificates: .*org:Case\/500\w+\/CERT_00000005_conformity\.pdf .*\[record match: exact\]/);
-    expect(block(AMBIGUOUS)).toMatch(new RegExp(`→ invoices: FAILS .*2 Account records have AccountNumber = '${DEMO_DUPLICATE_ACCOUNT_NUMBER}'.*\\[record match: ambiguous\\]`));
+    expect(block(AMBIGUOUS)).toMatch(new RegExp(`→ invoices: FAILS .*2 Account records have AccountNumber = '${DEMO_DUPLICATE_ACCOUNT_NUMBER}'.*\\[record match: ambiguous: [^,]+ \\(\\w+\\), [^,]+ \\(\\w+\\)\\]`));
     expect(block(UNKNOWN)).toMatch(/→ invoices: FAILS .*No Account has AccountNumber = 'ACC-99999'.*\[record match: none\]/);
     expect(block(NO_ACCOUNT_FOLDER)).toMatch(/→ account-folders: FAILS .*No Account has AccountNumber = 'ACC-10099'.*\[record match: none\]/);
     expect(block('notes.txt')).toMatch(/INVALID[\s\S]*extension: notes\.txt: extension \.txt is not allowed[\s\S]*→ quarantine/);

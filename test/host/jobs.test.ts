@@ -99,6 +99,10 @@ describe('the Jobs screen in the core', () => {
     expect(exact).toMatchObject({ route: 'accounts', name: EXACT, status: 'planned', match: 'exact', detail: 'new file on the record', replaces: false });
     expect(exact?.target).toMatch(/^org:Account\/\w+\/INV-ACC-10001_0042\.pdf$/);
     expect(byPath.get(AMBIGUOUS)?.deliveries[0]).toMatchObject({ status: 'failed', match: 'ambiguous' });
+    const candidates = byPath.get(AMBIGUOUS)?.deliveries[0]?.candidates ?? [];
+    expect(candidates).toHaveLength(2);
+    expect(new Set(candidates.map((c) => c.id)).size).toBe(2);
+    for (const c of candidates) expect(c.name).not.toBe('');
     expect(byPath.get(AMBIGUOUS)?.deliveries[0]?.detail).toMatch(new RegExp(`2 Account records have AccountNumber = '${DEMO_DUPLICATE_ACCOUNT_NUMBER}'`));
     expect(byPath.get(UNKNOWN)?.deliveries[0]).toMatchObject({ status: 'failed', match: 'none' });
     expect((await readdir(join(host.work, 'outbox'))).sort()).toEqual([AMBIGUOUS, EXACT, UNKNOWN].sort());

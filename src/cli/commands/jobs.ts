@@ -156,7 +156,8 @@ function showResult(io: CliIo, r: JobRunResult): void {
       for (const reason of f.verdict?.reasons ?? []) print(io, `    ${reason.rule}: ${reason.message}`);
       if (f.outcome === 'quarantined') print(io, `    → quarantine${f.verdict === undefined ? `: ${f.reason ?? ''}` : ''}`);
       for (const d of f.deliveries) {
-        const match = d.match === undefined ? '' : ` [record match: ${d.match}]`;
+        const candidates = d.candidates === undefined ? '' : `: ${d.candidates.map((c) => `${c.name} (${c.id})`).join(', ')}`;
+        const match = d.match === undefined ? '' : ` [record match: ${d.match}${candidates}]`;
         print(io, `    → ${d.route}: ${d.status === 'failed' ? 'FAILS' : visibleName(d.name)} → ${d.target === '' ? '?' : visibleName(d.target)} (${d.detail})${match}`);
       }
       if (f.outcome === 'failed' && f.reason !== undefined) print(io, `    FAILS: ${f.reason}`);

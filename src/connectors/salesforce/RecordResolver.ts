@@ -104,7 +104,7 @@ export async function matchRecords(
     }
     if (second !== undefined) {
       const candidates = hits.map((m) => ({ id: m.row.Id, name: nameOf(object, m.row), matchedOn: named(m.values) }));
-      return { kind: 'ambiguous', readings: read, candidates, error: ambiguity(object, fields, path, hits) };
+      return { kind: 'ambiguous', readings: read, candidates, error: ambiguity(object, fields, path, hits, candidates) };
     }
     return { kind: 'exact', readings: read, record: { recordId: only.row.Id, recordName: nameOf(object, only.row), matchedOn: named(only.values) } };
   });
@@ -148,14 +148,21 @@ async function findRows(
 }
 
 /** A file that names several records, by one reading or by several, listed so that someone can fix the name or the data. */
-function ambiguity(object: FileBearingObject, fields: ReadonlyArray<string>, path: string, matches: ReadonlyArray<Match>): TransferError {
+/** A file whose name names several records: the error a transfer reports, with the records, for previews to list. */
+export class AmbiguousRecordError extends TransferError {
+  constructor(
+    message: string,
+    path: string,
+    readonly candidates: ReadonlyArray<RecordCandidate>,
+  ) {
+    super('validation', message, { path });
+  }
+}
+
+function ambiguity(object: FileBearingObject, fields: ReadonlyArray<string>, path: string, matches: ReadonlyArray<Match>, candidates: ReadonlyArray<RecordCandidate>): TransferError {
   const meant = distinctIgnoringCase(matches.map((m) => m.values));
   const listed = matches.map((m) => (meant.length > 1 ? `${m.row.Id} (${conditions(fields, [m.values])})` : m.row.Id));
-  return new TransferError(
-    'validation',
-    `${matches.length} ${object.name} records have ${conditions(fields, meant)}, so ${path} is not attached: ${listed.join(', ')}`,
-    { path },
-  );
+  return new AmbiguousRecordError(`${matches.length} ${object.name} records have ${conditions(fields, meant)}, so ${path} is not attached: ${listed.join(', ')}`, path, candidates);
 }
 
 /** `AccountNumber = 'A' or AccountNumber = 'A-1'`; several fields of one reading are joined by `and`, in parentheses among others. */

@@ -95,6 +95,7 @@ function dryRunView(result: JobRunResult): DryRunView {
         detail: d.detail,
         ...(d.match === undefined ? {} : { match: matchOf(d.match) }),
         ...(d.replaces === undefined ? {} : { replaces: d.replaces }),
+        ...(d.candidates === undefined ? {} : { candidates: d.candidates.map((c) => ({ id: c.id, name: c.name })) }),
       })),
     })),
     waiting: result.waiting.map((w) => ({ path: w.path, why: w.why })),
