@@ -79,7 +79,7 @@ describe('the naming-rule editor', () => {
     const host = namingHost();
     const { user, form } = await openEditor(host);
     // The one Salesforce connection is chosen already.
-    expect((within(form).getByLabelText('Salesforce connection') as HTMLSelectElement).value).toBe('org');
+    expect(within(form).getByLabelText<HTMLSelectElement>('Salesforce connection').value).toBe('org');
     await user.type(within(form).getByLabelText('Names to try'), 'INV-ACC-10002-x.pdf{Enter}INV-ACC-10001-y.pdf{Enter}readme.md');
     await user.type(within(form).getByLabelText('Rule'), 'INV-{{AccountNumber}-{{*}');
     const grid = await screen.findByRole('grid', { name: 'Names tried' });
@@ -144,8 +144,8 @@ describe('the naming-rule editor', () => {
     const save = within(form).getByRole('button', { name: 'Save to job route' });
     expect(save).toHaveProperty('disabled', true);
     await user.selectOptions(within(form).getByLabelText('Job route'), 'invoices.yaml#to-accounts');
-    const rule = within(form).getByLabelText('Rule') as HTMLInputElement;
-    expect([rule.value, (within(form).getByLabelText('Source connection') as HTMLSelectElement).value, (within(form).getByLabelText('Source folder') as HTMLInputElement).value]).toEqual([
+    const rule = within(form).getByLabelText<HTMLInputElement>('Rule');
+    expect([rule.value, within(form).getByLabelText<HTMLSelectElement>('Source connection').value, within(form).getByLabelText<HTMLInputElement>('Source folder').value]).toEqual([
       'INV-{AccountNumber}-{*}',
       'partner',
       'invoices',
