@@ -19,8 +19,6 @@ export interface JobRunOutcome {
   readonly status: FinishedRunStatus;
   /** `3 delivered, 1 quarantined`, or a sync's totals. */
   readonly summary: string;
-  readonly quarantined: number;
-  readonly error?: string;
 }
 
 export interface JobLoopOptions {
@@ -33,7 +31,6 @@ export interface JobLoopOptions {
   readonly hold: (job: string) => ScheduleHold | undefined;
   /** Something the tray shows changed: a run started or ended. */
   readonly onChange: () => void;
-  readonly onOutcome: (outcome: JobRunOutcome) => void;
   readonly warn: (message: string) => void;
 }
 
@@ -129,7 +126,6 @@ export class JobLoop {
     try {
       const outcome = await this.#opts.run(job, signal);
       this.#recent = [{ job, runId: outcome.runId, status: outcome.status, finishedAt: this.#opts.clock.now(), summary: outcome.summary }, ...this.#recent].slice(0, RECENT_RUNS);
-      this.#opts.onOutcome(outcome);
     } finally {
       this.#active.delete(job);
       this.#opts.onChange();

@@ -1,4 +1,3 @@
-import picomatch from 'picomatch';
 import { syncTotals } from '../../src/cli/syncReport.js';
 import type { FerryPaths } from '../../src/config/ferryHome.js';
 import { createFerryHost } from '../../src/host/FerryHost.js';
@@ -8,12 +7,10 @@ import { InProcessJobRunner } from '../../src/jobs/JobRunner.js';
 import type { JobRunResult } from '../../src/jobs/runJob.js';
 import { jobFiles } from '../../src/jobs/jobsFolder.js';
 import { systemClock } from '../../src/schedule/Clock.js';
-import { SlaWatch } from '../../src/schedule/SlaWatch.js';
 import type { SecretStore } from '../../src/security/SecretStore.js';
 import { jobServices } from '../../src/workspace/jobServices.js';
 import { pauseSchedules, readJobSwitches, scheduleHold } from '../../src/workspace/jobSwitches.js';
 import { Workspace } from '../../src/workspace/Workspace.js';
-import { slaNotice } from '../notify/desktopNotifications.js';
 import type { ShellServices } from '../shell/startDesktopShell.js';
 import type { JobRunOutcome } from './JobLoop.js';
 
@@ -61,26 +58,6 @@ export async function openDesktopServices(opts: DesktopServiceOptions): Promise<
       paused: () => switches().paused,
       setPaused: (paused) => pauseSchedules(opts.paths, paused),
     },
-    watchDeadlines: (report) => {
-      const watches = [...jobs.values()].flatMap((job) =>
-        job.definition.arrival.expect.map(
-          (sla) =>
-            new SlaWatch({
-              job: job.definition.name,
-              sla,
-              ...(job.definition.schedule?.timezone === undefined ? {} : { timezone: job.definition.schedule.timezone }),
-              clock: systemClock,
-              arrived: (name, since, glob) => journal.takenSince(name, since).some((path) => picomatch.isMatch(path.split('/').pop() ?? path, glob, { dot: true })),
-              alert: (name, expected) => report(slaNotice(name, expected.name, expected.by)),
-              onError: (name, error) => opts.warn(`${name}: deadline check failed: ${error instanceof Error ? error.message : String(error)}`),
-            }),
-        ),
-      );
-      for (const watch of watches) watch.start();
-      return () => {
-        for (const watch of watches) watch.stop();
-      };
-    },
     close: async () => {
       await core.close();
       workspace.close();
@@ -114,7 +91,5 @@ function outcomeOf(result: JobRunResult): JobRunOutcome {
     runId: result.runId,
     status: result.status,
     summary,
-    quarantined: count('quarantined'),
-    ...(result.error === undefined ? {} : { error: result.error }),
   };
 }

@@ -1,10 +1,10 @@
 import type { CustomScheme, MenuItemConstructorOptions, MessageBoxOptions, Rectangle } from 'electron';
 import type { CoreHost } from '../../src/host/CoreHost.js';
-import type { WindowTarget } from '../../src/shared/contract/events.js';
+import type { AttentionTarget } from '../../src/shared/contract/homeCommands.js';
 import { JobLoop, type JobLoopOptions } from '../background/JobLoop.js';
 import { TransferActivity } from '../background/TransferActivity.js';
 import { registerCoreIpc, type IpcMainPort } from '../ipc/registerCoreIpc.js';
-import { desktopNotifier, noticesOfRun, type AttentionNotice, type DesktopNotifierOptions } from '../notify/desktopNotifications.js';
+import { desktopNotifier, type DesktopNotifierOptions } from '../notify/desktopNotifications.js';
 import { guardSession, isAppFrame, type GuardedSession } from '../security.js';
 import { DesktopTray, type TrayPorts } from '../tray/DesktopTray.js';
 import type { TrayView } from '../tray/trayMenu.js';
@@ -45,8 +45,6 @@ export interface ShellServices {
   readonly interrupted: () => ReadonlyArray<string>;
   /** "Pause all schedules", shared with the window, the daemon and the command line. */
   readonly schedules: { paused(): boolean; setPaused(paused: boolean): Promise<unknown> };
-  /** Starts watching the jobs' arrival deadlines, each miss reported; returns the stop. */
-  readonly watchDeadlines: (report: (notice: AttentionNotice) => void) => () => void;
   /** Closes the core and the workspace. */
   readonly close: () => Promise<void>;
 }
@@ -74,7 +72,7 @@ export async function startDesktopShell<Image, Menu>(electron: ElectronPorts<Ima
   app.enableSandbox();
   electron.protocol.registerSchemesAsPrivileged([APP_SCHEME]);
 
-  let open: (target?: WindowTarget) => void = () => undefined;
+  let open: (target?: AttentionTarget) => void = () => undefined;
   if (!claimSingleInstance(app, () => open())) {
     app.quit();
     return;
@@ -99,16 +97,14 @@ export async function startDesktopShell<Image, Menu>(electron: ElectronPorts<Ima
   let attention = 0;
   let refresh: () => void = () => undefined;
   const transfers = new TransferActivity(() => refresh());
-  const notify = desktopNotifier({ ...electron.notification, open: (target) => open(target) });
-  const raise = (notice: AttentionNotice): void => {
-    attention++;
-    refresh();
-    notify(notice);
-  };
+  const notify = desktopNotifier({
+    isSupported: () => electron.notification.isSupported(),
+    create: (options) => electron.notification.create(options),
+    open: (target) => open(target),
+  });
   const loop = new JobLoop({
     ...services.jobs,
     onChange: () => refresh(),
-    onOutcome: (outcome) => noticesOfRun(outcome).forEach(raise),
     warn: opts.warn,
   });
 
@@ -124,7 +120,7 @@ export async function startDesktopShell<Image, Menu>(electron: ElectronPorts<Ima
     setPaused: (paused) => {
       services.schedules.setPaused(paused).then(refresh, (e: unknown) => opts.warn(`Schedules could not be ${paused ? 'paused' : 'resumed'}: ${e instanceof Error ? e.message : String(e)}`));
     },
-    openRun: (runId) => open({ to: 'run', runId }),
+    openRun: (runId) => open({ kind: 'run', runId }),
     setOpenAtLogin: (enabled) => {
       opts.loginItem.set(enabled);
       refresh();
@@ -144,7 +140,13 @@ export async function startDesktopShell<Image, Menu>(electron: ElectronPorts<Ima
   keepRunningWithoutWindows(app, () => open());
   // Node's timers stand still while the machine sleeps: on waking, every schedule is re-armed at once.
   electron.powerMonitor.on('resume', () => loop.rearm());
-  const stopWatches = services.watchDeadlines(raise);
+  // The core notices failures, refusals and late files in the history, whichever process wrote them.
+  const stopAttention = services.core.subscribe((message) => {
+    if (message.event !== 'attention.raised') return;
+    attention++;
+    refresh();
+    notify(message.payload);
+  });
   guardQuit({
     app,
     busy: () => ({ transfers: transfers.busy(), jobs: loop.running() }),
@@ -155,7 +157,7 @@ export async function startDesktopShell<Image, Menu>(electron: ElectronPorts<Ima
     // Transfers stop at a safe point when the core closes, in shutdown.
     stop: () => loop.stop({ abort: true }),
     shutdown: async () => {
-      stopWatches();
+      stopAttention();
       await loop.stop({ abort: true });
       ipc.close();
       transfers.close();

@@ -1,7 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { JobLoop, type JobRunOutcome } from '../../main/background/JobLoop.js';
+import { JobLoop } from '../../main/background/JobLoop.js';
 import { TransferActivity } from '../../main/background/TransferActivity.js';
-import { noticesOfRun } from '../../main/notify/desktopNotifications.js';
 import { ManualClock } from '../../src/schedule/Clock.js';
 import { MemoryScheduleState } from '../../src/schedule/ScheduleState.js';
 import type { EventMessage } from '../../src/shared/contract/events.js';
@@ -14,7 +13,6 @@ function loop(hold: () => 'paused' | 'disabled' | undefined = () => undefined) {
   const clock = new ManualClock(START);
   const runs: Array<{ job: string; signal: AbortSignal }> = [];
   const finish: Array<() => void> = [];
-  const outcomes: JobRunOutcome[] = [];
   let runId = 0;
   const jobs = new JobLoop({
     clock,
@@ -22,17 +20,16 @@ function loop(hold: () => 'paused' | 'disabled' | undefined = () => undefined) {
     jobs: [{ name: 'invoices', schedule: { every: '1m' } }, { name: 'refunds' }],
     run: (job, signal) => {
       runs.push({ job, signal });
-      return new Promise((resolve) => finish.push(() => resolve({ job, runId: ++runId, status: 'succeeded', summary: `run ${runId}`, quarantined: 0 })));
+      return new Promise((resolve) => finish.push(() => resolve({ job, runId: ++runId, status: 'succeeded', summary: `run ${runId}` })));
     },
     hold: (job) => (job === 'invoices' ? hold() : undefined),
     onChange: () => undefined,
-    onOutcome: (outcome) => outcomes.push(outcome),
     warn: (message) => {
       throw new Error(message);
     },
   });
   jobs.start();
-  return { jobs, clock, runs, finish: () => finish.shift()?.(), outcomes };
+  return { jobs, clock, runs, finish: () => finish.shift()?.() };
 }
 
 describe('the job loop', () => {
@@ -58,13 +55,13 @@ describe('the job loop', () => {
   });
 
   it('runs a job without a schedule from Run now, once at a time, and refuses an unknown one', async () => {
-    const { jobs, runs, finish, outcomes } = loop();
+    const { jobs, runs, finish } = loop();
     expect(jobs.runNow('refunds')).toBe(true);
     expect(jobs.runNow('refunds')).toBe(false);
     expect(jobs.runNow('nobody')).toBe(false);
     await vi.waitFor(() => expect(runs.map((r) => r.job)).toEqual(['refunds']));
     finish();
-    await vi.waitFor(() => expect(outcomes.map((o) => o.job)).toEqual(['refunds']));
+    await vi.waitFor(() => expect(jobs.recent()).toHaveLength(1));
     expect(jobs.recent()).toMatchObject([{ job: 'refunds', runId: 1, status: 'succeeded', summary: 'run 1', finishedAt: START }]);
     expect(jobs.runNow('refunds')).toBe(true);
   });
@@ -93,24 +90,6 @@ describe('the job loop', () => {
     finish();
     await stopping;
     expect(jobs.running()).toBe(0);
-  });
-});
-
-describe('notices of a run', () => {
-  const outcome: JobRunOutcome = { job: 'invoices', runId: 9, status: 'succeeded', summary: '3 delivered, 0 quarantined, 0 failed', quarantined: 0 };
-
-  it('has nothing to say about a run that went well', () => {
-    expect(noticesOfRun(outcome)).toEqual([]);
-  });
-
-  it('tells a failure with its error, a partial one with its counts, and quarantined files, each leading to the run', () => {
-    expect(noticesOfRun({ ...outcome, status: 'failed', error: 'partner-sftp: wrong password' })).toEqual([
-      { kind: 'failure', title: 'invoices: run failed', body: 'partner-sftp: wrong password', target: { to: 'run', runId: 9 } },
-    ]);
-    expect(noticesOfRun({ ...outcome, status: 'partial', summary: '2 delivered, 1 quarantined, 1 failed', quarantined: 1 })).toEqual([
-      { kind: 'failure', title: 'invoices: run partly failed', body: '2 delivered, 1 quarantined, 1 failed', target: { to: 'run', runId: 9 } },
-      { kind: 'quarantine', title: 'invoices: 1 file put in quarantine', body: 'Open the run to see why each was refused.', target: { to: 'run', runId: 9 } },
-    ]);
   });
 });
 

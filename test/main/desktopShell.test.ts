@@ -1,7 +1,6 @@
 import type { MenuItemConstructorOptions } from 'electron';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { JobRunOutcome } from '../../main/background/JobLoop.js';
-import type { AttentionNotice } from '../../main/notify/desktopNotifications.js';
 import { HIDDEN_START_ARG } from '../../main/shell/loginItem.js';
 import { startDesktopShell, type ShellServices } from '../../main/shell/startDesktopShell.js';
 import type { SavedBounds } from '../../main/shell/windowBounds.js';
@@ -10,6 +9,7 @@ import { ManualClock, type Clock, type TimerHandle } from '../../src/schedule/Cl
 import { MemoryScheduleState } from '../../src/schedule/ScheduleState.js';
 import { IPC_CHANNELS } from '../../src/shared/contract/bridge.js';
 import type { EventMessage } from '../../src/shared/contract/events.js';
+import type { AttentionRaised } from '../../src/shared/contract/homeCommands.js';
 import type { TransferSnapshot } from '../../src/shared/contract/models.js';
 import { fail, ok, type Wire } from '../../src/shared/contract/wire.js';
 import { FakeApp, FakeBrowserWindow, FakeDialog, FakeNotification, fakeElectron, type FakeMenu } from './electronFakes.js';
@@ -40,6 +40,15 @@ class FakeCore implements CoreHost {
 
 const START = Date.parse('2026-12-07T10:00:30Z');
 
+const FAILED_RUN: AttentionRaised = {
+  id: 'run:41',
+  kind: 'failure',
+  title: 'invoices failed',
+  text: 'partner-sftp refused the password',
+  at: START,
+  target: { kind: 'run', runId: 41 },
+};
+
 /** Node's timers as they are while the machine sleeps: armed, never firing; only the wall clock moves. */
 class SleepingClock implements Clock {
   constructor(public time: number) {}
@@ -60,7 +69,6 @@ function fakeServices(clock: Clock) {
   let finishRun: (() => void) | undefined;
   let holdRuns = false;
   let paused = false;
-  let report: ((notice: AttentionNotice) => void) | undefined;
   const services: ShellServices = {
     core,
     jobs: {
@@ -70,7 +78,7 @@ function fakeServices(clock: Clock) {
       run: async (job) => {
         runs.push(job);
         if (holdRuns) await new Promise<void>((resolve) => (finishRun = resolve));
-        return { job, runId: nextRunId++, ...(outcomes.shift() ?? { status: 'succeeded', summary: '2 delivered', quarantined: 0 }) };
+        return { job, runId: nextRunId++, ...(outcomes.shift() ?? { status: 'succeeded', summary: '2 delivered' }) };
       },
       hold: () => (paused ? 'paused' : undefined),
     },
@@ -81,10 +89,6 @@ function fakeServices(clock: Clock) {
         paused = value;
       },
     },
-    watchDeadlines: (r) => {
-      report = r;
-      return () => (report = undefined);
-    },
     close: () => core.close(),
   };
   return {
@@ -94,7 +98,6 @@ function fakeServices(clock: Clock) {
     outcomes,
     holdRuns: () => (holdRuns = true),
     finishRun: () => finishRun?.(),
-    deadlineMissed: (notice: AttentionNotice) => report?.(notice),
   };
 }
 
@@ -284,13 +287,12 @@ describe('the desktop shell', () => {
     await vi.waitFor(() => expect(shell.trays[0]?.image).toBe('idle'));
   });
 
-  it('notifies a failed run, and a click opens the window on that run', async () => {
+  it("notifies what the core raises, and a click opens the window where it leads", async () => {
     const shell = await start();
     shell.window().close();
-    shell.outcomes.push({ status: 'failed', summary: '0 delivered, 0 quarantined, 3 failed', quarantined: 0, error: 'partner-sftp refused the password' });
-    shell.trayMenu().click('Run now', 'invoices');
-    await vi.waitFor(() => expect(FakeNotification.shown).toHaveLength(1));
-    expect(FakeNotification.shown[0]?.options).toMatchObject({ title: 'invoices: run failed', body: 'partner-sftp refused the password' });
+    shell.core.emit({ event: 'attention.raised', payload: { ...FAILED_RUN } });
+    expect(FakeNotification.shown).toHaveLength(1);
+    expect(FakeNotification.shown[0]?.options).toMatchObject({ title: 'invoices failed', body: 'partner-sftp refused the password', urgency: 'critical' });
     expect(shell.trays[0]?.image).toBe('attention');
     expect(shell.trays[0]?.toolTip).toBe('Ferry: 1 problem to look at');
 
@@ -298,24 +300,39 @@ describe('the desktop shell', () => {
     expect(shell.window().visible).toBe(true);
     expect(shell.trays[0]?.image).toBe('idle');
     // The page may subscribe only once it has loaded: the request waits for it.
-    expect(await subscribeFromWindow(shell, 'window.navigate')).toEqual([{ event: 'window.navigate', payload: { to: 'run', runId: 1 } }]);
+    expect(await subscribeFromWindow(shell, 'window.navigate')).toEqual([{ event: 'window.navigate', payload: { kind: 'run', runId: 41 } }]);
   });
 
-  it('notifies files put in quarantine and a missed deadline, each opening its entry', async () => {
+  it('routes each notice to its own entry: files put in quarantine, a late file', async () => {
     const shell = await start();
     const received = await subscribeFromWindow(shell, 'window.navigate');
-    shell.outcomes.push({ status: 'succeeded', summary: '1 delivered, 2 quarantined, 0 failed', quarantined: 2 });
-    shell.trayMenu().click('Run now', 'invoices');
-    await vi.waitFor(() => expect(FakeNotification.shown).toHaveLength(1));
-    expect(FakeNotification.shown[0]?.options.title).toBe('invoices: 2 files put in quarantine');
-    shell.deadlineMissed({ kind: 'sla', title: 'invoices: INV-*.csv has not arrived', body: 'It was expected by 09:00.', target: { to: 'job', job: 'invoices' } });
-    expect(FakeNotification.shown).toHaveLength(2);
+    shell.core.emit({ event: 'attention.raised', payload: { id: 'q:7', kind: 'quarantine', title: 'invoices refused a file', text: 'INV-1.csv: amount below 0', at: START, target: { kind: 'validation', job: 'invoices', entryId: 7 } } });
+    shell.core.emit({ event: 'attention.raised', payload: { id: 'sla:x', kind: 'sla', title: 'invoices: INV-*.csv is late', text: 'Expected by 09:00.', at: START, target: { kind: 'job', job: 'invoices' } } });
+    expect(FakeNotification.shown.map((n) => n.options.urgency)).toEqual(['normal', 'normal']);
     FakeNotification.shown[1]?.emit('click');
     FakeNotification.shown[0]?.emit('click');
     expect(received).toEqual([
-      { event: 'window.navigate', payload: { to: 'job', job: 'invoices' } },
-      { event: 'window.navigate', payload: { to: 'run', runId: 1 } },
+      { event: 'window.navigate', payload: { kind: 'job', job: 'invoices' } },
+      { event: 'window.navigate', payload: { kind: 'validation', job: 'invoices', entryId: 7 } },
     ]);
+  });
+
+  it('opens a last result from the tray on its run', async () => {
+    const shell = await start();
+    const received = await subscribeFromWindow(shell, 'window.navigate');
+    shell.trayMenu().click('Run now', 'refunds');
+    await vi.waitFor(() => expect(shell.trayMenu().item('Last results').submenu).toMatchObject([{ label: expect.stringMatching(/^refunds/) as unknown }]));
+    const [result] = shell.trayMenu().item('Last results').submenu as MenuItemConstructorOptions[];
+    shell.trayMenu().click('Last results', result?.label ?? '');
+    expect(received).toEqual([{ event: 'window.navigate', payload: { kind: 'run', runId: 1 } }]);
+  });
+
+  it('shows no notification where the system has none, but the tray still tells', async () => {
+    const shell = await start();
+    vi.spyOn(shell.ports.notification, 'isSupported').mockReturnValue(false);
+    shell.core.emit({ event: 'attention.raised', payload: { ...FAILED_RUN } });
+    expect(FakeNotification.shown).toEqual([]);
+    expect(shell.trays[0]?.image).toBe('attention');
   });
 
   it('quits at once when nothing runs, closing the core', async () => {

@@ -332,15 +332,15 @@ describe('the IPC router', () => {
       const other = new FakeContents();
       await subscribe(window, 'window.navigate');
       await subscribe(other, 'files.changed');
-      const navigate: EventMessage = { event: 'window.navigate', payload: { to: 'run', runId: 7 } };
+      const navigate: EventMessage = { event: 'window.navigate', payload: { kind: 'run', runId: 7 } };
       ipc.publish(navigate);
       expect(window.received).toEqual([navigate]);
       expect(other.received).toEqual([]);
     });
 
     it('keeps a shell event nobody listens to yet for the first window that subscribes to it, once', async () => {
-      ipc.publish({ event: 'window.navigate', payload: { to: 'run', runId: 7 } });
-      const latest: EventMessage = { event: 'window.navigate', payload: { to: 'job', job: 'invoices' } };
+      ipc.publish({ event: 'window.navigate', payload: { kind: 'run', runId: 7 } });
+      const latest: EventMessage = { event: 'window.navigate', payload: { kind: 'job', job: 'invoices' } };
       ipc.publish(latest);
       await subscribe(window, 'files.changed');
       expect(window.received).toEqual([]);

@@ -1,15 +1,8 @@
 import { z } from 'zod';
-import { attentionRaisedSchema } from './homeCommands.js';
+import { attentionRaisedSchema, attentionTargetSchema } from './homeCommands.js';
 import { limitsViewSchema } from './limitCommands.js';
 import { connectionStatusSchema } from './connectionModels.js';
 import { BATCH_STATES, promptSchema, transferFileSchema, transferSnapshotSchema } from './models.js';
-
-/** An entry the window can be asked to show: a run of the history, or a job. */
-export const windowTargetSchema = z.discriminatedUnion('to', [
-  z.strictObject({ to: z.literal('run'), runId: z.number().int().min(1) }),
-  z.strictObject({ to: z.literal('job'), job: z.string().min(1) }),
-]);
-export type WindowTarget = z.infer<typeof windowTargetSchema>;
 
 /**
  * Everything the core tells the UI without being asked. Progress arrives as whole snapshots at most ten
@@ -40,8 +33,8 @@ export const EVENTS = {
   'attention.raised': attentionRaisedSchema,
   /** A job started or finished a run, or was switched on or off, or schedules were paused or resumed: lists of jobs refresh. */
   'jobs.changed': z.strictObject({ job: z.string().optional() }),
-  /** The desktop app asks the window to show an entry (its desktop notification was clicked). */
-  'window.navigate': windowTargetSchema,
+  /** The desktop app asks the window to show where a notice leads (its desktop notification or a tray entry was clicked). */
+  'window.navigate': attentionTargetSchema,
 } as const;
 
 export type EventName = keyof typeof EVENTS;
