@@ -132,7 +132,7 @@ export class SftpFs implements RemoteFs {
       host: opts.host,
       port: opts.port,
       username: opts.username,
-      hostKeys: opts.hostKeys,
+      hostKeys: rememberingAccepted(opts.hostKeys),
       timeoutMs,
       ...(opts.password === undefined ? {} : { password: opts.password }),
       ...(opts.privateKey === undefined ? {} : { privateKey: opts.privateKey }),
@@ -505,6 +505,29 @@ export class SftpFs implements RemoteFs {
     if (lease.client.closed || (error !== undefined && error !== null && isBroken(error))) lease.discard();
     else lease.release();
   }
+}
+
+/**
+ * `verifier`, remembering the keys it accepted for as long as this connector lives: a key a person
+ * accepted for this once is not asked about again by the pool's next connection to the same server.
+ */
+function rememberingAccepted(verifier: HostKeyVerifier): HostKeyVerifier {
+  const accepted: Buffer[] = [];
+  // One check at a time: connections opened together wait for the first answer instead of each asking.
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    verify: (host, port, key) => {
+      const check = queue.then(async () => {
+        if (accepted.some((k) => k.equals(key))) return undefined;
+        const refusal = await verifier.verify(host, port, key);
+        if (refusal === undefined) accepted.push(Buffer.from(key));
+        return refusal;
+      });
+      queue = check.catch(() => undefined);
+      return check;
+    },
+    knownKeyTypes: async (host, port) => (await verifier.knownKeyTypes?.(host, port)) ?? [],
+  };
 }
 
 function normalizeRoot(root: string): string {
