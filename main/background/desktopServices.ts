@@ -9,7 +9,7 @@ import { jobFiles } from '../../src/jobs/jobsFolder.js';
 import { systemClock } from '../../src/schedule/Clock.js';
 import type { SecretStore } from '../../src/security/SecretStore.js';
 import { jobServices } from '../../src/workspace/jobServices.js';
-import { pauseSchedules, readJobSwitches, scheduleHold } from '../../src/workspace/jobSwitches.js';
+import { readJobSwitches, scheduleHold } from '../../src/workspace/jobSwitches.js';
 import { Workspace } from '../../src/workspace/Workspace.js';
 import type { ShellServices } from '../shell/startDesktopShell.js';
 import type { JobRunOutcome } from './JobLoop.js';
@@ -56,7 +56,11 @@ export async function openDesktopServices(opts: DesktopServiceOptions): Promise<
     ],
     schedules: {
       paused: () => switches().paused,
-      setPaused: (paused) => pauseSchedules(opts.paths, paused),
+      // Through the core, so that every window hears of it (jobs.changed) as when it is switched there.
+      setPaused: async (paused) => {
+        const answer = await core.invoke('jobs.pauseSchedules', { paused });
+        if (!answer.ok) throw new Error(answer.error.message);
+      },
     },
     close: async () => {
       await core.close();
