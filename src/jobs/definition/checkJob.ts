@@ -1,4 +1,5 @@
 import { checkTemplate, templateVariables } from '../../mapping/template.js';
+import { parseLocation } from '../../cli/location.js';
 import { parseNamingRule } from '../../connectors/salesforce/namingRule.js';
 import { checkSync } from './checkSync.js';
 import { validationSets, type JobDefinition } from './jobSchema.js';
@@ -106,7 +107,7 @@ function captureNames(pattern: string | undefined): Set<string> {
   return new Set([...pattern.matchAll(/\(\?<([A-Za-z_][A-Za-z0-9_]*)>/g)].map((m) => m[1] ?? ''));
 }
 
-/** A destination's path with its placeholders, for checking; the connection part carries none. */
+/** A destination's path with its placeholders, for checking; the connection part carries none, and a local folder is all path. */
 function placeholdersOf(location: string): string | undefined {
-  return location.includes('{') ? location.slice(location.indexOf(':') + 1) || undefined : undefined;
+  return location.includes('{') ? parseLocation(location).path || undefined : undefined;
 }
