@@ -104,11 +104,6 @@ export function AppFrame() {
             </span>
           )}
         </a>
-        {news > 0 && (
-          <span id={newsId} className="visually-hidden">
-            {news} new
-          </span>
-        )}
       </li>
     );
   };
@@ -123,6 +118,16 @@ export function AppFrame() {
         <ul className={styles.navList} aria-labelledby="partner-setup">
           {PARTNER_SETUP.map(link)}
         </ul>
+        {/* What the links' counts say to a screen reader, kept out of the layout. */}
+        <div className="visually-hidden">
+          {(Object.keys(badges) as Array<keyof typeof badges>)
+            .filter((news) => badges[news] > 0)
+            .map((news) => (
+              <span key={news} id={`news-${news}`}>
+                {badges[news]} new
+              </span>
+            ))}
+        </div>
       </nav>
       <main className={styles.main}>
         <div className={styles.screen}>
