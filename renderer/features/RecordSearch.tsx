@@ -129,7 +129,8 @@ export function RecordSearch({ connection, object, onOpen }: RecordSearchProps) 
           onKeyDown={onKeyDown}
         />
       </label>
-      <div className={styles.results} hidden={!open}>
+      {/* In the tab order so that a long list scrolls from the keyboard too, not only by the arrows in the box. */}
+      <div className={styles.results} hidden={!open} tabIndex={0}>
         {results.status === 'searching' && <p className={styles.note}>Searching…</p>}
         {results.status === 'failed' && (
           <p role="alert" className={styles.failed}>
