@@ -137,8 +137,8 @@ describe('the Jobs screen', () => {
     const dialog = await screen.findByRole('dialog', { name: 'Dry run of invoices' });
     const plan = await within(dialog).findByRole('table', { name: 'Dry run of invoices, file by file' });
     const rows = within(plan).getAllByRole('row').slice(1).map((r) => [...r.children].map((c) => c.textContent));
-    expect(rows[0]).toEqual(['INV-ACC-10001_1.pdf2 KB', 'Valid', 'Would be delivered', 'INV-ACC-10001_1.pdf', 'org:Account/001A/INV-ACC-10001_1.pdf', 'Exact', 'New version', 'new version of the existing file']);
-    expect(rows[1]?.slice(1, 3)).toEqual(['No rules apply', 'Would fail']);
+    expect(rows[0]).toEqual(['INV-ACC-10001_1.pdf2 KB', 'Valid', 'Would be delivered', 'INV-ACC-10001_1.pdf', 'org:Account/001A/INV-ACC-10001_1.pdf', 'Exact', 'New version']);
+    expect(rows[1]?.slice(1, 3)).toEqual(['No rules apply', "Would fail2 Account records have AccountNumber = 'ACC-10002'"]);
     expect(rows[1]?.[5]).toBe('Ambiguous: Contoso (001B), Contoso Retail (001C)');
     expect(rows[2]?.slice(0, 3)).toEqual(['INV-ACC-1OO05_3.pdf10 bytes', 'Invalid: name: does not match the naming pattern', 'Would be quarantined']);
     expect(within(dialog).getByText(/1 would be delivered, 1 would be quarantined, 1 would fail/)).toBeTruthy();

@@ -38,6 +38,12 @@ function matchWords(delivery: PlannedDelivery): string {
   return candidates === undefined || candidates === '' ? MATCH_WORDS[delivery.match] : `${MATCH_WORDS[delivery.match]}: ${candidates}`;
 }
 
+/** Why a file would not be delivered; a planned delivery's own words say no more than its columns. */
+function whyNot(file: PlannedFile, delivery: PlannedDelivery | undefined): string {
+  if (delivery === undefined) return file.outcome === 'quarantined' ? '' : (file.reason ?? '');
+  return delivery.status === 'failed' ? delivery.detail : '';
+}
+
 /** One row per file and destination: a file routed two ways shows twice, a quarantined one once. */
 interface PlanRow {
   readonly key: string;
@@ -82,7 +88,7 @@ export function DryRunDialog({ state, onClose, onRun }: { readonly state: DryRun
           {plan.files.length === 0 && plan.actions.length === 0 ? (
             <p className={styles.summary}>No file is waiting for this job.</p>
           ) : (
-            <div className={styles.planScroller}>
+            <div className={styles.planScroller} role="region" aria-label="The files of the dry run" tabIndex={0}>
               <table className={styles.plan} aria-label={`Dry run of ${state.job}, file by file`}>
                 <thead>
                   <tr>
@@ -93,7 +99,6 @@ export function DryRunDialog({ state, onClose, onRun }: { readonly state: DryRun
                     <th scope="col">Destination</th>
                     <th scope="col">Record match</th>
                     <th scope="col">New file or version</th>
-                    <th scope="col">Why</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -106,12 +111,12 @@ export function DryRunDialog({ state, onClose, onRun }: { readonly state: DryRun
                       <td>{verdictWords(file)}</td>
                       <td>
                         <StatusWords status={delivery?.status === 'failed' ? 'failed' : file.outcome} words={delivery?.status === 'failed' ? 'Would fail' : OUTCOME_WORDS[file.outcome]} />
+                        {whyNot(file, delivery) !== '' && <span className={styles.why}>{whyNot(file, delivery)}</span>}
                       </td>
                       <td>{delivery?.name ?? ''}</td>
                       <td className={styles.wrap}>{delivery?.target ?? ''}</td>
                       <td data-match={delivery?.match}>{delivery === undefined ? '' : matchWords(delivery)}</td>
                       <td>{delivery === undefined ? '' : newOrVersion(delivery)}</td>
-                      <td className={styles.wrap}>{delivery?.detail ?? file.reason ?? ''}</td>
                     </tr>
                   ))}
                   {plan.actions.map((a) => (
@@ -120,12 +125,14 @@ export function DryRunDialog({ state, onClose, onRun }: { readonly state: DryRun
                         {a.path}
                       </th>
                       <td />
-                      <td>{a.action}</td>
+                      <td>
+                        {a.action}
+                        <span className={styles.why}>{a.reason}</span>
+                      </td>
                       <td />
                       <td />
                       <td />
                       <td />
-                      <td className={styles.wrap}>{a.reason}</td>
                     </tr>
                   ))}
                 </tbody>
