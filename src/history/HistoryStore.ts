@@ -6,6 +6,7 @@ import { csvRecord } from './csv.js';
 import { ITEM_CSV_HEADER, itemCsvFields, RUN_CSV_HEADER, runCsvFields } from './csvRows.js';
 import { damagedHistory, isSqliteDamage } from './damage.js';
 import { HomeQueries } from './HomeQueries.js';
+import { indexedPhrase, MIN_INDEXED_FRAGMENT } from './indexedPhrase.js';
 import { JobJournal } from './JobJournal.js';
 import { historyWasKept, refuseLostHistory, rememberHistory } from './marker.js';
 import { migrate, schemaVersionOf } from './migrations.js';
@@ -55,8 +56,6 @@ const DEFAULT_RUNS_PAGE = 50;
 /** Rows fetched per query while exporting: the connection is free for the engine between pages. */
 const EXPORT_PAGE = 500;
 const DAY_MS = 86_400_000;
-/** Trigrams: the FTS index cannot find anything shorter. */
-const MIN_INDEXED_FRAGMENT = 3;
 
 /**
  * Ferry's local record of every run: what was transferred, skipped or rejected and why. One SQLite
@@ -501,15 +500,6 @@ function refuseDamagedHistory(file: string): void {
   } finally {
     db.close();
   }
-}
-
-/**
- * `text` as one FTS5 string: matched as a substring through the trigram index, quotes doubled. Refuses
- * text the index cannot find, rather than reading every name.
- */
-function indexedPhrase(text: string): string {
-  if ([...text].length < MIN_INDEXED_FRAGMENT) throw new RangeError(`Names are searched from ${MIN_INDEXED_FRAGMENT} characters on, not "${text}"`);
-  return `"${text.replaceAll('"', '""')}"`;
 }
 
 function pageSize(limit: number): number {

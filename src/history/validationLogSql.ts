@@ -15,7 +15,7 @@ export interface ValidationLogQuery {
   readonly partner?: string;
   /** A rule id (`csv`, `name` …): files that failed it, or passed it when they passed. */
   readonly rule?: string;
-  /** Text the file's name holds, 3 characters or more, as an FTS5 string (see `indexedPhrase`). */
+  /** Text the file's name holds, 3 characters or more, as an FTS5 string (see `indexedPhrase.ts`). */
   readonly phrase?: string;
   /** Checked at or after this time (epoch ms). */
   readonly from?: number;
@@ -58,15 +58,6 @@ export function validationLogSql(query: Omit<ValidationLogQuery, 'limit'>): stri
   }
   const where = [...filters, ...between('q.at'), ...(query.before === undefined ? [] : ['(q.at, q.id) < (@beforeAt, @beforeId)'])];
   return `SELECT q.* FROM quarantine q${where.length === 0 ? '' : ` WHERE ${where.join(' AND ')}`} ORDER BY q.at DESC, q.id DESC LIMIT @limit`;
-}
-
-/** File names are searched through a trigram index, which cannot find fewer than three characters. */
-const MIN_SEARCHED = 3;
-
-/** `text` as one FTS5 string, quotes doubled: matched as a substring of names through the trigram index. */
-export function indexedPhrase(text: string): string {
-  if ([...text].length < MIN_SEARCHED) throw new RangeError(`File names are searched from ${MIN_SEARCHED} characters on, not "${text}"`);
-  return `"${text.replaceAll('"', '""')}"`;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HistoryStore } from '../../src/history/HistoryStore.js';
 import { JobBusyError, type ValidationLogQuery } from '../../src/history/JobJournal.js';
-import { indexedPhrase } from '../../src/history/validationLogSql.js';
+import { indexedPhrase } from '../../src/history/indexedPhrase.js';
 import type { RunId } from '../../src/history/records.js';
 import { newRun } from './fixtures.js';
 

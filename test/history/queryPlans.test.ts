@@ -19,7 +19,8 @@ import {
   trailPageSql,
 } from '../../src/history/queries.js';
 import { quarantineListSql, RUNNING_RUN_OF_JOB_SQL, TAKEN_FILES_SQL } from '../../src/history/JobJournal.js';
-import { indexedPhrase, RETURNED_UNDER_KEY_SQL, validationLogSql } from '../../src/history/validationLogSql.js';
+import { indexedPhrase } from '../../src/history/indexedPhrase.js';
+import { RETURNED_UNDER_KEY_SQL, validationLogSql } from '../../src/history/validationLogSql.js';
 import type { FinishedRunStatus, HistoryItemStatus, ItemsPageQuery, RunId, RunsPageQuery } from '../../src/history/records.js';
 import { newRun } from './fixtures.js';
 

@@ -1,7 +1,7 @@
 import { findJob } from '../cli/commands/jobs.js';
 import { TransferError } from '../connectors/errors.js';
 import type { QuarantinedFile } from '../history/JobJournal.js';
-import { loadJobFile, type LoadedJob } from '../jobs/definition/loadJob.js';
+import { loadJobFile, type LoadedJob } from './definition/loadJob.js';
 import type { Workspace } from '../workspace/Workspace.js';
 
 /**
