@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { TransferError } from '../../connectors/errors.js';
 import type { QuarantinedFile, QuarantineState } from '../../history/JobJournal.js';
+import type { LoadedJob } from '../../jobs/definition/loadJob.js';
 import type { Workspace } from '../../workspace/Workspace.js';
 import { formatTime, visibleName } from '../format.js';
 import { print, printJson, type CliIo } from '../io.js';
@@ -8,6 +9,7 @@ import type { CopyOutcome } from './copy.js';
 import { findJob } from './jobs.js';
 
 const STATES: ReadonlyArray<QuarantineState> = ['held', 'released', 'returned'];
+const JOB_OPTION = 'the job file to use instead of the one that refused the file (by default: the job of that name in the jobs folder, else the job file recorded with the entry)';
 
 export function registerQuarantineCommands(program: Command, io: CliIo, workspace: () => Workspace, outcome: CopyOutcome, signal: AbortSignal): void {
   const quarantine = program.command('quarantine').description('files that failed validation: list them, let them through, or send them back');
@@ -45,7 +47,7 @@ export function registerQuarantineCommands(program: Command, io: CliIo, workspac
           ? 'check quarantined files against the job\'s current rules; those that pass are delivered'
           : 'let quarantined files through without validation: they are delivered as the job would deliver them',
       )
-      .option('--job <job>', 'the job file, when it is not in the jobs folder')
+      .option('--job <job>', JOB_OPTION)
       .action(async (ids: string[], opts: { job?: string }) => {
         const { InProcessJobRunner } = await import('../../jobs/JobRunner.js');
         const { releaseQuarantined } = await import('../../jobs/quarantineActions.js');
@@ -55,8 +57,7 @@ export function registerQuarantineCommands(program: Command, io: CliIo, workspac
         const files = ids.map((id) => held(journal.quarantinedFile(parseId(id)), id));
         const services = await jobServices(ws);
         for (const [jobName, group] of groupByJob(files)) {
-          const job = await findJob(ws, opts.job ?? jobName);
-          if (job.definition.name !== jobName) throw new TransferError('config', `${job.file} is the job ${job.definition.name}, not ${jobName}`);
+          const job = await jobToActWith(ws, jobName, group, opts.job);
           const results = await releaseQuarantined(services, new InProcessJobRunner(services), job, group, revalidate, signal);
           for (const r of results) {
             print(io, `#${r.file.id} ${visibleName(r.file.file)}: ${r.outcome}${r.detail === '' ? '' : ` (${r.detail})`}`);
@@ -70,18 +71,31 @@ export function registerQuarantineCommands(program: Command, io: CliIo, workspac
     .command('return <id>')
     .description("send a quarantined file back to the partner (the job's quarantine.returnTo) with a rejection note")
     .option('--note <text>', 'what the partner should do, added to the note')
-    .option('--job <job>', 'the job file, when it is not in the jobs folder')
+    .option('--job <job>', JOB_OPTION)
     .action(async (id: string, opts: { note?: string; job?: string }) => {
       const { returnQuarantined } = await import('../../jobs/quarantineActions.js');
       const { jobServices } = await import('../../workspace/jobServices.js');
       const ws = workspace();
       const journal = (await ws.history()).journal();
       const file = held(journal.quarantinedFile(parseId(id)), id);
-      const job = await findJob(ws, opts.job ?? file.job);
-      if (job.definition.name !== file.job) throw new TransferError('config', `${job.file} is the job ${job.definition.name}, not ${file.job}`);
+      const job = await jobToActWith(ws, file.job, [file], opts.job);
       const returned = await returnQuarantined(await jobServices(ws), job, file, opts.note, signal);
       print(io, `#${file.id} ${visibleName(file.file)} returned to ${visibleName(returned.file)}, with the note ${visibleName(returned.note)}`);
     });
+}
+
+/**
+ * The job that refused `files`: the one named with --job, else the same search the window makes (the
+ * jobs folder, then the job file recorded with the entries), so a job kept outside the folder needs no flag.
+ */
+async function jobToActWith(ws: Workspace, name: string, files: ReadonlyArray<QuarantinedFile>, given: string | undefined): Promise<LoadedJob> {
+  if (given === undefined) {
+    const { jobOfQuarantined } = await import('../../jobs/quarantinedJob.js');
+    return jobOfQuarantined(ws, name, files);
+  }
+  const job = await findJob(ws, given);
+  if (job.definition.name !== name) throw new TransferError('config', `${job.file} is the job ${job.definition.name}, not ${name}`);
+  return job;
 }
 
 function parseId(text: string): number {
