@@ -117,7 +117,6 @@ function MappingRow({ index, count, field, fromLabel, toLabel, problems, onChang
       <td>
         <input
           aria-label={`Transforms, row ${row}`}
-          placeholder="trim, upper"
           value={typed ?? stepsText(field.transforms)}
           onChange={(e) => {
             setTyped(e.target.value);

@@ -8,8 +8,8 @@ function SampleFields({ sample, connections, onChange }: { readonly sample: Samp
     <fieldset className={styles.sample}>
       <legend>Sample</legend>
       <label className="field">
-        Take it from
-        <select value={sample.kind} onChange={(e) => onChange({ kind: e.target.value === 'text' ? 'text' : 'file' })}>
+        <span id="mapping-sample-kind">Take it from</span>
+        <select aria-labelledby="mapping-sample-kind" value={sample.kind} onChange={(e) => onChange({ kind: e.target.value === 'text' ? 'text' : 'file' })}>
           <option value="file">A file on a connection</option>
           <option value="text">Text I paste</option>
         </select>
@@ -17,8 +17,8 @@ function SampleFields({ sample, connections, onChange }: { readonly sample: Samp
       {sample.kind === 'file' ? (
         <>
           <label className="field">
-            Connection
-            <select value={sample.connection} onChange={(e) => onChange({ connection: e.target.value })}>
+            <span id="mapping-sample-connection">Connection</span>
+            <select aria-labelledby="mapping-sample-connection" value={sample.connection} onChange={(e) => onChange({ connection: e.target.value })}>
               <option value="">Choose a connection</option>
               {connections.map((c) => (
                 <option key={c.name} value={c.name}>
@@ -28,14 +28,14 @@ function SampleFields({ sample, connections, onChange }: { readonly sample: Samp
             </select>
           </label>
           <label className={`field ${styles.grow}`}>
-            File
-            <input value={sample.path} placeholder="inbox/orders.csv" onChange={(e) => onChange({ path: e.target.value })} />
+            <span id="mapping-sample-file">File</span>
+            <input aria-labelledby="mapping-sample-file" value={sample.path} placeholder="inbox/orders.csv" onChange={(e) => onChange({ path: e.target.value })} />
           </label>
         </>
       ) : (
         <label className={`field ${styles.grow}`}>
-          Sample text
-          <textarea rows={4} value={sample.text} placeholder="The partner's header line and a few rows" onChange={(e) => onChange({ text: e.target.value })} />
+          <span id="mapping-sample-text">Sample text</span>
+          <textarea aria-labelledby="mapping-sample-text" rows={4} value={sample.text} placeholder="The partner's header line and a few rows" onChange={(e) => onChange({ text: e.target.value })} />
         </label>
       )}
     </fieldset>
