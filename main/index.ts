@@ -50,7 +50,7 @@ void startDesktopShell<NativeImage, Menu>(
     menu: { buildFromTemplate: (template) => Menu.buildFromTemplate(template), setApplicationMenu: (menu) => Menu.setApplicationMenu(menu) },
     tray: {
       createTray: (image) => new Tray(image),
-      image: (bitmap, size) => nativeImage.createFromBitmap(bitmap, { width: size, height: size }),
+      image: (path) => nativeImage.createFromPath(path),
       buildMenu: (template) => Menu.buildFromTemplate(template),
     },
     notification: { isSupported: () => Notification.isSupported(), create: (options) => new Notification(options) },

@@ -28,6 +28,8 @@ export interface ShellWindowOptions {
   readonly preload: string;
   /** Only in development: a packaged Ferry has no developer tools. */
   readonly devTools: boolean;
+  /** The window's icon file, where the window manager reads it from the window (Linux). */
+  readonly icon: string | undefined;
   readonly bounds: WindowBoundsMemory;
   /** The displays' work areas now, to check that a remembered place is still on screen. */
   readonly workAreas: () => ReadonlyArray<Rectangle>;
@@ -68,7 +70,7 @@ export class ShellWindow {
   }
 
   #create(): ShellBrowserWindow {
-    const { BrowserWindow, bounds, devTools, preload } = this.#opts;
+    const { BrowserWindow, bounds, devTools, icon, preload } = this.#opts;
     const saved = bounds.load(this.#opts.workAreas());
     const place = saved === undefined ? DEFAULT_SIZE : { x: saved.x, y: saved.y, width: saved.width, height: saved.height };
     // Every security-relevant preference spelled out here, not left to defaults that change between
@@ -79,6 +81,7 @@ export class ShellWindow {
       minHeight: 560,
       show: false,
       title: 'Ferry',
+      ...(icon === undefined ? {} : { icon }),
       webPreferences: {
         preload,
         contextIsolation: true,

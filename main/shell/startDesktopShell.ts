@@ -7,6 +7,7 @@ import { registerCoreIpc, type IpcMainPort } from '../ipc/registerCoreIpc.js';
 import { desktopNotifier, type DesktopNotifierOptions } from '../notify/desktopNotifications.js';
 import { guardSession, isAppFrame, type GuardedSession } from '../security.js';
 import { DesktopTray, type TrayPorts } from '../tray/DesktopTray.js';
+import { windowIconPath } from '../tray/trayIcons.js';
 import type { TrayView } from '../tray/trayMenu.js';
 import { appMenuTemplate } from './appMenu.js';
 import { APP_SCHEME, rendererResponder } from './appProtocol.js';
@@ -20,6 +21,8 @@ export interface ElectronPorts<Image, Menu> {
   readonly app: LifecycleApp & {
     whenReady(): Promise<void>;
     enableSandbox(): void;
+    /** The app's folder (the asar when packaged), where its icons are. */
+    getAppPath(): string;
     readonly isPackaged: boolean;
   };
   readonly BrowserWindow: BrowserWindowConstructor;
@@ -87,6 +90,7 @@ export async function startDesktopShell<Image, Menu>(electron: ElectronPorts<Ima
     BrowserWindow: electron.BrowserWindow,
     preload: opts.preload,
     devTools: !app.isPackaged,
+    icon: opts.platform === 'linux' ? windowIconPath(app.getAppPath()) : undefined,
     bounds: opts.bounds,
     workAreas: () => electron.screen.getAllDisplays().map((display) => display.workArea),
     warn: opts.warn,
@@ -126,7 +130,7 @@ export async function startDesktopShell<Image, Menu>(electron: ElectronPorts<Ima
       refresh();
     },
     quit: () => app.quit(),
-  });
+  }, app.getAppPath());
   const view = (): TrayView => ({
     running: { transfers: transfers.busy(), jobs: loop.running() },
     attention,

@@ -1,5 +1,5 @@
 import type { MenuItemConstructorOptions } from 'electron';
-import { trayIconBitmap } from './trayIcons.js';
+import { trayIconPath } from './trayIcons.js';
 import { trayHeadline, trayMenuTemplate, trayStatus, type TrayActions, type TrayStatus, type TrayView } from './trayMenu.js';
 
 /** The parts of an Electron `Tray` the shell uses. */
@@ -11,31 +11,31 @@ export interface ShellTray<Image, Menu> {
   destroy(): void;
 }
 
-/** How the tray's parts are made: `new Tray`, `nativeImage.createFromBitmap`, `Menu.buildFromTemplate`. */
+/** How the tray's parts are made: `new Tray`, `nativeImage.createFromPath`, `Menu.buildFromTemplate`. */
 export interface TrayPorts<Image, Menu> {
   createTray(image: Image): ShellTray<Image, Menu>;
-  image(bitmap: Buffer, size: number): Image;
+  image(path: string): Image;
   buildMenu(template: MenuItemConstructorOptions[]): Menu;
 }
-
-/** Pixels of the tray icon; the system scales it to its panel. */
-export const TRAY_ICON_SIZE = 32;
 
 /** Ferry's tray icon: its picture follows the state, its menu is built anew from each view. */
 export class DesktopTray<Image, Menu> {
   readonly #ports: TrayPorts<Image, Menu>;
   readonly #actions: TrayActions;
+  readonly #appPath: string;
   #tray: ShellTray<Image, Menu> | undefined;
   #status: TrayStatus | undefined;
 
-  constructor(ports: TrayPorts<Image, Menu>, actions: TrayActions) {
+  /** `appPath`: the app's folder (`app.getAppPath()`), where the icons' files are. */
+  constructor(ports: TrayPorts<Image, Menu>, actions: TrayActions, appPath: string) {
     this.#ports = ports;
     this.#actions = actions;
+    this.#appPath = appPath;
   }
 
   render(view: TrayView): void {
     const status = trayStatus(view);
-    const icon = (): Image => this.#ports.image(trayIconBitmap(status, TRAY_ICON_SIZE), TRAY_ICON_SIZE);
+    const icon = (): Image => this.#ports.image(trayIconPath(this.#appPath, status));
     let tray = this.#tray;
     if (tray === undefined) {
       tray = this.#ports.createTray(icon());

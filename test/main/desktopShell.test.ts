@@ -1,4 +1,5 @@
 import type { MenuItemConstructorOptions } from 'electron';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { JobRunOutcome } from '../../main/background/JobLoop.js';
 import { HIDDEN_START_ARG } from '../../main/shell/loginItem.js';
@@ -12,7 +13,7 @@ import type { EventMessage } from '../../src/shared/contract/events.js';
 import type { AttentionRaised } from '../../src/shared/contract/homeCommands.js';
 import type { TransferSnapshot } from '../../src/shared/contract/models.js';
 import { fail, ok, type Wire } from '../../src/shared/contract/wire.js';
-import { FakeApp, FakeBrowserWindow, FakeDialog, FakeNotification, fakeElectron, type FakeMenu } from './electronFakes.js';
+import { FAKE_APP_PATH, FakeApp, FakeBrowserWindow, FakeDialog, FakeNotification, fakeElectron, type FakeMenu } from './electronFakes.js';
 import { RUNNING_SNAPSHOT } from './fixtures.js';
 
 class FakeCore implements CoreHost {
@@ -188,6 +189,7 @@ describe('the desktop shell', () => {
       disableBlinkFeatures: 'Auxclick',
       devTools: false,
     });
+    expect(shell.window().options.icon).toBe(join(FAKE_APP_PATH, 'assets', 'icons', '512x512.png'));
     expect(shell.window().loaded).toEqual(['app://ferry/index.html']);
     expect(shell.window().visible).toBe(false);
     shell.window().emit('ready-to-show');

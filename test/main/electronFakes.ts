@@ -1,4 +1,5 @@
 import type { BrowserWindowConstructorOptions, CustomScheme, MenuItemConstructorOptions, MessageBoxOptions, NotificationConstructorOptions, Rectangle, SafeStorage } from 'electron';
+import { basename, resolve } from 'node:path';
 import type { SafeStoragePort } from '../../main/secrets/SafeStorageSecretStore.js';
 import type { GuardedContents, GuardedSession } from '../../main/security.js';
 import type { ElectronPorts } from '../../main/shell/startDesktopShell.js';
@@ -98,6 +99,9 @@ export class FakeBrowserWindow extends Emitter implements ShellBrowserWindow {
   }
 }
 
+/** Where the fake app says its folder is: the checkout, so the icons' files are real. */
+export const FAKE_APP_PATH = resolve(import.meta.dirname, '..', '..');
+
 export class FakeApp extends Emitter {
   readonly isPackaged: boolean;
   lockHeld: boolean;
@@ -117,6 +121,9 @@ export class FakeApp extends Emitter {
   }
   enableSandbox(): void {
     this.sandboxed = true;
+  }
+  getAppPath(): string {
+    return FAKE_APP_PATH;
   }
   whenReady(): Promise<void> {
     return this.#whenReady;
@@ -271,7 +278,7 @@ export function fakeElectron(app: FakeApp = new FakeApp(), dialog = new FakeDial
         trays.push(tray);
         return tray;
       },
-      image: (bitmap, size) => statusOfBitmap(bitmap, size),
+      image: (path) => basename(path, '.png'),
       buildMenu: (template) => new FakeMenu(template),
     },
     notification: { isSupported: () => true, create: (options) => new FakeNotification(options) },
@@ -279,11 +286,4 @@ export function fakeElectron(app: FakeApp = new FakeApp(), dialog = new FakeDial
     powerMonitor,
   };
   return { ports, app, trays, protocol, session, powerMonitor, applicationMenus, handlers, dialog };
-}
-
-/** Which of the three icons a bitmap is, read from its pixels: the centre is empty only in the idle ring. */
-function statusOfBitmap(bitmap: Buffer, size: number): string {
-  const centre = (Math.floor(size / 2) * size + Math.floor(size / 2)) * 4;
-  if (bitmap[centre + 3] === 0) return 'idle';
-  return bitmap[centre] === 0xff && bitmap[centre + 1] === 0xff ? 'attention' : 'running';
 }

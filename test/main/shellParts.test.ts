@@ -28,7 +28,7 @@ describe('the window', () => {
   it('reopens where it was, maximized again, and forgets a place on a monitor that is gone', async () => {
     const file = join(dir, 'window.json');
     const bounds = windowBoundsFile(file, (w) => warnings.push(w));
-    const window = new ShellWindow({ BrowserWindow: FakeBrowserWindow, preload: '/p.cjs', devTools: false, bounds, workAreas: () => SCREEN, warn: (w) => warnings.push(w) });
+    const window = new ShellWindow({ BrowserWindow: FakeBrowserWindow, preload: '/p.cjs', devTools: false, icon: undefined, bounds, workAreas: () => SCREEN, warn: (w) => warnings.push(w) });
     window.show();
     const first = FakeBrowserWindow.made[0];
     expect(first?.options).toMatchObject({ width: 1280, height: 800, show: false });
@@ -38,7 +38,7 @@ describe('the window', () => {
     window.allowClose();
     expect(first.close()).toBe(false);
 
-    const again = new ShellWindow({ BrowserWindow: FakeBrowserWindow, preload: '/p.cjs', devTools: false, bounds, workAreas: () => SCREEN, warn: (w) => warnings.push(w) });
+    const again = new ShellWindow({ BrowserWindow: FakeBrowserWindow, preload: '/p.cjs', devTools: false, icon: undefined, bounds, workAreas: () => SCREEN, warn: (w) => warnings.push(w) });
     again.show();
     const second = FakeBrowserWindow.made[1];
     expect(second?.options).toMatchObject({ x: 200, y: 100, width: 1400, height: 900 });
@@ -58,7 +58,7 @@ describe('the window', () => {
   });
 
   it('shows a minimized window restored and in front instead of making another', () => {
-    const window = new ShellWindow({ BrowserWindow: FakeBrowserWindow, preload: '/p.cjs', devTools: false, bounds: { load: () => undefined, save: () => undefined }, workAreas: () => SCREEN, warn: (w) => warnings.push(w) });
+    const window = new ShellWindow({ BrowserWindow: FakeBrowserWindow, preload: '/p.cjs', devTools: false, icon: undefined, bounds: { load: () => undefined, save: () => undefined }, workAreas: () => SCREEN, warn: (w) => warnings.push(w) });
     window.show();
     const made = FakeBrowserWindow.made[0];
     if (made === undefined) throw new Error('no window');

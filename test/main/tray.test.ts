@@ -1,8 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DesktopTray } from '../../main/tray/DesktopTray.js';
-import { trayIconBitmap } from '../../main/tray/trayIcons.js';
+import { trayIconPath, windowIconPath } from '../../main/tray/trayIcons.js';
 import { trayMenuTemplate, trayStatus, type TrayActions, type TrayView } from '../../main/tray/trayMenu.js';
-import { FakeMenu, FakeTray } from './electronFakes.js';
+import { FAKE_APP_PATH, FakeMenu, FakeTray } from './electronFakes.js';
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 const IDLE: TrayView = {
   running: { transfers: 0, jobs: 0 },
@@ -96,21 +100,14 @@ describe('the tray menu', () => {
 });
 
 describe('the tray icon', () => {
-  it('draws the three states in different shapes, transparent outside the disc', () => {
-    const size = 32;
-    const at = (bitmap: Buffer, x: number, y: number): number[] => [...bitmap.subarray((y * size + x) * 4, (y * size + x) * 4 + 4)];
-    const idle = trayIconBitmap('idle', size);
-    const running = trayIconBitmap('running', size);
-    const attention = trayIconBitmap('attention', size);
-    for (const bitmap of [idle, running, attention]) {
-      expect(bitmap).toHaveLength(size * size * 4);
-      expect(at(bitmap, 0, 0)[3]).toBe(0);
-      expect(at(bitmap, 16, 1)[3]).toBe(255);
+  it('loads each state from its drawn PNG in the app folder, with the high-density file beside it', () => {
+    const files = (['idle', 'running', 'attention'] as const).map((status) => trayIconPath(FAKE_APP_PATH, status));
+    expect(files).toEqual(['idle', 'running', 'attention'].map((name) => join(FAKE_APP_PATH, 'assets', 'tray', `${name}.png`)));
+    for (const file of files) {
+      expect(readFileSync(file).subarray(0, 8)).toEqual(PNG_SIGNATURE);
+      expect(readFileSync(file.replace(/\.png$/, '@2x.png')).subarray(0, 8)).toEqual(PNG_SIGNATURE);
     }
-    expect(at(idle, 16, 16)[3]).toBe(0);
-    expect(at(running, 16, 16)).toEqual([0xeb, 0x6f, 0x1f, 0xff]);
-    expect(at(attention, 16, 10)).toEqual([0xff, 0xff, 0xff, 0xff]);
-    expect(at(attention, 8, 16)).toEqual([0x2f, 0x24, 0xd1, 0xff]);
+    expect(readFileSync(windowIconPath(FAKE_APP_PATH)).subarray(0, 8)).toEqual(PNG_SIGNATURE);
   });
 
   it('sets a new menu on every change, and a new picture only when the state changes', () => {
@@ -123,21 +120,21 @@ describe('the tray icon', () => {
           trays.push(made);
           return made;
         },
-        image: (bitmap) => {
-          const name = `icon${images.length}:${bitmap.length}`;
-          images.push(name);
-          return name;
+        image: (path) => {
+          images.push(path);
+          return path;
         },
         buildMenu: (template) => new FakeMenu(template),
       },
       recorder().actions,
+      '/opt/Ferry/resources/app.asar',
     );
     tray.render(IDLE);
     tray.render({ ...IDLE, paused: true });
     tray.render({ ...IDLE, attention: 1 });
     expect(trays).toHaveLength(1);
     expect(trays[0]?.menusSet).toBe(3);
-    expect(images).toHaveLength(2);
+    expect(images).toEqual([join('/opt/Ferry/resources/app.asar', 'assets', 'tray', 'idle.png'), join('/opt/Ferry/resources/app.asar', 'assets', 'tray', 'attention.png')]);
     expect(trays[0]?.image).toBe(images[1]);
     expect(trays[0]?.toolTip).toBe('Ferry: 1 problem to look at');
     tray.destroy();

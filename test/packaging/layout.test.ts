@@ -79,6 +79,13 @@ describe('the packaged app', () => {
     expect(existsSync(join(app, 'resources', 'app.asar.unpacked', 'node_modules', 'better-sqlite3', 'deps'))).toBe(false);
   });
 
+  it('packs the tray icons of each state, at both densities, and the window icon, where the shell reads them', async () => {
+    const drawn = (await readdir(join(import.meta.dirname, '..', '..', 'assets', 'tray'))).filter((name) => name.endsWith('.png'));
+    expect(drawn.sort()).toEqual(['attention.png', 'attention@2x.png', 'idle.png', 'idle@2x.png', 'running.png', 'running@2x.png']);
+    expect(files.filter((file) => file.startsWith('/assets/tray/')).sort()).toEqual(drawn.map((name) => `/assets/tray/${name}`));
+    expect(files).toContain('/assets/icons/512x512.png');
+  });
+
   it('ships the job templates the editor offers', () => {
     expect(files.filter((file) => /^\/examples\/[^/]+\/[^/]+\.ya?ml$/.test(file)).length).toBeGreaterThanOrEqual(10);
   });
