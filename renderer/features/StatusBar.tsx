@@ -13,11 +13,12 @@ function problemLine(problems: ReadonlyMap<string, ConnectionProblemView>): stri
 
 /** One line at the bottom: how many servers, what is moving, what needs someone, and the last message. */
 export function StatusBar() {
-  const { connections, transfers, ui } = useStores();
+  const { connections, transfers, ui, attention: notices } = useStores();
   const servers = useSlice(connections, (s) => s.connections.filter((c) => c.name !== THIS_COMPUTER).length);
   const running = useSlice(transfers, (s) => [...s.batches.values()].filter((b) => b.state === 'running').length);
   const waiting = useSlice(transfers, (s) => [...s.batches.values()].filter((b) => b.state === 'queued').length);
   const attention = useSlice(transfers, (s) => [...s.batches.values()].filter((b) => b.state === 'failed' || b.filesFailed > 0).length);
+  const news = useSlice(notices, (s) => s.badges.home + s.badges.history + s.badges.validation);
   const notice = useSlice(ui, (s) => s.notice);
   const problems = useSlice(connections, (s) => s.problems);
   return (
@@ -32,8 +33,13 @@ export function StatusBar() {
         <button type="button" className={styles.attention} onClick={() => ui.getState().go('transfers')}>
           <AlertTriangle aria-hidden size={14} /> {attention} {attention === 1 ? 'transfer needs' : 'transfers need'} attention
         </button>
+      ) : news > 0 ? (
+        // Runs and refused files elsewhere: Home gathers them with the action for each.
+        <button type="button" className={styles.attention} onClick={() => ui.getState().go('home')}>
+          <AlertTriangle aria-hidden size={14} /> {news} new {news === 1 ? 'notice' : 'notices'}: see Home
+        </button>
       ) : (
-        <span>Nothing needs attention</span>
+        <span>No transfer needs attention</span>
       )}
       {problems.size > 0 && (
         <button
