@@ -1,5 +1,6 @@
 import type { TransferSnapshot } from '../../src/shared/contract/models.js';
 import type { AppStores } from './appStores.js';
+import { openTarget } from './openTarget.js';
 import { SIDES } from './panes.js';
 
 /**
@@ -50,6 +51,8 @@ export function bindHostEvents(stores: AppStores): () => void {
       attention.getState().raised(notice, looking);
       if (looking === 'home') void home.getState().load();
     }),
+    // A desktop notification or a tray item was clicked: its target opens as from Home's card for it.
+    host.subscribe('window.navigate', (target) => void openTarget(stores, target)),
     // A screen looked at has no news left on its link.
     ui.subscribe((now, before) => {
       if (now.section !== before.section) attention.getState().seen(now.section);
