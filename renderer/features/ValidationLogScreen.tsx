@@ -1,27 +1,13 @@
 import { RotateCcw, Send, ShieldCheck } from 'lucide-react';
-import { useEffect, useState, type KeyboardEvent } from 'react';
-import { VALIDATION_OUTCOMES, VALIDATION_RULES, type ValidationEntryView, type ValidationFilterInput } from '../../src/shared/contract/validationCommands.js';
+import { useCallback, useEffect, useState } from 'react';
+import { VALIDATION_OUTCOMES, VALIDATION_RULES, type ValidationFilterInput } from '../../src/shared/contract/validationCommands.js';
 import { JobDateFilterForm } from '../components/JobDateFilterForm.js';
-import { movedFocus } from '../components/gridKeys.js';
 import { formatCount, formatDate } from '../format.js';
 import { fileNameOf } from '../stores/history.js';
 import type { OpenedEntry } from '../stores/validationLog.js';
 import { useSlice, useStores } from './StoresContext.js';
+import { OUTCOME_WORDS, ValidationLogGrid } from './ValidationLogGrid.js';
 import styles from './ValidationLogScreen.module.css';
-
-export const OUTCOME_WORDS: Readonly<Record<ValidationEntryView['outcome'], string>> = {
-  passed: 'Passed',
-  held: 'Held',
-  released: 'Released',
-  returned: 'Returned',
-};
-
-/** A refused file's first reason; a passed file's rules. */
-function firstReason(entry: ValidationEntryView): string {
-  const reason = entry.reasons[0];
-  if (reason !== undefined) return `${reason.rule}: ${reason.message}`;
-  return entry.outcome === 'passed' ? `Passed ${entry.rules.join(', ')}` : '';
-}
 
 /** "Resubmitted as …" or "Resubmission of …": the other entry, opened in place. */
 function LinkedEntry({ label, linked, onOpen }: { readonly label: string; readonly linked: { readonly id: number; readonly file: string } | undefined; readonly onOpen: (id: number) => void }) {
@@ -156,25 +142,7 @@ export function ValidationLogScreen() {
     if (state.entries.length === 0 && !state.loading) void state.show(state.filter);
   }, [validationLog]);
 
-  const rowId = (index: number): string => `validation-row-${index}`;
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
-    const state = validationLog.getState();
-    const target = movedFocus(event.key, focus, entries.length);
-    if (target !== undefined) {
-      event.preventDefault();
-      return state.setFocus(target);
-    }
-    switch (event.key) {
-      case 'Enter':
-        event.preventDefault();
-        return void state.open(focus);
-      case ' ': {
-        event.preventDefault();
-        const entry = entries[focus];
-        if (entry !== undefined) state.toggle(entry.id);
-      }
-    }
-  };
+  const onNeedMore = useCallback(() => void validationLog.getState().more(), [validationLog]);
 
   return (
     <section className={styles.screen} aria-labelledby="validation-title">
@@ -228,61 +196,17 @@ export function ValidationLogScreen() {
         {results.map((r) => `${fileNameOf(r.file) || `#${r.id}`}: ${r.outcome}${r.detail === '' ? '' : ` (${r.detail})`}`).join('; ')}
       </div>
       <div className={styles.body}>
-        <div
-          role="grid"
-          aria-label="Validated files"
-          aria-multiselectable
-          aria-rowcount={next === undefined ? entries.length + 1 : -1}
-          aria-busy={loading}
-          aria-activedescendant={entries.length > 0 ? rowId(focus) : undefined}
-          tabIndex={0}
-          className={styles.grid}
-          onKeyDown={onKeyDown}
-        >
-          <div role="row" className={`${styles.row} ${styles.head}`}>
-            {['File', 'Job', 'Partner', 'Checked', 'Outcome', 'Reason', 'Select'].map((label) => (
-              <div key={label} role="columnheader">
-                {label}
-              </div>
-            ))}
-          </div>
-          {entries.map((entry, index) => (
-            <div
-              key={entry.id}
-              id={rowId(index)}
-              role="row"
-              aria-selected={selected.has(entry.id)}
-              data-focus={index === focus}
-              className={styles.row}
-              onClick={() => validationLog.getState().setFocus(index)}
-              onDoubleClick={() => void validationLog.getState().open(index)}
-            >
-              <div role="gridcell" title={entry.file}>
-                {fileNameOf(entry.file)}
-              </div>
-              <div role="gridcell">{entry.job}</div>
-              <div role="gridcell">{entry.partner ?? ''}</div>
-              <div role="gridcell">{formatDate(entry.at)}</div>
-              <div role="gridcell">
-                <span className={styles.outcome} data-outcome={entry.outcome}>
-                  {OUTCOME_WORDS[entry.outcome]}
-                </span>
-              </div>
-              <div role="gridcell" title={firstReason(entry)}>
-                {firstReason(entry)}
-              </div>
-              <div role="gridcell">
-                <input type="checkbox" tabIndex={-1} aria-label={`Select ${fileNameOf(entry.file)}`} checked={selected.has(entry.id)} onChange={() => validationLog.getState().toggle(entry.id)} />
-              </div>
-            </div>
-          ))}
-          {entries.length === 0 && !loading && <p className={styles.empty}>No validated files match. Every file a job validates appears here, passed or refused.</p>}
-          {next !== undefined && (
-            <button type="button" className={`button small ${styles.more}`} disabled={loading} onClick={() => void validationLog.getState().more()}>
-              Show more
-            </button>
-          )}
-        </div>
+        <ValidationLogGrid
+          entries={entries}
+          more={next !== undefined}
+          loading={loading}
+          focus={focus}
+          selected={selected}
+          onFocus={(index) => validationLog.getState().setFocus(index)}
+          onOpen={(index) => void validationLog.getState().open(index)}
+          onToggle={(id) => validationLog.getState().toggle(id)}
+          onNeedMore={onNeedMore}
+        />
         <Details
           opened={opened}
           selectedCount={selected.size}

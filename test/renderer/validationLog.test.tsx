@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { memoryHost, type MemoryHost } from '../../renderer/host/memoryHost.js';
@@ -43,14 +43,14 @@ function entryOf(id: number): ValidationEntryView {
   };
 }
 
-/** The in-memory host, answering the validation log's commands from 450 refused files. */
-function validationHost(): MemoryHost {
+/** The in-memory host, answering the validation log's commands from `count` validated files. */
+function validationHost(count = ENTRIES): MemoryHost {
   const host = memoryHost();
   const invoke = host.invoke.bind(host);
   const answers: { [C in CommandName]?: (input: CommandInput<C>) => unknown } = {
     'validation.log': ({ filter, before, limit }) => {
       const entries: ValidationEntryView[] = [];
-      for (let id = (before?.id ?? ENTRIES + 1) - 1; id >= 1 && entries.length < limit; id--) {
+      for (let id = (before?.id ?? count + 1) - 1; id >= 1 && entries.length < limit; id--) {
         const entry = entryOf(id);
         if ((filter.job === undefined || entry.job === filter.job) && (filter.outcome === undefined || entry.outcome === filter.outcome)) entries.push(entry);
       }
@@ -84,15 +84,37 @@ async function openLog(host: MemoryHost) {
 describe('the validation log', () => {
   it('lists validated files newest first, passed and refused, each row starting with the file name, and reads the next page by key', async () => {
     const host = validationHost();
-    const { user, grid } = await openLog(host);
+    const { grid } = await openLog(host);
     const rows = within(grid).getAllByRole('row');
-    expect(rows).toHaveLength(201);
+    expect(rows.length).toBeLessThan(100);
+    expect(grid.getAttribute('aria-rowcount')).toBe('-1');
     expect(rows[1]?.textContent).toMatch(/^ORD-ACME-450\.csvordersACME.*Returned.*line 2, column 3/);
     expect(rows[2]?.textContent).toMatch(/^ORD-ACME-449\.csvinvoicesACME.*Held/);
     expect(rows[11]?.textContent).toMatch(/^ORD-ACME-440\.csvordersACME.*PassedPassed name, csv/);
-    await user.click(within(grid).getByRole('button', { name: 'Show more' }));
+    act(() => grid.focus());
+    fireEvent.keyDown(grid, { key: 'End' });
     await waitFor(() => expect(callsOf(host, 'validation.log').at(-1)).toEqual({ filter: {}, limit: 200, before: { at: entryOf(251).at, id: 251 } }));
-    await waitFor(() => expect(within(grid).getAllByRole('row')).toHaveLength(401));
+  });
+
+  it('draws only a window of 5,000 loaded files, and the keyboard reaches the last one, loading pages on the way', async () => {
+    const host = validationHost(5000);
+    const { grid } = await openLog(host);
+    const focusedRow = () => document.getElementById(grid.getAttribute('aria-activedescendant') ?? '')?.textContent;
+    act(() => grid.focus());
+    for (let pages = 1; grid.getAttribute('aria-rowcount') === '-1' && pages <= 26; pages++) {
+      fireEvent.keyDown(grid, { key: 'End' });
+      await waitFor(() => expect(callsOf(host, 'validation.log')).toHaveLength(pages + 1));
+    }
+    expect(grid.getAttribute('aria-rowcount')).toBe('5001');
+    fireEvent.keyDown(grid, { key: 'End' });
+    await waitFor(() => expect(focusedRow()).toMatch(/^ORD-ACME-1\.csv/));
+    expect(within(grid).getAllByRole('row').length).toBeLessThan(100);
+    expect(within(grid).getByRole('row', { name: /^ORD-ACME-1\.csv/ }).getAttribute('aria-rowindex')).toBe('5001');
+    fireEvent.keyDown(grid, { key: 'ArrowUp' });
+    await waitFor(() => expect(focusedRow()).toMatch(/^ORD-ACME-2\.csv/));
+    fireEvent.keyDown(grid, { key: 'Home' });
+    await waitFor(() => expect(focusedRow()).toMatch(/^ORD-ACME-5000\.csv/));
+    expect(within(grid).queryByRole('row', { name: /^ORD-ACME-1\.csv/ })).toBeNull();
   });
 
   it('filters by job, outcome and dates from labelled fields', async () => {

@@ -1,0 +1,156 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef, type KeyboardEvent } from 'react';
+import type { ValidationEntryView } from '../../src/shared/contract/validationCommands.js';
+import { movedFocus } from '../components/gridKeys.js';
+import { formatDate } from '../format.js';
+import { fileNameOf } from '../stores/history.js';
+import styles from './ValidationLogScreen.module.css';
+
+/** Every row is this tall, so nothing is measured: thousands of loaded entries cost what thirty do. */
+const ROW_HEIGHT = 30;
+/** The next page is asked for when the last rows in view come this close to the end of those loaded. */
+const PREFETCH_ROWS = 40;
+const COLUMNS = ['File', 'Job', 'Partner', 'Checked', 'Outcome', 'Reason', 'Select'] as const;
+
+export const OUTCOME_WORDS: Readonly<Record<ValidationEntryView['outcome'], string>> = {
+  passed: 'Passed',
+  held: 'Held',
+  released: 'Released',
+  returned: 'Returned',
+};
+
+/** A refused file's first reason; a passed file's rules. */
+function firstReason(entry: ValidationEntryView): string {
+  const reason = entry.reasons[0];
+  if (reason !== undefined) return `${reason.rule}: ${reason.message}`;
+  return entry.outcome === 'passed' ? `Passed ${entry.rules.join(', ')}` : '';
+}
+
+export interface ValidationLogGridProps {
+  readonly entries: ReadonlyArray<ValidationEntryView>;
+  /** More entries exist than are loaded: the count is unknown until the last page. */
+  readonly more: boolean;
+  readonly loading: boolean;
+  readonly focus: number;
+  readonly selected: ReadonlySet<number>;
+  readonly onFocus: (index: number) => void;
+  readonly onOpen: (index: number) => void;
+  readonly onToggle: (id: number) => void;
+  readonly onNeedMore: () => void;
+}
+
+/**
+ * The validated files as a WAI-ARIA grid that keeps focus itself and points `aria-activedescendant` at
+ * the focused row, drawing only the rows in view. Pages are asked for as the end comes into view, by
+ * scrolling or by key, as History's grid does.
+ */
+export function ValidationLogGrid(props: ValidationLogGridProps) {
+  const { entries, focus, more, selected, onNeedMore } = props;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  // The grid scrolls itself, its header row sticking at the top: the rows start one row down.
+  const virtualizer = useVirtualizer({ count: entries.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12, scrollMargin: ROW_HEIGHT, useFlushSync: false });
+  const items = virtualizer.getVirtualItems();
+  const last = items.at(-1)?.index ?? -1;
+
+  useEffect(() => {
+    if (more && last >= entries.length - PREFETCH_ROWS) onNeedMore();
+  }, [more, last, entries.length, onNeedMore]);
+
+  useEffect(() => {
+    if (entries.length > 0) virtualizer.scrollToIndex(Math.min(focus, entries.length - 1), { align: 'auto' });
+  }, [focus, entries.length, virtualizer]);
+
+  const rowId = (index: number): string => `validation-row-${index}`;
+  const pageRows = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? ROW_HEIGHT * 10) / ROW_HEIGHT) - 1);
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
+    const target = movedFocus(event.key, focus, entries.length, pageRows);
+    if (target !== undefined) {
+      event.preventDefault();
+      return props.onFocus(target);
+    }
+    switch (event.key) {
+      case 'Enter':
+        event.preventDefault();
+        return props.onOpen(focus);
+      case ' ': {
+        event.preventDefault();
+        const entry = entries[focus];
+        if (entry !== undefined) props.onToggle(entry.id);
+      }
+    }
+  };
+
+  return (
+    <div
+      ref={scrollRef}
+      role="grid"
+      aria-label="Validated files"
+      aria-multiselectable
+      aria-rowcount={more ? -1 : entries.length + 1}
+      aria-colcount={COLUMNS.length}
+      aria-busy={props.loading}
+      aria-activedescendant={entries.length > 0 && items.some((i) => i.index === focus) ? rowId(focus) : undefined}
+      tabIndex={0}
+      className={styles.grid}
+      onKeyDown={onKeyDown}
+    >
+      <div role="rowgroup" className={styles.head}>
+        <div role="row" aria-rowindex={1} className={styles.row}>
+          {COLUMNS.map((label, i) => (
+            <div key={label} role="columnheader" aria-colindex={i + 1}>
+              {label}
+            </div>
+          ))}
+        </div>
+      </div>
+      <div role="rowgroup" className={styles.rows} style={{ height: virtualizer.getTotalSize() }}>
+        {items.map((item) => {
+          const entry = entries[item.index];
+          if (entry === undefined) return null;
+          const name = fileNameOf(entry.file);
+          return (
+            <div
+              key={entry.id}
+              id={rowId(item.index)}
+              role="row"
+              aria-rowindex={item.index + 2}
+              aria-selected={selected.has(entry.id)}
+              data-focus={item.index === focus}
+              className={styles.row}
+              style={{ transform: `translateY(${item.start - ROW_HEIGHT}px)`, height: ROW_HEIGHT }}
+              onClick={() => props.onFocus(item.index)}
+              onDoubleClick={() => props.onOpen(item.index)}
+            >
+              <div role="gridcell" aria-colindex={1} title={entry.file}>
+                {name}
+              </div>
+              <div role="gridcell" aria-colindex={2}>
+                {entry.job}
+              </div>
+              <div role="gridcell" aria-colindex={3}>
+                {entry.partner ?? ''}
+              </div>
+              <div role="gridcell" aria-colindex={4}>
+                {formatDate(entry.at)}
+              </div>
+              <div role="gridcell" aria-colindex={5}>
+                <span className={styles.outcome} data-outcome={entry.outcome}>
+                  {OUTCOME_WORDS[entry.outcome]}
+                </span>
+              </div>
+              <div role="gridcell" aria-colindex={6} title={firstReason(entry)}>
+                {firstReason(entry)}
+              </div>
+              <div role="gridcell" aria-colindex={7}>
+                <input type="checkbox" tabIndex={-1} aria-label={`Select ${name}`} checked={selected.has(entry.id)} onChange={() => props.onToggle(entry.id)} />
+              </div>
+            </div>
+          );
+        })}
+      </div>
+      {entries.length === 0 && !props.loading && <p className={styles.empty}>No validated files match. Every file a job validates appears here, passed or refused.</p>}
+      {props.loading && entries.length === 0 && <p className={styles.empty}>Loading…</p>}
+    </div>
+  );
+}
