@@ -1,10 +1,11 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { _electron, type ElectronApplication } from 'playwright-core';
+import { _electron, type ElectronApplication, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { ferryPaths } from '../../src/config/ferryHome.js';
+import { DEMO_CONNECTIONS } from '../../src/demo/demoConnections.js';
 import { DEMO_JOB_NAME } from '../../src/demo/demoJob.js';
 import { electronBinary } from '../../src/demo/desktopShell.js';
 import { startDemo, type RunningDemo } from '../../src/demo/startDemo.js';
@@ -13,6 +14,8 @@ import { Workspace } from '../../src/workspace/Workspace.js';
 
 // Run by `npm run test:electron` only, which checks first that the binary is there.
 const binary = electronBinary();
+/** A demo invoice for Account ACC-10001, Northwind Traders. */
+const INVOICE = 'INV-ACC-10001-2026-11-02.csv';
 
 let home: string;
 let workspace: Workspace;
@@ -38,6 +41,24 @@ afterAll(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
+const pane = (page: Page, side: 'Left' | 'Right'): Locator => page.getByRole('region', { name: new RegExp(`^${side} pane`) });
+const row = (page: Page, side: 'Left' | 'Right', name: string): Locator =>
+  pane(page, side).getByRole('row', { name: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) });
+
+/** The issue's drag: an invoice from the demo partner's SFTP pane onto its Account in the demo org. */
+async function dragInvoiceOntoItsAccount(page: Page): Promise<void> {
+  await pane(page, 'Left').getByRole('combobox', { name: 'Connection' }).selectOption(DEMO_CONNECTIONS.sftp);
+  await row(page, 'Left', 'invoices').dblclick();
+  await pane(page, 'Right').getByRole('combobox', { name: 'Connection' }).selectOption(DEMO_CONNECTIONS.salesforce);
+  await row(page, 'Right', 'Account').dblclick();
+  await row(page, 'Left', INVOICE).dragTo(row(page, 'Right', 'Northwind Traders'));
+  await page.getByRole('dialog').getByRole('button', { name: 'Start transfer' }).click();
+  await expect.poll(async () => (await page.getByRole('region', { name: 'Transfers' }).textContent()) ?? '', { timeout: 60_000 }).toMatch(/Done/);
+  const history = await workspace.history();
+  const copied = history.listRuns({}).filter((run) => run.kind === 'copy').flatMap((run) => history.runItems(run.id, { limit: 5 }));
+  expect(copied.map((item) => [item.status, item.targetPath])).toEqual([['copied', expect.stringMatching(new RegExp(`^Account/.+/${INVOICE}$`))]]);
+}
+
 describe("Ferry's desktop app in Electron", () => {
   it('opens on the demo, keeps its schedule going with the window closed, and quits', async () => {
     const page = await app.firstWindow();
@@ -49,6 +70,8 @@ describe("Ferry's desktop app in Electron", () => {
       return bridge.invoke('app.info', {});
     });
     expect(info).toMatchObject({ ok: true, value: { host: 'electron' } });
+
+    await dragInvoiceOntoItsAccount(page);
 
     await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]?.close());
     expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().map((w) => w.isVisible()))).toEqual([false]);
