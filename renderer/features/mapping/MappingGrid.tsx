@@ -171,7 +171,8 @@ export function MappingGrid({ direction, fields, columns, problems, onChange, on
   const cells = problemsByCell(problems, direction);
   return (
     <div className={styles.mapping}>
-      <div className={styles.tableScroll}>
+      {/* Focusable, so a keyboard can scroll a mapping wider than the window. */}
+      <div className={styles.tableScroll} role="region" aria-label="Field mapping, scrollable" tabIndex={0}>
         <table className={styles.table} aria-label="Field mapping">
           <thead>
             <tr>

@@ -44,7 +44,8 @@ function SampleFields({ sample, connections, onChange }: { readonly sample: Samp
 
 function RowsTable({ label, columns, rows, side }: { readonly label: string; readonly columns: ReadonlyArray<string>; readonly rows: ReadonlyArray<PreviewRow>; readonly side: 'before' | 'after' }) {
   return (
-    <div className={styles.tableScroll}>
+    // Focusable, so a keyboard can scroll a sample wider than the window.
+    <div className={styles.tableScroll} role="region" aria-label={label} tabIndex={0}>
       <table className={`${styles.table} ${styles.rows}`} aria-label={label}>
         <thead>
           <tr>
