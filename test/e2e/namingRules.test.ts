@@ -78,7 +78,7 @@ describe('the window: trying a naming rule on a partner folder', () => {
     expect(await row(page, 'INV-ACC-1OO05-2026-11-04.pdf').textContent()).toMatch(/No record.*No Account has/);
     expect(await row(page, 'remittance.txt').textContent()).toMatch(/Does not fit/);
     expect(await page.getByRole('status', { name: 'Result and cost' }).textContent()).toMatch(
-      /^4 names: 1 exact, 1 ambiguous, 1 with no record, 1 not fitting the rule\. Resolving them took 1 SOQL query reading 2 records \(2 API calls; the org has used [\d,]+ of its [\d,]+ daily API calls\)\.$/,
+      /^4 names: 1 exact, 1 ambiguous, 1 with no record, 1 not fitting the rule\. Resolving them took 1 SOQL query reading 3 records \(2 API calls; the org has used [\d,]+ of its [\d,]+ daily API calls\)\.$/,
     );
     expect(await checkAccessibility(page)).toEqual([]);
     expect(world.pageErrors).toEqual([]);
