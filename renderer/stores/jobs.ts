@@ -1,5 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { DryRunView, JobSummary, JobTemplateView } from '../../src/shared/contract/jobCommands.js';
+import type { DryRunView, JobSummary } from '../../src/shared/contract/jobCommands.js';
+import type { JobTemplateView } from '../../src/shared/contract/jobFileCommands.js';
 import type { RendererHost } from '../host/RendererHost.js';
 import { clampedFocus, messageOf, unwrap } from './listing.js';
 
@@ -100,7 +101,7 @@ export function createJobsStore(host: RendererHost): JobsStore {
       loadTemplates: async () => {
         if (get().templates !== undefined) return;
         try {
-          set({ templates: unwrap(await host.invoke('jobs.templates', {})).templates });
+          set({ templates: unwrap(await host.invoke('jobFiles.templates', {})).templates });
         } catch (e) {
           set({ message: { text: `The example flows could not be listed: ${messageOf(e)}`, tone: 'error' } });
         }

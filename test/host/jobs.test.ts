@@ -166,11 +166,4 @@ describe('the Jobs screen in the core', () => {
     expect(run?.id).toBe(runId);
     expect(await readdir(join(host.work, 'drop'))).toContain('ORD-3.csv');
   });
-
-  it('offers the example flows as templates', async () => {
-    const { templates } = await host.call('jobs.templates', {});
-    expect(new Set(templates.map((t) => t.flow)).size).toBe(10);
-    expect(templates.find((t) => t.flow === '04-catalog-alignment')).toBeDefined();
-    expect(templates.every((t) => t.name !== '')).toBe(true);
-  });
 });

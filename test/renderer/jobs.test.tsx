@@ -65,7 +65,7 @@ function jobsHost(): MemoryHost & { jobs: JobSummary[] } {
       state.paused = paused;
       return { paused };
     },
-    'jobs.templates': () => ({ templates: [{ name: 'partner-orders', flow: '01-partner-orders-to-erp', description: 'Orders into the ERP.' }] }),
+    'jobFiles.templates': () => ({ templates: [{ name: 'partner-orders', flow: '01-partner-orders-to-erp', description: 'Orders into the ERP.' }] }),
     'history.items': ({ runId }) => ({ run: { id: runId, job: 'invoices', kind: 'job', source: 's', target: 't', startedAt: NOON, status: 'failed', dryRun: false, files: 0, bytes: 0, failed: 0, skipped: 0 }, items: [] }),
   };
   host.invoke = async (command, input) => {

@@ -1,9 +1,7 @@
 import { TransferError } from '../../connectors/errors.js';
 import type { HistoryStore } from '../../history/HistoryStore.js';
-import { examplesFolder } from '../../jobs/examplesFolder.js';
 import { readJobsFolder, type JobsFolderEntry } from '../../jobs/jobsFolder.js';
 import type { JobRunResult } from '../../jobs/runJob.js';
-import { jobTemplates } from '../../jobs/templates.js';
 import { nextTick } from '../../schedule/nextTick.js';
 import { scheduleInWords } from '../../schedule/scheduleWords.js';
 import type { DryRunView, JOBS_COMMANDS, JobSummary } from '../../shared/contract/jobCommands.js';
@@ -45,9 +43,6 @@ export function jobHandlers({ workspace, events }: HostContext, runs: JobRuns): 
       changed();
       return { paused: switches.paused };
     },
-    'jobs.templates': async () => ({
-      templates: (await jobTemplates(examplesFolder())).map((t) => ({ name: t.name, flow: t.flow, description: t.description })),
-    }),
   };
 }
 

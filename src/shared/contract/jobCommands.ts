@@ -86,15 +86,6 @@ export const dryRunSchema = z.strictObject({
 });
 export type DryRunView = z.infer<typeof dryRunSchema>;
 
-export const jobTemplateSchema = z.strictObject({
-  /** The job's name in the example, which the job editor is opened with. */
-  name: z.string(),
-  /** The example flow it belongs to, e.g. `01-partner-orders-to-erp`. */
-  flow: z.string(),
-  description: z.string(),
-});
-export type JobTemplateView = z.infer<typeof jobTemplateSchema>;
-
 /** Jobs: the list of saved jobs, run now, dry run, enable and disable. */
 export const JOBS_COMMANDS = {
   /** Every job file of the jobs folder, by name, and whether schedules are paused. */
@@ -124,10 +115,5 @@ export const JOBS_COMMANDS = {
   'jobs.pauseSchedules': {
     input: z.strictObject({ paused: z.boolean() }),
     output: z.strictObject({ paused: z.boolean() }),
-  },
-  /** The example flows' jobs a new job can start from. */
-  'jobs.templates': {
-    input: empty,
-    output: z.strictObject({ templates: z.array(jobTemplateSchema) }),
   },
 } as const;

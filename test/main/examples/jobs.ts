@@ -10,7 +10,6 @@ export const VALID: { [C in Commands]: CommandInput<C> } = {
   'jobs.dryRun': { name: 'inbound.orders_v2' },
   'jobs.setEnabled': { name: 'demo-invoices', enabled: false },
   'jobs.pauseSchedules': { paused: true },
-  'jobs.templates': {},
 };
 
 /** One input per command that breaks its schema where a careless page would. */
@@ -20,5 +19,4 @@ export const INVALID: Record<Commands, unknown> = {
   'jobs.dryRun': { name: '' },
   'jobs.setEnabled': { name: 'demo-invoices', enabled: 'no' },
   'jobs.pauseSchedules': {},
-  'jobs.templates': { examples: '/tmp' },
 };
