@@ -40,6 +40,9 @@ export interface Pane {
   readonly marks: ReadonlyMap<string, CompareMark> | undefined;
 }
 
+/** What a pane shows, as the window remembers it across restarts. */
+export type PanePlace = Pick<Pane, 'connection' | 'path' | 'sort' | 'filter'>;
+
 /** How a key or click moves the focus: alone, making it the only selected row, or extending from the anchor. */
 export type FocusMode = 'focus' | 'select' | 'extend';
 
@@ -63,6 +66,8 @@ export interface PanesState {
   /** The drag ended: dropped, the panes stay where they are; cancelled, spring-opened panes go back. */
   springEnd(dropped: boolean): void;
   setConnection(side: Side, connection: string): void;
+  /** Opens a remembered place whole: its connection, folder, sort and filter. */
+  show(side: Side, place: PanePlace): void;
   open(side: Side, path: string): void;
   /** Enter or double-click: a folder (or a Salesforce object or record) opens; a file stays. */
   openRow(side: Side, index: number): void;
@@ -246,6 +251,9 @@ export function createPanesStore(host: RendererHost, initial: { readonly left?: 
       // the host's copy of that listing.
       setConnection(side, connection) {
         relist(side, { connection, path: '', filter: '' }, false, true);
+      },
+      show(side, { connection, path, sort, filter }) {
+        relist(side, { connection, path, sort, filter }, false, true);
       },
       open(side, path) {
         const from = get()[side].path;

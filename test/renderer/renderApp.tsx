@@ -4,6 +4,7 @@ import { StoresProvider } from '../../renderer/features/StoresContext.js';
 import { memoryHost, type MemoryHost } from '../../renderer/host/memoryHost.js';
 import { createAppStores, type AppStores } from '../../renderer/stores/appStores.js';
 import { bindHostEvents } from '../../renderer/stores/bindHostEvents.js';
+import { openRememberedPanes, type PaneStorage } from '../../renderer/stores/paneMemory.js';
 import type { Entry } from '../../src/shared/contract/models.js';
 
 type Scroll = (this: Element, ...args: Parameters<Element['scroll']>) => void;
@@ -39,8 +40,11 @@ export interface RenderedApp extends RenderResult {
   readonly stores: AppStores;
 }
 
-/** The whole window around an in-memory host whose connections and folders the test set up. */
-export async function renderApp(host: MemoryHost, panes: { readonly left?: string; readonly right?: string } = {}): Promise<RenderedApp> {
+/**
+ * The whole window around an in-memory host whose connections and folders the test set up. With a
+ * `storage`, the panes open as at a start of the app: where that storage remembers them, else on `panes`.
+ */
+export async function renderApp(host: MemoryHost, panes: { readonly left?: string; readonly right?: string } = {}, storage?: PaneStorage): Promise<RenderedApp> {
   giveElementsASize();
   const stores = createAppStores(host, panes);
   bindHostEvents(stores);
@@ -50,8 +54,13 @@ export async function renderApp(host: MemoryHost, panes: { readonly left?: strin
       <AppFrame />
     </StoresProvider>,
   );
-  stores.panes.getState().setConnection('left', stores.panes.getState().left.connection);
-  stores.panes.getState().setConnection('right', stores.panes.getState().right.connection);
+  const { left, right } = stores.panes.getState();
+  if (storage === undefined) {
+    stores.panes.getState().setConnection('left', left.connection);
+    stores.panes.getState().setConnection('right', right.connection);
+  } else {
+    await openRememberedPanes(stores, storage, { left: left.connection, right: right.connection });
+  }
   return { ...rendered, host, stores };
 }
 
