@@ -1,15 +1,9 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import type { KeyboardEvent, ReactNode } from 'react';
 import type { HistoryView, ItemView, RunView, TrailStepView } from '../../src/shared/contract/historyCommands.js';
-import { movedFocus } from '../components/gridKeys.js';
+import { useVirtualGridRows } from '../components/useVirtualGridRows.js';
 import { formatBytes, formatCount, formatDate } from '../format.js';
 import { fileNameOf, type HistoryRow } from '../stores/history.js';
 import styles from './HistoryScreen.module.css';
-
-/** Every row is this tall, so nothing is measured: a million rows cost what thirty do. */
-const ROW_HEIGHT = 30;
-/** The next page is asked for when the last rows in view come this close to the end of those loaded. */
-const PREFETCH_ROWS = 40;
 
 interface Column {
   readonly label: string;
@@ -149,32 +143,13 @@ export interface HistoryGridProps {
  * the end comes into view, by key, so scrolling a million runs stays as quick as a hundred.
  */
 export function HistoryGrid(props: HistoryGridProps) {
-  const { rows, focus, more, onNeedMore } = props;
-  const scrollRef = useRef<HTMLDivElement>(null);
+  const { rows, focus, more } = props;
   const columns = COLUMNS[props.view];
   const template = columns.map((c) => c.width).join(' ');
-  // The grid scrolls itself, its header row sticking at the top: the rows start one row down.
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12, scrollMargin: ROW_HEIGHT, useFlushSync: false });
-  const items = virtualizer.getVirtualItems();
-  const last = items.at(-1)?.index ?? -1;
-
-  useEffect(() => {
-    if (more && last >= rows.length - PREFETCH_ROWS) onNeedMore();
-  }, [more, last, rows.length, onNeedMore]);
-
-  useEffect(() => {
-    if (rows.length > 0) virtualizer.scrollToIndex(Math.min(focus, rows.length - 1), { align: 'auto' });
-  }, [focus, rows.length, virtualizer]);
-
-  const rowId = (index: number): string => `history-row-${index}`;
-  const pageRows = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? ROW_HEIGHT * 10) / ROW_HEIGHT) - 1);
+  const grid = useVirtualGridRows({ count: rows.length, focus, more, idPrefix: 'history', onFocus: props.onFocus, onNeedMore: props.onNeedMore });
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
-    const target = movedFocus(event.key, focus, rows.length, pageRows);
-    if (target !== undefined) {
-      event.preventDefault();
-      return props.onFocus(target);
-    }
+    if (grid.moveFocus(event)) return;
     switch (event.key) {
       case 'Enter':
         event.preventDefault();
@@ -187,13 +162,13 @@ export function HistoryGrid(props: HistoryGridProps) {
 
   return (
     <div
-      ref={scrollRef}
+      ref={grid.scrollRef}
       role="grid"
       aria-label={props.label}
-      aria-rowcount={more ? -1 : rows.length + 1}
+      aria-rowcount={grid.ariaRowCount}
       aria-colcount={columns.length}
       aria-busy={props.loading}
-      aria-activedescendant={rows.length > 0 && items.some((i) => i.index === focus) ? rowId(focus) : undefined}
+      aria-activedescendant={grid.activeDescendant}
       tabIndex={0}
       className={styles.grid}
       onKeyDown={onKeyDown}
@@ -207,19 +182,19 @@ export function HistoryGrid(props: HistoryGridProps) {
           ))}
         </div>
       </div>
-      <div role="rowgroup" className={styles.rows} style={{ height: virtualizer.getTotalSize() }}>
-        {items.map((item) => {
+      <div role="rowgroup" className={styles.rows} style={{ height: grid.totalHeight }}>
+        {grid.items.map((item) => {
           const row = rows[item.index];
           if (row === undefined) return null;
           return (
             <div
               key={item.key}
-              id={rowId(item.index)}
+              id={grid.rowId(item.index)}
               role="row"
               aria-rowindex={item.index + 2}
               aria-selected={item.index === focus}
               className={styles.row}
-              style={{ gridTemplateColumns: template, transform: `translateY(${item.start - ROW_HEIGHT}px)`, height: ROW_HEIGHT }}
+              style={{ gridTemplateColumns: template, ...grid.rowStyle(item) }}
               onClick={() => props.onFocus(item.index)}
               onDoubleClick={() => props.onOpen(item.index)}
             >

@@ -1,15 +1,10 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, type KeyboardEvent } from 'react';
+import type { KeyboardEvent } from 'react';
 import type { ValidationEntryView } from '../../src/shared/contract/validationCommands.js';
-import { movedFocus } from '../components/gridKeys.js';
+import { useVirtualGridRows } from '../components/useVirtualGridRows.js';
 import { formatDate } from '../format.js';
 import { fileNameOf } from '../stores/history.js';
 import styles from './ValidationLogScreen.module.css';
 
-/** Every row is this tall, so nothing is measured: thousands of loaded entries cost what thirty do. */
-const ROW_HEIGHT = 30;
-/** The next page is asked for when the last rows in view come this close to the end of those loaded. */
-const PREFETCH_ROWS = 40;
 const COLUMNS = ['File', 'Job', 'Partner', 'Checked', 'Outcome', 'Reason', 'Select'] as const;
 
 export const OUTCOME_WORDS: Readonly<Record<ValidationEntryView['outcome'], string>> = {
@@ -45,30 +40,11 @@ export interface ValidationLogGridProps {
  * scrolling or by key, as History's grid does.
  */
 export function ValidationLogGrid(props: ValidationLogGridProps) {
-  const { entries, focus, more, selected, onNeedMore } = props;
-  const scrollRef = useRef<HTMLDivElement>(null);
-  // The grid scrolls itself, its header row sticking at the top: the rows start one row down.
-  const virtualizer = useVirtualizer({ count: entries.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12, scrollMargin: ROW_HEIGHT, useFlushSync: false });
-  const items = virtualizer.getVirtualItems();
-  const last = items.at(-1)?.index ?? -1;
-
-  useEffect(() => {
-    if (more && last >= entries.length - PREFETCH_ROWS) onNeedMore();
-  }, [more, last, entries.length, onNeedMore]);
-
-  useEffect(() => {
-    if (entries.length > 0) virtualizer.scrollToIndex(Math.min(focus, entries.length - 1), { align: 'auto' });
-  }, [focus, entries.length, virtualizer]);
-
-  const rowId = (index: number): string => `validation-row-${index}`;
-  const pageRows = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? ROW_HEIGHT * 10) / ROW_HEIGHT) - 1);
+  const { entries, focus, more, selected } = props;
+  const grid = useVirtualGridRows({ count: entries.length, focus, more, idPrefix: 'validation', onFocus: props.onFocus, onNeedMore: props.onNeedMore });
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
-    const target = movedFocus(event.key, focus, entries.length, pageRows);
-    if (target !== undefined) {
-      event.preventDefault();
-      return props.onFocus(target);
-    }
+    if (grid.moveFocus(event)) return;
     switch (event.key) {
       case 'Enter':
         event.preventDefault();
@@ -83,14 +59,14 @@ export function ValidationLogGrid(props: ValidationLogGridProps) {
 
   return (
     <div
-      ref={scrollRef}
+      ref={grid.scrollRef}
       role="grid"
       aria-label="Validated files"
       aria-multiselectable
-      aria-rowcount={more ? -1 : entries.length + 1}
+      aria-rowcount={grid.ariaRowCount}
       aria-colcount={COLUMNS.length}
       aria-busy={props.loading}
-      aria-activedescendant={entries.length > 0 && items.some((i) => i.index === focus) ? rowId(focus) : undefined}
+      aria-activedescendant={grid.activeDescendant}
       tabIndex={0}
       className={styles.grid}
       onKeyDown={onKeyDown}
@@ -104,21 +80,21 @@ export function ValidationLogGrid(props: ValidationLogGridProps) {
           ))}
         </div>
       </div>
-      <div role="rowgroup" className={styles.rows} style={{ height: virtualizer.getTotalSize() }}>
-        {items.map((item) => {
+      <div role="rowgroup" className={styles.rows} style={{ height: grid.totalHeight }}>
+        {grid.items.map((item) => {
           const entry = entries[item.index];
           if (entry === undefined) return null;
           const name = fileNameOf(entry.file);
           return (
             <div
               key={entry.id}
-              id={rowId(item.index)}
+              id={grid.rowId(item.index)}
               role="row"
               aria-rowindex={item.index + 2}
               aria-selected={selected.has(entry.id)}
               data-focus={item.index === focus}
               className={styles.row}
-              style={{ transform: `translateY(${item.start - ROW_HEIGHT}px)`, height: ROW_HEIGHT }}
+              style={grid.rowStyle(item)}
               onClick={() => props.onFocus(item.index)}
               onDoubleClick={() => props.onOpen(item.index)}
             >
