@@ -3,9 +3,8 @@ import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-libra
 import { userEvent } from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { memoryHost, type MemoryHost } from '../../renderer/host/memoryHost.js';
-import type { CommandInput, CommandName } from '../../src/shared/contract/commands.js';
 import type { ItemView, RunView } from '../../src/shared/contract/historyCommands.js';
-import { ok } from '../../src/shared/contract/wire.js';
+import { answering, callsOf } from './answeringHost.js';
 import { renderApp } from './renderApp.js';
 
 afterEach(() => {
@@ -32,9 +31,7 @@ function refusedOf(runId: number): ItemView {
 
 /** The in-memory host, answering the history's commands from a million runs made on demand. */
 function historyHost(csvParts: ReadonlyArray<string> = ['id,job\r\n', '2,invoices\r\n', '1,orders\r\n']): MemoryHost {
-  const host = memoryHost();
-  const invoke = host.invoke.bind(host);
-  const answers: { [C in CommandName]?: (input: CommandInput<C>) => unknown } = {
+  return answering(memoryHost(), {
     'history.runs': ({ filter, before, limit }) => {
       const runs: RunView[] = [];
       for (let id = Math.min(RUNS, (before ?? RUNS + 1) - 1); id >= 1 && runs.length < limit; id--) {
@@ -53,14 +50,7 @@ function historyHost(csvParts: ReadonlyArray<string> = ['id,job\r\n', '2,invoice
       const at = cursor === undefined ? 0 : Number(cursor);
       return { csv: csvParts[at] ?? '', rows: at === 0 ? 0 : 1, ...(at + 1 < csvParts.length ? { next: String(at + 1) } : {}) };
     },
-  };
-  host.invoke = async (command, input) => {
-    const answer = answers[command] as ((input: unknown) => unknown) | undefined;
-    if (answer === undefined) return invoke(command, input);
-    (host.calls as Array<{ command: CommandName; input: unknown }>).push({ command, input });
-    return ok(answer(input)) as never;
-  };
-  return host;
+  });
 }
 
 async function openHistory(host: MemoryHost) {
@@ -72,7 +62,6 @@ async function openHistory(host: MemoryHost) {
   return { ...app, user, grid };
 }
 
-const callsOf = (host: MemoryHost, command: CommandName) => host.calls.filter((c) => c.command === command).map((c) => c.input);
 
 describe('the history screen', () => {
   it('lists a million runs newest first, drawing only the rows in view and reading the next page by key', async () => {

@@ -3,11 +3,10 @@ import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { memoryHost, type MemoryHost } from '../../renderer/host/memoryHost.js';
-import type { CommandInput, CommandName } from '../../src/shared/contract/commands.js';
 import type { RunView } from '../../src/shared/contract/historyCommands.js';
 import type { AttentionRaised, HomeSummary } from '../../src/shared/contract/homeCommands.js';
 import type { ValidationEntryView } from '../../src/shared/contract/validationCommands.js';
-import { ok } from '../../src/shared/contract/wire.js';
+import { answering, callsOf } from './answeringHost.js';
 import { renderApp } from './renderApp.js';
 
 afterEach(cleanup);
@@ -37,9 +36,7 @@ const SUMMARY: HomeSummary = {
 
 /** The in-memory host answering Home's, the history's and the validation log's commands. */
 function homeHost(): MemoryHost {
-  const host = memoryHost();
-  const invoke = host.invoke.bind(host);
-  const answers: { [C in CommandName]?: (input: CommandInput<C>) => unknown } = {
+  return answering(memoryHost(), {
     'home.summary': () => SUMMARY,
     'home.dismiss': () => ({}),
     'home.resumeSchedules': () => ({}),
@@ -47,21 +44,13 @@ function homeHost(): MemoryHost {
     'history.items': ({ runId }) => ({ run: runOf(runId), items: [{ id: 1, runId, sourcePath: 'out/ORD-1.csv', status: 'failed', bytes: 10, reason: 'refused by the server', verifiedBy: [], updatedAt: NOW }] }),
     'validation.log': () => ({ entries: [entryOf(9), entryOf(7)] }),
     'validation.entry': ({ id }) => ({ entry: entryOf(id), firstLines: ['order,sku,qty'], binary: false }),
-  };
-  host.invoke = async (command, input) => {
-    const answer = answers[command] as ((input: unknown) => unknown) | undefined;
-    if (answer === undefined) return invoke(command, input);
-    (host.calls as Array<{ command: CommandName; input: unknown }>).push({ command, input });
-    return ok(answer(input)) as never;
-  };
-  return host;
+  });
 }
 
 const FAILURE: AttentionRaised = { id: 'failure:41', kind: 'failure', title: 'inbound failed', text: 'the partner server refused the login', at: NOW, target: { kind: 'run', runId: 41 } };
 const REFUSED: AttentionRaised = { id: 'quarantine:7', kind: 'quarantine', title: 'inbound: ORD-ACME-7.csv refused', text: 'qty must be at least 1', at: NOW, target: { kind: 'validation', job: 'inbound', entryId: 7 } };
 
 const nav = () => screen.getByRole('navigation', { name: 'Main' });
-const calls = (host: MemoryHost, command: CommandName) => host.calls.filter((c) => c.command === command).map((c) => c.input);
 
 describe('Home', () => {
   it('lists what needs attention with its action, then today’s and the next runs, then the chart with its numbers', async () => {
@@ -79,9 +68,9 @@ describe('Home', () => {
     expect(lastDay?.textContent).toBe(`${SUMMARY.days[29]?.day ?? ''}292`);
 
     await user.click(within(attention).getByRole('button', { name: 'Resume schedules' }));
-    expect(calls(host, 'home.resumeSchedules')).toEqual([{}]);
+    expect(callsOf(host, 'home.resumeSchedules')).toEqual([{}]);
     await user.click(within(attention).getByRole('button', { name: 'Dismiss', description: 'inbound failed' }));
-    expect(calls(host, 'home.dismiss')).toEqual([{ runId: 41 }]);
+    expect(callsOf(host, 'home.dismiss')).toEqual([{ runId: 41 }]);
 
     open.focus();
     await user.keyboard('{Enter}');
@@ -96,8 +85,8 @@ describe('Home', () => {
     await user.click(within(nav()).getByRole('link', { name: 'Home' }));
     await user.click(await screen.findByRole('button', { name: 'Open the validation log' }));
     expect(app.stores.ui.getState().section).toBe('validation');
-    await waitFor(() => expect(calls(host, 'validation.entry')).toEqual([{ id: 7 }]));
-    expect(calls(host, 'validation.log')).toEqual([expect.objectContaining({ filter: { job: 'inbound', outcome: 'held' } })]);
+    await waitFor(() => expect(callsOf(host, 'validation.entry')).toEqual([{ id: 7 }]));
+    expect(callsOf(host, 'validation.log')).toEqual([expect.objectContaining({ filter: { job: 'inbound', outcome: 'held' } })]);
     await waitFor(() => expect(app.stores.validationLog.getState().opened?.entry.id).toBe(7));
   });
 });

@@ -3,9 +3,9 @@ import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MemoryHost } from '../../renderer/host/memoryHost.js';
-import type { CommandInput, CommandName } from '../../src/shared/contract/commands.js';
+import type { CommandInput } from '../../src/shared/contract/commands.js';
 import type { NamingRoute, NamingRow, NamingTry } from '../../src/shared/contract/namingCommands.js';
-import { ok } from '../../src/shared/contract/wire.js';
+import { answering, callsOf } from './answeringHost.js';
 import { partnerHost, renderApp } from './renderApp.js';
 
 afterEach(cleanup);
@@ -48,23 +48,13 @@ function tryRule({ rule, source, names }: CommandInput<'naming.try'>): NamingTry
 }
 
 function namingHost(): MemoryHost {
-  const host = partnerHost();
-  const invoke = host.invoke.bind(host);
-  const answers: { [C in CommandName]?: (input: CommandInput<C>) => unknown } = {
+  return answering(partnerHost(), {
     'naming.try': tryRule,
     'naming.routes': () => ({ routes: [ROUTE], unreadable: [{ file: 'broken.yaml', reason: 'no source' }] }),
     'naming.save': ({ rule }) => ({ route: { ...ROUTE, rule } }),
-  };
-  host.invoke = async (command, input) => {
-    const answer = answers[command] as ((input: unknown) => unknown) | undefined;
-    if (answer === undefined) return invoke(command, input);
-    (host.calls as Array<{ command: CommandName; input: unknown }>).push({ command, input });
-    return ok(answer(input)) as never;
-  };
-  return host;
+  });
 }
 
-const callsOf = (host: MemoryHost, command: CommandName) => host.calls.filter((c) => c.command === command).map((c) => c.input);
 
 async function openEditor(host: MemoryHost) {
   await renderApp(host);

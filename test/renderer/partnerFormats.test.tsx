@@ -3,9 +3,10 @@ import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { memoryHost, type MemoryHost } from '../../renderer/host/memoryHost.js';
-import type { CommandInput, CommandName, CommandOutput } from '../../src/shared/contract/commands.js';
+import type { CommandInput, CommandOutput } from '../../src/shared/contract/commands.js';
 import type { ProfileDraft } from '../../src/shared/contract/mappingCommands.js';
-import { fail, ok } from '../../src/shared/contract/wire.js';
+import { fail } from '../../src/shared/contract/wire.js';
+import { answering, callsOf } from './answeringHost.js';
 import { renderApp } from './renderApp.js';
 
 afterEach(() => {
@@ -58,9 +59,7 @@ function fakePreview({ profile, direction }: CommandInput<'mapping.preview'>): C
 }
 
 function mappingHost(): MemoryHost {
-  const host = memoryHost();
-  const invoke = host.invoke.bind(host);
-  const answers: { [C in CommandName]?: (input: CommandInput<C>) => unknown } = {
+  return answering(memoryHost(), {
     'mapping.profiles': () => ({
       folder: '/home/ops/.config/Ferry/jobs/profiles',
       profiles: [
@@ -74,17 +73,9 @@ function mappingHost(): MemoryHost {
         : { name, file: `/profiles/${name}`, yaml: 'partner: Broken\ninbound:\n  input: { type: csv }\n', problem: 'Partner profile /profiles/broken.yaml is not valid: inbound.output: Invalid input' },
     'mapping.preview': fakePreview,
     'mapping.save': ({ name }) => ({ name, file: `/profiles/${name}`, yaml: 'partner: Nordwind Handel GmbH\n' }),
-  };
-  host.invoke = async (command, input) => {
-    const answer = answers[command] as ((input: unknown) => unknown) | undefined;
-    if (answer === undefined) return invoke(command, input);
-    (host.calls as Array<{ command: CommandName; input: unknown }>).push({ command, input });
-    return ok(answer(input)) as never;
-  };
-  return host;
+  });
 }
 
-const callsOf = <C extends CommandName>(host: MemoryHost, command: C): Array<CommandInput<C>> => host.calls.filter((c) => c.command === command).map((c) => c.input as CommandInput<C>);
 
 async function openNordwind(host: MemoryHost) {
   await renderApp(host);

@@ -3,9 +3,8 @@ import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-libra
 import { userEvent } from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { memoryHost, type MemoryHost } from '../../renderer/host/memoryHost.js';
-import type { CommandInput, CommandName } from '../../src/shared/contract/commands.js';
 import type { ValidationEntryView } from '../../src/shared/contract/validationCommands.js';
-import { ok } from '../../src/shared/contract/wire.js';
+import { answering, callsOf } from './answeringHost.js';
 import { renderApp } from './renderApp.js';
 
 afterEach(cleanup);
@@ -45,9 +44,7 @@ function entryOf(id: number): ValidationEntryView {
 
 /** The in-memory host, answering the validation log's commands from `count` validated files. */
 function validationHost(count = ENTRIES): MemoryHost {
-  const host = memoryHost();
-  const invoke = host.invoke.bind(host);
-  const answers: { [C in CommandName]?: (input: CommandInput<C>) => unknown } = {
+  return answering(memoryHost(), {
     'validation.log': ({ filter, before, limit }) => {
       const entries: ValidationEntryView[] = [];
       for (let id = (before?.id ?? count + 1) - 1; id >= 1 && entries.length < limit; id--) {
@@ -60,17 +57,9 @@ function validationHost(count = ENTRIES): MemoryHost {
     'validation.entry': ({ id }) => ({ entry: entryOf(id), firstLines: entryOf(id).outcome === 'passed' ? [] : ['order,sku,qty', `${id},ABC-123,0`], binary: false }),
     'validation.return': ({ ids }) => ({ results: ids.map((id) => ({ id, file: entryOf(id).file, outcome: 'returned', detail: `/partner/in/ORD-ACME-${id}.csv` })) }),
     'validation.release': ({ ids, revalidate }) => ({ results: ids.map((id) => ({ id, file: entryOf(id).file, outcome: revalidate ? 'still-invalid' : 'released', detail: '' })) }),
-  };
-  host.invoke = async (command, input) => {
-    const answer = answers[command] as ((input: unknown) => unknown) | undefined;
-    if (answer === undefined) return invoke(command, input);
-    (host.calls as Array<{ command: CommandName; input: unknown }>).push({ command, input });
-    return ok(answer(input)) as never;
-  };
-  return host;
+  });
 }
 
-const callsOf = (host: MemoryHost, command: CommandName) => host.calls.filter((c) => c.command === command).map((c) => c.input);
 
 async function openLog(host: MemoryHost) {
   await renderApp(host);

@@ -2,10 +2,9 @@
 import { act, cleanup, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { memoryHost, type MemoryHost } from '../../renderer/host/memoryHost.js';
-import type { CommandInput, CommandName } from '../../src/shared/contract/commands.js';
 import type { RunView } from '../../src/shared/contract/historyCommands.js';
 import type { ValidationEntryView } from '../../src/shared/contract/validationCommands.js';
-import { ok } from '../../src/shared/contract/wire.js';
+import { answering, callsOf } from './answeringHost.js';
 import { renderApp } from './renderApp.js';
 
 afterEach(cleanup);
@@ -22,25 +21,15 @@ function entryOf(id: number): ValidationEntryView {
 
 /** The in-memory host answering what the screens a notification opens ask for. */
 function shellHost(): MemoryHost {
-  const host = memoryHost();
-  const invoke = host.invoke.bind(host);
-  const answers: { [C in CommandName]?: (input: CommandInput<C>) => unknown } = {
+  return answering(memoryHost(), {
     'home.resumeSchedules': () => ({}),
     'history.runs': () => ({ runs: [runOf(41)] }),
     'history.items': ({ runId }) => ({ run: runOf(runId), items: [{ id: 1, runId, sourcePath: 'out/ORD-1.csv', status: 'failed', bytes: 10, reason: 'refused by the server', verifiedBy: [], updatedAt: NOW }] }),
     'validation.log': () => ({ entries: [entryOf(9), entryOf(7)] }),
     'validation.entry': ({ id }) => ({ entry: entryOf(id), firstLines: ['order,sku,qty'], binary: false }),
-  };
-  host.invoke = async (command, input) => {
-    const answer = answers[command] as ((input: unknown) => unknown) | undefined;
-    if (answer === undefined) return invoke(command, input);
-    (host.calls as Array<{ command: CommandName; input: unknown }>).push({ command, input });
-    return ok(answer(input)) as never;
-  };
-  return host;
+  });
 }
 
-const calls = (host: MemoryHost, command: CommandName) => host.calls.filter((c) => c.command === command).map((c) => c.input);
 
 describe('a notification or tray item clicked in the desktop app (window.navigate)', () => {
   it('opens a run’s files in History', async () => {
@@ -49,7 +38,7 @@ describe('a notification or tray item clicked in the desktop app (window.navigat
     act(() => host.emit('window.navigate', { kind: 'run', runId: 41 }));
     expect(app.stores.ui.getState().section).toBe('history');
     await screen.findByRole('grid', { name: /^Files of run #41/ });
-    expect(calls(host, 'history.items')).toEqual([expect.objectContaining({ runId: 41 })]);
+    expect(callsOf(host, 'history.items')).toEqual([expect.objectContaining({ runId: 41 })]);
   });
 
   it('opens the validation log at the held entry', async () => {
@@ -58,7 +47,7 @@ describe('a notification or tray item clicked in the desktop app (window.navigat
     act(() => host.emit('window.navigate', { kind: 'validation', job: 'inbound', entryId: 7 }));
     expect(app.stores.ui.getState().section).toBe('validation');
     await waitFor(() => expect(app.stores.validationLog.getState().opened?.entry.id).toBe(7));
-    expect(calls(host, 'validation.log')).toEqual([expect.objectContaining({ filter: { job: 'inbound', outcome: 'held' } })]);
+    expect(callsOf(host, 'validation.log')).toEqual([expect.objectContaining({ filter: { job: 'inbound', outcome: 'held' } })]);
   });
 
   it('opens the Jobs screen for a job, and resumes paused schedules as Home’s card does', async () => {
@@ -67,6 +56,6 @@ describe('a notification or tray item clicked in the desktop app (window.navigat
     act(() => host.emit('window.navigate', { kind: 'job', job: 'inbound' }));
     expect(app.stores.ui.getState().section).toBe('jobs');
     act(() => host.emit('window.navigate', { kind: 'schedules' }));
-    await waitFor(() => expect(calls(host, 'home.resumeSchedules')).toEqual([{}]));
+    await waitFor(() => expect(callsOf(host, 'home.resumeSchedules')).toEqual([{}]));
   });
 });
