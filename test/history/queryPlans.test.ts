@@ -1,9 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HistoryStore } from '../../src/history/HistoryStore.js';
+import { describe, expect, it } from 'vitest';
 import {
   ABANDONABLE_RUNS_SQL,
   DELETE_RUNS_BEYOND_NEWEST_SQL,
@@ -21,60 +16,23 @@ import {
 import { quarantineListSql, RUNNING_RUN_OF_JOB_SQL, TAKEN_FILES_SQL } from '../../src/history/JobJournal.js';
 import { indexedPhrase } from '../../src/history/indexedPhrase.js';
 import { RETURNED_UNDER_KEY_SQL, validationLogSql } from '../../src/history/validationLogSql.js';
-import type { FinishedRunStatus, HistoryItemStatus, ItemsPageQuery, RunId, RunsPageQuery } from '../../src/history/records.js';
-import { newRun } from './fixtures.js';
+import type { ItemsPageQuery, RunId, RunsPageQuery } from '../../src/history/records.js';
+import { DAY, expectIndexed, NOW, plannedHistory } from './queryPlanHistory.js';
 
-const DAY = 86_400_000;
-const RUNS = 4_000;
-const NOW = Date.UTC(2025, 5, 1);
-
-let dir: string;
-let db: Database.Database;
-
-// Filled through the store, so the plans are those of a real history: 4,000 runs of 20 jobs over
-// 200 days, five items each.
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'ferry-history-plans-'));
-  const file = join(dir, 'history.db');
-  const store = HistoryStore.open(file);
-  const outcomes: ReadonlyArray<FinishedRunStatus> = ['succeeded', 'succeeded', 'succeeded', 'partial', 'failed', 'cancelled'];
-  const itemStatuses: ReadonlyArray<HistoryItemStatus> = ['copied', 'copied', 'moved', 'skipped', 'failed'];
-  for (let r = 0; r < RUNS; r++) {
-    const run = store.startRun(newRun({ job: `job-${r % 20}`, startedAt: NOW - (RUNS - r) * (DAY / 20) }));
-    store.recordItems(
-      run,
-      itemStatuses.map((status, i) => ({ sourcePath: `out/${r}/Invoice-${r}-${i}.pdf`, stage: 'done', status, bytes: 1_000 })),
-    );
-    if (r < RUNS - 3) store.finishRun(run, { status: outcomes[r % outcomes.length] ?? 'succeeded', files: 4, bytes: 4_000, failed: 1, skipped: 1 });
-    if (r % 20 === 0) {
-      const journal = store.journal();
-      journal.takeFiles(`job-${r % 20}`, [{ sourcePath: `in/${r}.csv`, fingerprint: '1:2' }], 'done', run);
-      journal.hold({ job: `job-${r % 7}`, file: `in/${r}.csv`, partner: `partner-${r % 5}`, location: '/q', reasons: [{ rule: 'csv', message: 'bad' }] });
-      journal.recordPassed({ job: `job-${r % 7}`, file: `in/${r}-ok.csv`, partner: `partner-${r % 5}`, location: '/in', rules: ['name', 'csv'] });
-    }
-  }
-  store.close();
-  db = new Database(file, { readonly: true });
+// Five items a run; every twentieth run takes a file, holds one and passes one.
+const history = plannedHistory({
+  items: ['copied', 'copied', 'moved', 'skipped', 'failed'],
+  everyTwentieth: (store, run, r) => {
+    const journal = store.journal();
+    journal.takeFiles(`job-${r % 20}`, [{ sourcePath: `in/${r}.csv`, fingerprint: '1:2' }], 'done', run);
+    journal.hold({ job: `job-${r % 7}`, file: `in/${r}.csv`, partner: `partner-${r % 5}`, location: '/q', reasons: [{ rule: 'csv', message: 'bad' }] });
+    journal.recordPassed({ job: `job-${r % 7}`, file: `in/${r}-ok.csv`, partner: `partner-${r % 5}`, location: '/in', rules: ['name', 'csv'] });
+  },
 });
-
-afterAll(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-/** `params` are bound by name, as the store binds them. */
-function plan(sql: string, params: object = {}): string[] {
-  return db
-    .prepare<object, { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
-    .all(params)
-    .map((row) => row.detail);
-}
+const { plan } = history;
 
 /** Every step reaches runs and items through an index or their primary key, and nothing is sorted afterwards. */
-function expectIndexed(steps: ReadonlyArray<string>): void {
-  expect(steps.filter((s) => /^SCAN (runs|items|i|r)\b(?! USING)/.test(s)), steps.join(' | ')).toEqual([]);
-  expect(steps.filter((s) => s.includes('TEMP B-TREE')), steps.join(' | ')).toEqual([]);
-}
+const expectRunsAndItemsIndexed = (steps: ReadonlyArray<string>): void => expectIndexed(steps, ['runs', 'items', 'i', 'r']);
 
 describe('the runs page', () => {
   const limit = 50;
@@ -94,19 +52,19 @@ describe('the runs page', () => {
     ['a later page of one status in one week', { status: 'failed', ...week, before: 3_700 as RunId }, 'runs_by_status'],
   ])('of %s uses an index that yields newest-first order', (_label, query, index) => {
     const steps = plan(runsPageSql(query), { ...query, limit });
-    expectIndexed(steps);
+    expectRunsAndItemsIndexed(steps);
     expect(steps[0]).toContain(index);
   });
 
   it('of unfinished runs uses the status index', () => {
     const steps = plan(RUNNING_RUNS_SQL);
-    expectIndexed(steps);
+    expectRunsAndItemsIndexed(steps);
     expect(steps[0]).toContain('runs_by_status');
   });
 
   it('of runs that may have lost their process, read whenever runs are listed, uses an index of running runs', () => {
     const steps = plan(ABANDONABLE_RUNS_SQL);
-    expectIndexed(steps);
+    expectRunsAndItemsIndexed(steps);
     expect(steps[0]).toMatch(/runs_in_progress|runs_by_status/);
   });
 });
@@ -119,7 +77,7 @@ describe("a run's items", () => {
     ['a later page of the failed ones', { status: 'failed', after: 'out/17/Invoice-17-2.pdf' }, 'items_by_status'],
   ])('(%s) are read through an index in path order', (_label, query, index) => {
     const steps = plan(itemsPageSql({ ...query, limit: 100 }), { ...query, runId: 17, limit: 100 });
-    expectIndexed(steps);
+    expectRunsAndItemsIndexed(steps);
     expect(steps[0]).toContain(index);
   });
 });
@@ -148,7 +106,7 @@ describe("the window's history", () => {
     expect(steps[0], steps.join(' | ')).toMatch(/^SCAN n VIRTUAL TABLE INDEX \d+:M/);
     expect(steps).toContain('SEARCH i USING INTEGER PRIMARY KEY (rowid=?)');
     expect(steps).toContain('SEARCH r USING INTEGER PRIMARY KEY (rowid=?)');
-    expectIndexed(steps);
+    expectRunsAndItemsIndexed(steps);
   }
 
   it.each([false, true])('pages a file-name search newest first from the name index (a later page: %s)', (later) => {
@@ -172,7 +130,7 @@ describe("the window's history", () => {
 describe('retention', () => {
   it('finds old runs, and everything that cascades from them, through indexes', () => {
     const steps = plan(DELETE_RUNS_STARTED_BEFORE_SQL, { cutoff: NOW - 90 * DAY });
-    expectIndexed(steps);
+    expectRunsAndItemsIndexed(steps);
     expect(steps[0]).toContain('runs_by_started_at');
     // The cascade to items shows up in the plan; the deeper ones are covered by the foreign-key test.
     expect(steps.some((s) => s.startsWith('SEARCH items USING') && s.includes('(run_id=?)'))).toBe(true);
@@ -186,6 +144,7 @@ describe('retention', () => {
   });
 
   it('has an index behind every foreign key, so deletes never scan a child table', () => {
+    const db = history.database();
     const tables = db
       .prepare<[], { name: string }>(`SELECT name FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%REFERENCES%'`)
       .all()
@@ -204,7 +163,7 @@ describe('retention', () => {
 describe('what jobs read', () => {
   it('finds the run of a job in progress through the partial index of running runs', () => {
     const steps = plan(RUNNING_RUN_OF_JOB_SQL, { job: 'job-3' });
-    expectIndexed(steps);
+    expectRunsAndItemsIndexed(steps);
     expect(steps[0]).toContain('runs_in_progress');
   });
 
