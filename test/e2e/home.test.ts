@@ -33,7 +33,7 @@ describe('the window: Home and notices', () => {
     await writeFile(join(work, 'drop', 'ORD-ACME-60.csv'), 'order,sku,qty\n60,ABC-123,0\n');
     await writeFile(join(work, 'drop', 'ORD-ACME-62.csv'), 'order,sku,qty\n62,ABC-123,4\n');
     await mkdir(world.workspace.paths.jobs, { recursive: true });
-    await writeFile(join(world.workspace.paths.jobs, 'inbound.yaml'), inboundOrdersJob(work, 'partner'));
+    await writeFile(join(world.workspace.paths.jobs, 'inbound.yaml'), inboundOrdersJob(work, `${work}/partner/`));
     await writeFile(join(world.workspace.paths.jobs, 'outbound.yaml'), brokenJob(work));
     // A few weeks of earlier runs, so that the chart has something to show.
     const history = await world.workspace.history();

@@ -6,6 +6,7 @@ import { DEMO_DUPLICATE_ACCOUNT_NUMBER } from '../../src/sandbox/seed/demo.js';
 import { makeScratch } from '../conformance/scratch.js';
 import { addOrgConnection, addSftpConnection, seedServerFolder } from '../examples/support.js';
 import { startTestOrg, type TestOrg } from '../helpers/salesforce.js';
+import { invoicesToAccountsJob } from '../jobs/invoicesToAccountsJob.js';
 import { checkAccessibility } from './axe.js';
 import { eventually, screenshot, SIZES, windowWorld, type WindowWorld } from './window.js';
 
@@ -14,20 +15,14 @@ const EXACT = 'INV-ACC-10001_2026-0042.pdf';
 const AMBIGUOUS = `INV-${DEMO_DUPLICATE_ACCOUNT_NUMBER}_2026-0043.pdf`;
 
 /** The partner's invoices on its SFTP server, attached to their Accounts by name every hour. */
-const INVOICES_JOB = `version: 1
-name: invoices
-description: The partner's invoices onto their Accounts.
-source:
-  location: 'partner-sftp:'
-arrival:
-  stableFor: 0s
-routes:
-  - name: accounts
-    to: org:Account/
-    attachBy: 'INV-{AccountNumber}_{*}.pdf'
+const INVOICES_JOB = invoicesToAccountsJob(
+  'invoices',
+  "'partner-sftp:'",
+  `description: The partner's invoices onto their Accounts.
 schedule:
   every: 1h
-`;
+`,
+);
 
 /** A coordinator previews a job from the Jobs screen, runs it, and finds its run in History. */
 describe('the window: jobs', () => {

@@ -5,39 +5,11 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { makeScratch } from '../conformance/scratch.js';
 import { addSftpConnection, seedServerFolder } from '../examples/support.js';
+import { inboundOrdersJob } from '../jobs/inboundOrdersJob.js';
 import { checkAccessibility } from './axe.js';
 import { eventually, screenshot, SIZES, windowWorld, type WindowWorld } from './window.js';
 
 const sftp = inject('servers').sftp;
-
-/**
- * The partner's order files, taken from its real SFTP server: a misnamed file or one whose CSV breaks
- * its columns' rules is held, the others go to `<work>/erp/<partner>/`, and a returned file goes back
- * to the partner's `rejected` folder on the same server.
- */
-function partnerOrdersJob(work: string): string {
-  return `version: 1
-name: inbound
-source:
-  location: partner-sftp:/outbox
-arrival:
-  stableFor: 0s
-validate:
-  - files: '*.csv'
-    name: '^ORD-(?<partner>[A-Z]+)-(?<seq>\\d+)\\.csv$'
-    csv:
-      columns:
-        - { name: order, type: integer, required: true }
-        - { name: sku, required: true, pattern: '[A-Z]{3}-\\d{3}' }
-        - { name: qty, type: integer, min: 1 }
-routes:
-  - name: erp
-    to: ${work}/erp/{partner}/
-    rename: '{partner}-{seq}{ext}'
-quarantine:
-  returnTo: partner-sftp:/rejected/
-`;
-}
 
 /** Files a real job run validated, explained and dealt with in the window, and a partner's resubmission. */
 describe('the window: validation log', () => {
@@ -64,7 +36,8 @@ describe('the window: validation log', () => {
     });
     await addSftpConnection(world, 'partner-sftp', sftp, scratch.path);
     await mkdir(world.workspace.paths.jobs, { recursive: true });
-    await writeFile(join(world.workspace.paths.jobs, 'inbound.yaml'), partnerOrdersJob(work));
+    // The orders come from the partner's real SFTP server, and a returned file goes back to its `rejected` folder.
+    await writeFile(join(world.workspace.paths.jobs, 'inbound.yaml'), inboundOrdersJob(work, 'partner-sftp:/rejected/', 'partner-sftp:/outbox'));
     await run();
     const journal = (await world.workspace.history()).journal();
     expect(journal.quarantined().map((q) => q.file).sort()).toEqual(['ORD-ACME-60.csv', 'ORD-ACME-61.csv', 'ORD-ACME-62.csv', 'ord_acme_63.csv']);

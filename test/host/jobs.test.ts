@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_DUPLICATE_ACCOUNT_NUMBER } from '../../src/sandbox/seed/demo.js';
 import { readJobSwitches } from '../../src/workspace/jobSwitches.js';
 import { startTestOrg, type TestOrg } from '../helpers/salesforce.js';
+import { invoicesToAccountsJob } from '../jobs/invoicesToAccountsJob.js';
 import { openHost, type OpenHost } from './openHost.js';
 
 const HOUR = 3_600_000;
@@ -13,20 +14,14 @@ const UNKNOWN = 'INV-ACC-99999_0044.pdf';
 
 /** Invoices from a local outbox attached to their Accounts in the sandbox by their names, every hour. */
 function invoicesJob(work: string): string {
-  return `version: 1
-name: invoices
-description: Partner invoices onto their Accounts.
-source:
-  location: ${work}/outbox
-arrival:
-  stableFor: 0s
-routes:
-  - name: accounts
-    to: org:Account/
-    attachBy: 'INV-{AccountNumber}_{*}.pdf'
+  return invoicesToAccountsJob(
+    'invoices',
+    `${work}/outbox`,
+    `description: Partner invoices onto their Accounts.
 schedule:
   every: 1h
-`;
+`,
+  );
 }
 
 /** Order files from a drop folder to the ERP's inbox, weekday mornings; `stableFor` keeps a run waiting when asked. */

@@ -25,7 +25,7 @@ describe('the core behind the validation log', () => {
     });
     const jobs = world.workspace.paths.jobs;
     await mkdir(jobs, { recursive: true });
-    await writeFile(join(jobs, 'inbound.yaml'), inboundOrdersJob(world.work, 'returned'));
+    await writeFile(join(jobs, 'inbound.yaml'), inboundOrdersJob(world.work, `${world.work}/returned/`));
     const result = await world.run(await loadJobFile(join(jobs, 'inbound.yaml')));
     expect(result.files.map((f) => f.outcome)).toEqual(['quarantined', 'quarantined', 'quarantined', 'delivered']);
     for (const q of (await world.workspace.history()).journal().quarantined()) ids.set(q.file, q.id);
@@ -139,7 +139,7 @@ describe('the core behind the validation log', () => {
   it('acts on a job whose file left the jobs folder from the file its run read, and says what to do when that is gone too', async () => {
     await world.files({ 'drop/ORD-ACME-64.csv': 'order,sku,qty\n64,ABC-123,0\n' });
     const kept = join(world.work, 'inbound-kept.yaml');
-    await writeFile(kept, inboundOrdersJob(world.work, 'returned'));
+    await writeFile(kept, inboundOrdersJob(world.work, `${world.work}/returned/`));
     await world.run(await loadJobFile(kept));
     const held = (await call('validation.log', { filter: { name: 'ACME-64', outcome: 'held' }, limit: 10 })).entries.map((e) => e.id);
     expect(held).toHaveLength(1);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS, DEMO_DUPLICATE_ACCOUNT_NUMBER } from '../../src/sandbox/seed/demo.js';
 import { startTestOrg, type TestOrg } from '../helpers/salesforce.js';
 import { jobWorld, type JobWorld } from './harness.js';
+import { invoicesToAccountsJob } from './invoicesToAccountsJob.js';
 
 const FILES = 500;
 
@@ -37,20 +38,16 @@ describe('a 500-file run to Salesforce killed at random points', () => {
       const account = accounts[i % accounts.length] ?? '';
       await writeFile(join(world.work, 'outbox', `INV-${account}_${String(i).padStart(4, '0')}.pdf`), `%PDF-1.4 invoice ${i} for ${account}\n`);
     }
-    await world.job(`version: 1
-name: invoices-to-accounts
-source:
-  location: ./outbox
-arrival:
-  stableFor: 0s
-routes:
-  - name: accounts
-    to: org:Account/
-    attachBy: 'INV-{AccountNumber}_{*}.pdf'
-after:
+    await world.job(
+      invoicesToAccountsJob(
+        'invoices-to-accounts',
+        './outbox',
+        `after:
   source: delete
 concurrency: 8
-`);
+`,
+      ),
+    );
   });
   afterAll(async () => {
     await org?.close();

@@ -1,13 +1,13 @@
 /**
- * The job file of a job named `inbound`: partners' order files taken from `<work>/drop`, a misnamed
- * file or one whose CSV breaks its columns' rules held back, the others routed to
- * `<work>/erp/<partner>/` as `<partner>-<seq>.csv`, and a returned file sent to `<work>/<returnTo>/`.
+ * The job file of a job named `inbound`: partners' order files taken from `source` (`<work>/drop` unless
+ * given), a misnamed file or one whose CSV breaks its columns' rules held back, the others routed to
+ * `<work>/erp/<partner>/` as `<partner>-<seq>.csv`, and a returned file sent to the location `returnTo`.
  */
-export function inboundOrdersJob(work: string, returnTo: string): string {
+export function inboundOrdersJob(work: string, returnTo: string, source = `${work}/drop`): string {
   return `version: 1
 name: inbound
 source:
-  location: ${work}/drop
+  location: ${source}
 arrival:
   stableFor: 0s
 validate:
@@ -23,6 +23,6 @@ routes:
     to: ${work}/erp/{partner}/
     rename: '{partner}-{seq}{ext}'
 quarantine:
-  returnTo: ${work}/${returnTo}/
+  returnTo: ${returnTo}
 `;
 }
