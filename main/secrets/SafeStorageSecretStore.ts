@@ -1,8 +1,7 @@
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type { SafeStorage } from 'electron';
 import { z } from 'zod';
 import { TransferError } from '../../src/connectors/errors.js';
+import { readIfPresent, writePrivateFile } from '../../src/security/privateFile.js';
 import type { SecretStore } from '../../src/security/SecretStore.js';
 
 /** The parts of Electron's `safeStorage` the store uses. */
@@ -101,13 +100,8 @@ export class SafeStorageSecretStore implements SecretStore {
   }
 
   async #load(): Promise<SealedFile | undefined> {
-    let text: string;
-    try {
-      text = await readFile(this.#opts.file, 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw e;
-    }
+    const text = await readIfPresent(this.#opts.file);
+    if (text === undefined) return undefined;
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -120,11 +114,6 @@ export class SafeStorageSecretStore implements SecretStore {
   }
 
   async #save(file: SealedFile): Promise<void> {
-    await mkdir(dirname(this.#opts.file), { recursive: true, mode: 0o700 });
-    // Replaced whole by a rename: a crash leaves the old secrets or the new ones, never half a file.
-    const tmp = `${this.#opts.file}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify(file, null, 2), { mode: 0o600 });
-    await chmod(tmp, 0o600);
-    await rename(tmp, this.#opts.file);
+    await writePrivateFile(this.#opts.file, JSON.stringify(file, null, 2));
   }
 }

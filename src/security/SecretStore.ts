@@ -1,7 +1,8 @@
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { TransferError } from '../connectors/errors.js';
+import { readIfPresent, writePrivateFile } from './privateFile.js';
 
 /** Where passwords and key passphrases live. Nothing else in Ferry writes a secret anywhere. */
 export interface SecretStore {
@@ -129,23 +130,14 @@ export class EncryptedFileSecretStore implements SecretStore {
   }
 
   async #load(): Promise<SecretsFile | undefined> {
-    let text: string;
-    try {
-      text = await readFile(this.#opts.file, 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw e;
-    }
+    const text = await readIfPresent(this.#opts.file);
+    if (text === undefined) return undefined;
     const parsed = JSON.parse(text) as SecretsFile;
     if (parsed.version !== 1) throw new TransferError('config', `Unknown secret store version in ${this.#opts.file}`);
     return parsed;
   }
 
   async #save(file: SecretsFile): Promise<void> {
-    await mkdir(dirname(this.#opts.file), { recursive: true, mode: 0o700 });
-    const tmp = join(dirname(this.#opts.file), `.secrets.${process.pid}.tmp`);
-    await writeFile(tmp, JSON.stringify(file, null, 2), { mode: 0o600 });
-    await chmod(tmp, 0o600);
-    await rename(tmp, this.#opts.file);
+    await writePrivateFile(this.#opts.file, JSON.stringify(file, null, 2));
   }
 }
