@@ -146,33 +146,15 @@ export function HistoryGrid(props: HistoryGridProps) {
   const { rows, focus, more } = props;
   const columns = COLUMNS[props.view];
   const template = columns.map((c) => c.width).join(' ');
-  const grid = useVirtualGridRows({ count: rows.length, focus, more, idPrefix: 'history', onFocus: props.onFocus, onNeedMore: props.onNeedMore });
-
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
-    if (grid.moveFocus(event)) return;
-    switch (event.key) {
-      case 'Enter':
-        event.preventDefault();
-        return props.onOpen(focus);
-      case 'Backspace':
-        event.preventDefault();
-        return props.onBack();
-    }
+  const onOtherKey = (event: KeyboardEvent<HTMLDivElement>): void => {
+    if (event.key !== 'Backspace') return;
+    event.preventDefault();
+    props.onBack();
   };
+  const grid = useVirtualGridRows({ count: rows.length, focus, more, idPrefix: 'history', onFocus: props.onFocus, onOpen: props.onOpen, onNeedMore: props.onNeedMore, onOtherKey });
 
   return (
-    <div
-      ref={grid.scrollRef}
-      role="grid"
-      aria-label={props.label}
-      aria-rowcount={grid.ariaRowCount}
-      aria-colcount={columns.length}
-      aria-busy={props.loading}
-      aria-activedescendant={grid.activeDescendant}
-      tabIndex={0}
-      className={styles.grid}
-      onKeyDown={onKeyDown}
-    >
+    <div {...grid.gridProps} aria-label={props.label} aria-colcount={columns.length} aria-busy={props.loading} className={styles.grid}>
       <div role="rowgroup" className={styles.head}>
         <div role="row" aria-rowindex={1} className={styles.row} style={{ gridTemplateColumns: template }}>
           {columns.map((column, i) => (
@@ -189,14 +171,10 @@ export function HistoryGrid(props: HistoryGridProps) {
           return (
             <div
               key={item.key}
-              id={grid.rowId(item.index)}
-              role="row"
-              aria-rowindex={item.index + 2}
+              {...grid.rowProps(item)}
               aria-selected={item.index === focus}
               className={styles.row}
               style={{ gridTemplateColumns: template, ...grid.rowStyle(item) }}
-              onClick={() => props.onFocus(item.index)}
-              onDoubleClick={() => props.onOpen(item.index)}
             >
               {columns.map((column, i) => {
                 const content = column.render(row);

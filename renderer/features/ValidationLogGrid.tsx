@@ -41,36 +41,16 @@ export interface ValidationLogGridProps {
  */
 export function ValidationLogGrid(props: ValidationLogGridProps) {
   const { entries, focus, more, selected } = props;
-  const grid = useVirtualGridRows({ count: entries.length, focus, more, idPrefix: 'validation', onFocus: props.onFocus, onNeedMore: props.onNeedMore });
-
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
-    if (grid.moveFocus(event)) return;
-    switch (event.key) {
-      case 'Enter':
-        event.preventDefault();
-        return props.onOpen(focus);
-      case ' ': {
-        event.preventDefault();
-        const entry = entries[focus];
-        if (entry !== undefined) props.onToggle(entry.id);
-      }
-    }
+  const onOtherKey = (event: KeyboardEvent<HTMLDivElement>): void => {
+    if (event.key !== ' ') return;
+    event.preventDefault();
+    const entry = entries[focus];
+    if (entry !== undefined) props.onToggle(entry.id);
   };
+  const grid = useVirtualGridRows({ count: entries.length, focus, more, idPrefix: 'validation', onFocus: props.onFocus, onOpen: props.onOpen, onNeedMore: props.onNeedMore, onOtherKey });
 
   return (
-    <div
-      ref={grid.scrollRef}
-      role="grid"
-      aria-label="Validated files"
-      aria-multiselectable
-      aria-rowcount={grid.ariaRowCount}
-      aria-colcount={COLUMNS.length}
-      aria-busy={props.loading}
-      aria-activedescendant={grid.activeDescendant}
-      tabIndex={0}
-      className={styles.grid}
-      onKeyDown={onKeyDown}
-    >
+    <div {...grid.gridProps} aria-label="Validated files" aria-multiselectable aria-colcount={COLUMNS.length} aria-busy={props.loading} className={styles.grid}>
       <div role="rowgroup" className={styles.head}>
         <div role="row" aria-rowindex={1} className={styles.row}>
           {COLUMNS.map((label, i) => (
@@ -88,15 +68,11 @@ export function ValidationLogGrid(props: ValidationLogGridProps) {
           return (
             <div
               key={entry.id}
-              id={grid.rowId(item.index)}
-              role="row"
-              aria-rowindex={item.index + 2}
+              {...grid.rowProps(item)}
               aria-selected={selected.has(entry.id)}
               data-focus={item.index === focus}
               className={styles.row}
               style={grid.rowStyle(item)}
-              onClick={() => props.onFocus(item.index)}
-              onDoubleClick={() => props.onOpen(item.index)}
             >
               <div role="gridcell" aria-colindex={1} title={entry.file}>
                 {name}
