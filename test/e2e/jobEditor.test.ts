@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ async function describedBy(field: Locator): Promise<string> {
   return texts.join(' ');
 }
 
-/** The job editor against `ferry serve`: a new job from an example flow, mended at its fields, saved into the jobs folder. */
+/** The job editor against `ferry serve`: a new job from an example flow, mended at its fields, saved into the jobs folder, then tried and run. */
 describe('the window: the job editor', () => {
   let world: WindowWorld;
 
@@ -83,4 +83,41 @@ describe('the window: the job editor', () => {
     expect(world.pageErrors).toEqual([]);
     // A hang guard for a loaded machine, not a speed requirement: the editor checks as the user types, many times over.
   }, 900_000);
+
+  it('dry-runs the job it saved from the Jobs screen, runs it, and shows the archived file in History', async () => {
+    // An export the job's rules accept, written long enough ago that its arrival rule (stable for 30 s) is met.
+    const exports = join(world.workspace.paths.jobs, 'exports');
+    await mkdir(exports, { recursive: true });
+    const exported = join(exports, 'erp_2026-03_ledger.csv');
+    await writeFile(exported, 'account;amount\n4000;12.50\n');
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+    await utimes(exported, anHourAgo, anHourAgo);
+
+    const page = await world.open();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Jobs' }).click();
+    const grid = page.getByRole('grid', { name: 'Jobs' });
+    const row = grid.getByRole('row', { name: /^month-end-archive/ });
+    await eventually(() => row.count()).toBe(1);
+    await row.click();
+    await page.keyboard.press('Shift+F5');
+    const dialog = page.getByRole('dialog', { name: 'Dry run of month-end-archive' });
+    const plan = dialog.getByRole('table', { name: 'Dry run of month-end-archive, file by file' });
+    // The export and its JSON manifest, each a row of the plan.
+    const planned = plan.getByRole('row', { name: /^erp_2026-03_ledger\.csv/ });
+    await eventually(() => planned.count()).toBe(2);
+    expect(await planned.nth(0).textContent()).toMatch(/ValidWould be delivered.*archive\/2026-03\/erp_2026-03_ledger\.csv/);
+    expect(await planned.nth(1).textContent()).toMatch(/Would be delivered.*archive\/2026-03\/erp_2026-03_ledger\.json/);
+
+    await dialog.getByRole('button', { name: 'Run now' }).click();
+    const archived = join(world.workspace.paths.jobs, 'archive', '2026-03', 'erp_2026-03_ledger.csv');
+    await eventually(async () => (await row.textContent()) ?? '').toMatch(/Succeeded/);
+    expect(await readFile(archived, 'utf8')).toBe('account;amount\n4000;12.50\n');
+    expect(JSON.parse(await readFile(archived.replace(/\.csv$/, '.json'), 'utf8'))).toMatchObject({ file: 'erp_2026-03_ledger.csv', period: '2026-03', dataset: 'ledger' });
+
+    await row.click();
+    await page.getByRole('toolbar', { name: 'Job actions' }).getByRole('button', { name: 'Last run in History' }).click();
+    const files = page.getByRole('grid', { name: /^Files of run #\d+/ });
+    await eventually(() => files.getByRole('row', { name: /^erp_2026-03_ledger\.csv/ }).count()).toBe(1);
+    expect(world.pageErrors).toEqual([]);
+  }, 600_000);
 });
