@@ -8,6 +8,7 @@ import { parseJob, type LoadedJob } from '../../src/jobs/definition/loadJob.js';
 import { ManualClock } from '../../src/schedule/Clock.js';
 import type { AttentionRaised } from '../../src/shared/contract/homeCommands.js';
 import { newRun } from '../history/fixtures.js';
+import { expectingOrdersJob } from './hourlyJobs.js';
 
 const HOUR = 3_600_000;
 /** A Tuesday, 06:00 UTC: the watch starts an hour before the orders are due. */
@@ -15,23 +16,7 @@ const START = Date.UTC(2026, 2, 10, 6, 0);
 
 /** A job that expects `orders_*.csv` by `by` (UTC) every day. */
 function expectingJob(name: string, by: string): LoadedJob {
-  return parseJob(
-    `version: 1
-name: ${name}
-source:
-  location: /tmp/${name}
-arrival:
-  expect:
-    - { name: 'orders_*.csv', by: '${by}' }
-routes:
-  - name: out
-    to: /tmp/${name}-out/
-schedule:
-  every: 1h
-  timezone: UTC
-`,
-    `/jobs/${name}.yaml`,
-  );
+  return parseJob(expectingOrdersJob(name, by), `/jobs/${name}.yaml`);
 }
 
 /** What the watch sees in a history that other processes write: the window's process reads, "the daemon" writes. */

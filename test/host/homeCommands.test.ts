@@ -11,25 +11,12 @@ import type { AttentionItem } from '../../src/shared/contract/homeCommands.js';
 import { pauseSchedules, setJobEnabled } from '../../src/workspace/jobSwitches.js';
 import { Workspace } from '../../src/workspace/Workspace.js';
 import { newRun } from '../history/fixtures.js';
+import { expectingOrdersJob, hourlyJob } from './hourlyJobs.js';
 import { commandCaller, type CallCommand } from './openHost.js';
 
 const HOUR = 3_600_000;
 /** A Tuesday, 09:00 UTC: the orders were due at 07:00. */
 const NOW = Date.UTC(2026, 2, 10, 9, 0);
-
-function job(name: string, extra = ''): string {
-  return `version: 1
-name: ${name}
-source:
-  location: /tmp/${name}
-routes:
-  - name: out
-    to: /tmp/${name}-out/
-schedule:
-  every: 1h
-  timezone: UTC
-${extra}`;
-}
 
 /** Home's summary over a real history, jobs folder and job switches, at a time the test chooses. */
 describe('the core behind Home', () => {
@@ -44,8 +31,8 @@ describe('the core behind Home', () => {
     home = await mkdtemp(join(tmpdir(), 'ferry-home-host-'));
     workspace = new Workspace(ferryPaths({ FERRY_HOME: home }), { FERRY_HOME: home });
     await mkdir(workspace.paths.jobs, { recursive: true });
-    await writeFile(join(workspace.paths.jobs, 'inbound.yaml'), job('inbound', `arrival:\n  expect:\n    - { name: 'orders_*.csv', by: '07:00' }\n`));
-    await writeFile(join(workspace.paths.jobs, 'outbound.yaml'), job('outbound'));
+    await writeFile(join(workspace.paths.jobs, 'inbound.yaml'), expectingOrdersJob('inbound', '07:00'));
+    await writeFile(join(workspace.paths.jobs, 'outbound.yaml'), hourlyJob('outbound'));
     await writeFile(join(workspace.paths.jobs, 'broken.yaml'), 'version: 1\nname: [');
     core = createFerryHost({ workspace, host: 'web', version: '0.1.0', clock });
     call = commandCaller(() => core);
