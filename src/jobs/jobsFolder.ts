@@ -1,19 +1,8 @@
-import { readdir } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { basename, extname } from 'node:path';
 import { JobFileError, loadJobFile, type LoadedJob } from './definition/loadJob.js';
+import { jobFiles } from '../workspace/jobFileNames.js';
 
-export const JOB_EXTENSIONS = ['.yaml', '.yml', '.json'];
-
-/** The job files of a folder, by name; none when the folder does not exist yet. */
-export async function jobFiles(dir: string): Promise<string[]> {
-  try {
-    const names = await readdir(dir);
-    return names.filter((n) => JOB_EXTENSIONS.includes(extname(n).toLowerCase())).sort().map((n) => join(dir, n));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw e;
-  }
-}
+export { JOB_EXTENSIONS, jobFiles } from '../workspace/jobFileNames.js';
 
 /** One file of the jobs folder: the job it holds, or why it holds none Ferry can run. */
 export type JobsFolderEntry =

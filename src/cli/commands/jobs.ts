@@ -1,5 +1,5 @@
 import { readdir, stat } from 'node:fs/promises';
-import { JOB_EXTENSIONS, jobFiles } from '../../jobs/jobsFolder.js';
+import { JOB_EXTENSIONS, jobFiles } from '../../workspace/jobFileNames.js';
 import { basename, dirname, extname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { TransferError } from '../../connectors/errors.js';
@@ -12,7 +12,7 @@ import { print, printJson, warn, type CliIo } from '../io.js';
 import { printSyncActions, syncTotals } from '../syncReport.js';
 import type { CopyOutcome } from './copy.js';
 
-export { jobFiles } from '../../jobs/jobsFolder.js';
+export { jobFiles } from '../../workspace/jobFileNames.js';
 
 /** A job by file path, or by name from the workspace's jobs folder. */
 export async function findJob(ws: Workspace, ref: string): Promise<LoadedJob> {
