@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmod, chown, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, chown, copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -19,9 +19,13 @@ const CHILD = join(import.meta.dirname, 'sftpServerChild.ts');
 
 /**
  * The child bundled into one file in a folder anyone may read: the unprivileged user may not be able to
- * reach the checkout (a clone in a private folder), so it must not load anything from there.
+ * reach the checkout (a clone in a private folder), so it must not load anything from there — nor run the
+ * Node inside it, which the npm registry installs into the checkout's node_modules: a copy of it goes beside.
  */
-async function bundledChild(folder: string): Promise<string> {
+async function bundledChild(folder: string): Promise<{ readonly node: string; readonly child: string }> {
+  const node = join(folder, 'node');
+  await copyFile(process.execPath, node);
+  await chmod(node, 0o755);
   const outfile = join(folder, 'sftp-server-child.mjs');
   await build({
     entryPoints: [CHILD],
@@ -38,12 +42,17 @@ async function bundledChild(folder: string): Promise<string> {
     },
   });
   await chmod(outfile, 0o644);
-  return outfile;
+  return { node, child: outfile };
 }
 
 /** The demo SFTP server started in a child process as SERVER_USER, serving `root`. */
-async function startAsServerUser(root: string, password: string, hostKey: string, child: string): Promise<{ port: number; stop: () => Promise<void> }> {
-  const server: ChildProcess = spawn(process.execPath, [child], { ...SERVER_USER, stdio: ['pipe', 'pipe', 'inherit'] });
+async function startAsServerUser(
+  root: string,
+  password: string,
+  hostKey: string,
+  { node, child }: { readonly node: string; readonly child: string },
+): Promise<{ port: number; stop: () => Promise<void> }> {
+  const server: ChildProcess = spawn(node, [child], { ...SERVER_USER, stdio: ['pipe', 'pipe', 'inherit'] });
   server.stdin?.end(JSON.stringify({ root, username: 'partner', password, hostKey }));
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
