@@ -1,4 +1,5 @@
 import type { SyncAction } from '../engine/sync/actions.js';
+import type { JobRunResult } from '../jobs/runJob.js';
 import { visibleName } from './format.js';
 import { print, warn, type CliIo } from './io.js';
 
@@ -22,6 +23,16 @@ export function syncTotals(actions: ReadonlyArray<SyncAction>, dryRun: boolean):
     unchanged: count('unchanged', 'done'),
     failed: actions.filter((a) => a.status === 'failed').length,
   };
+}
+
+/** A finished run in a few words: `3 delivered, 1 quarantined, 0 failed`, or a sync's totals. */
+export function runSummary(result: JobRunResult): string {
+  if (result.sync !== undefined) {
+    const t = syncTotals(result.sync.actions, false);
+    return `${t.new} new, ${t.replace} replaced, ${t.delete} deleted, ${t.failed} failed`;
+  }
+  const count = (outcome: string): number => result.files.filter((f) => f.outcome === outcome).length;
+  return `${count('delivered')} delivered, ${count('quarantined')} quarantined, ${count('failed')} failed`;
 }
 
 /**

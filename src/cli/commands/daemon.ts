@@ -5,7 +5,7 @@ import type { SlaWatch } from '../../schedule/SlaWatch.js';
 import type { Workspace } from '../../workspace/Workspace.js';
 import { visibleName } from '../format.js';
 import { warn, type CliIo } from '../io.js';
-import { syncTotals } from '../syncReport.js';
+import { runSummary } from '../syncReport.js';
 import { jobFiles } from './jobs.js';
 
 const SKIP_WORDS: Readonly<Record<SkipReason, string>> = {
@@ -72,14 +72,8 @@ export function registerDaemonCommand(program: Command, io: CliIo, workspace: ()
           if (job === undefined) return;
           log(`${name}: starting (${reason})`);
           const result = await runner.run({ job, dryRun: false, signal: runSignal });
-          if (result.sync !== undefined) {
-            const t = syncTotals(result.sync.actions, false);
-            const held = result.sync.withheld === undefined ? '' : `; nothing deleted: ${result.sync.withheld}`;
-            log(`${name}: run ${result.runId} ${result.status}: ${t.new} new, ${t.replace} replaced, ${t.delete} deleted, ${t.failed} failed${held}`);
-            return;
-          }
-          const count = (o: string): number => result.files.filter((f) => f.outcome === o).length;
-          log(`${name}: run ${result.runId} ${result.status}: ${count('delivered')} delivered, ${count('quarantined')} quarantined, ${count('failed')} failed`);
+          const held = result.sync?.withheld === undefined ? '' : `; nothing deleted: ${result.sync.withheld}`;
+          log(`${name}: run ${result.runId} ${result.status}: ${runSummary(result)}${held}`);
         },
         events: {
           onSkipped: (job, _at, why) => log(`${job}: tick skipped (${SKIP_WORDS[why]})`),
