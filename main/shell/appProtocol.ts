@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { extname, relative, resolve, sep } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import type { CustomScheme } from 'electron';
+import { safeSegments } from '../../src/host/http/requestTarget.js';
+import { CONTENT_TYPES } from '../../src/host/http/staticFiles.js';
 import { APP_URL, CONTENT_SECURITY_POLICY } from '../security.js';
 
 const APP_HOST = new URL(APP_URL).host;
@@ -12,17 +14,6 @@ const APP_HOST = new URL(APP_URL).host;
 export const APP_SCHEME: CustomScheme = {
   scheme: new URL(APP_URL).protocol.slice(0, -1),
   privileges: { standard: true, secure: true, supportFetchAPI: true },
-};
-
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.ico': 'image/x-icon',
 };
 
 /**
@@ -49,16 +40,9 @@ function fileFor(base: string, url: string): string | undefined {
   if (!URL.canParse(url)) return undefined;
   const parsed = new URL(url);
   if (parsed.host !== APP_HOST) return undefined;
-  let path: string;
-  try {
-    path = decodeURIComponent(parsed.pathname);
-  } catch {
-    return undefined;
-  }
-  if (path.includes('\0') || path.includes('\\')) return undefined;
-  const file = resolve(base, `.${path === '/' ? '/index.html' : path}`);
-  const inside = relative(base, file);
-  return inside === '' || inside.startsWith(`..${sep}`) || inside === '..' ? undefined : file;
+  const segments = safeSegments(parsed.pathname);
+  if (segments === undefined) return undefined;
+  return join(base, ...(segments.length === 0 ? ['index.html'] : segments));
 }
 
 function answer(status: number, contentType: string, body: Buffer | string): Response {
