@@ -46,7 +46,8 @@ export interface JobEditorState {
   save(overwrite?: boolean): Promise<JobEditTarget | undefined>;
   /** Drops the current draft's changes: back to the saved text, or the template as it came. */
   discard(): Promise<void>;
-  loadTemplates(): Promise<void>;
+  /** Reads the example flows once; resolves to why they could not be read, if they could not. */
+  loadTemplates(): Promise<string | undefined>;
 }
 
 export type JobEditorStore = StoreApi<JobEditorState>;
@@ -189,10 +190,13 @@ export function createJobEditorStore(host: RendererHost): JobEditorStore {
       },
 
       async loadTemplates() {
+        if (get().templates !== undefined) return undefined;
         try {
           set({ templates: unwrap(await host.invoke('jobFiles.templates', {})).templates });
+          return undefined;
         } catch (e) {
           set({ error: messageOf(e) });
+          return messageOf(e);
         }
       },
     };

@@ -1,6 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { DryRunView, JobSummary } from '../../src/shared/contract/jobCommands.js';
-import type { JobTemplateView } from '../../src/shared/contract/jobFileCommands.js';
 import type { RendererHost } from '../host/RendererHost.js';
 import { clampedFocus, messageOf, unwrap } from './listing.js';
 
@@ -21,8 +20,6 @@ export interface JobsState {
   readonly focus: number;
   /** The dry run on show, if any. */
   readonly dryRun: DryRunState | undefined;
-  /** The example flows offered by "New job", once asked for. */
-  readonly templates: ReadonlyArray<JobTemplateView> | undefined;
   load(): Promise<void>;
   setFocus(index: number): void;
   run(name: string): Promise<void>;
@@ -30,7 +27,6 @@ export interface JobsState {
   closeDryRun(): void;
   setEnabled(name: string, enabled: boolean): Promise<void>;
   pauseAll(paused: boolean): Promise<void>;
-  loadTemplates(): Promise<void>;
 }
 
 export type JobsStore = StoreApi<JobsState>;
@@ -55,7 +51,6 @@ export function createJobsStore(host: RendererHost): JobsStore {
       message: undefined,
       focus: 0,
       dryRun: undefined,
-      templates: undefined,
       load: async () => {
         // Events can ask for the list several times at once: only the newest answer is kept.
         const mine = ++asked;
@@ -98,14 +93,6 @@ export function createJobsStore(host: RendererHost): JobsStore {
           unwrap(await host.invoke('jobs.pauseSchedules', { paused }));
           return paused ? 'All schedules are paused.' : 'Schedules run again.';
         }),
-      loadTemplates: async () => {
-        if (get().templates !== undefined) return;
-        try {
-          set({ templates: unwrap(await host.invoke('jobFiles.templates', {})).templates });
-        } catch (e) {
-          set({ message: { text: `The example flows could not be listed: ${messageOf(e)}`, tone: 'error' } });
-        }
-      },
     };
   });
 }

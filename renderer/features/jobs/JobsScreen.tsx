@@ -25,7 +25,7 @@ function nextRunWords(job: JobSummary, paused: boolean): string {
  * schedule off and on, open it in the editor, or start a new one from an example flow.
  */
 export function JobsScreen() {
-  const { host, ui, history } = useStores();
+  const { host, ui, history, jobEditor } = useStores();
   const jobs = jobsStoreFor(host);
   const list = useSlice(jobs, (s) => s.jobs);
   const paused = useSlice(jobs, (s) => s.paused);
@@ -34,7 +34,7 @@ export function JobsScreen() {
   const message = useSlice(jobs, (s) => s.message);
   const focus = useSlice(jobs, (s) => s.focus);
   const dryRun = useSlice(jobs, (s) => s.dryRun);
-  const templates = useSlice(jobs, (s) => s.templates);
+  const templates = useSlice(jobEditor, (s) => s.templates);
   const [choosing, setChoosing] = useState(false);
   const grid = useRef<HTMLTableElement>(null);
   const focused = list[focus];
@@ -89,7 +89,12 @@ export function JobsScreen() {
             className="button"
             onClick={() => {
               setChoosing(true);
-              void jobs.getState().loadTemplates();
+              void jobEditor
+                .getState()
+                .loadTemplates()
+                .then((failure) => {
+                  if (failure !== undefined) jobs.setState({ message: { text: `The example flows could not be listed: ${failure}`, tone: 'error' } });
+                });
             }}
           >
             <FilePlus2 aria-hidden size={14} />
