@@ -7,6 +7,7 @@ import type { HistoryStore } from '../../src/history/HistoryStore.js';
 import type { CoreHost } from '../../src/host/CoreHost.js';
 import { createFerryHost } from '../../src/host/FerryHost.js';
 import { ManualClock } from '../../src/schedule/Clock.js';
+import type { EventMessage } from '../../src/shared/contract/events.js';
 import type { AttentionItem } from '../../src/shared/contract/homeCommands.js';
 import { pauseSchedules, setJobEnabled } from '../../src/workspace/jobSwitches.js';
 import { Workspace } from '../../src/workspace/Workspace.js';
@@ -26,6 +27,8 @@ describe('the core behind Home', () => {
   let call: CallCommand;
   let history: HistoryStore;
   const clock = new ManualClock(NOW);
+  /** Every event the core sent, oldest first. */
+  const seen: EventMessage[] = [];
 
   beforeAll(async () => {
     home = await mkdtemp(join(tmpdir(), 'ferry-home-host-'));
@@ -35,6 +38,7 @@ describe('the core behind Home', () => {
     await writeFile(join(workspace.paths.jobs, 'outbound.yaml'), hourlyJob('outbound'));
     await writeFile(join(workspace.paths.jobs, 'broken.yaml'), 'version: 1\nname: [');
     core = createFerryHost({ workspace, host: 'web', version: '0.1.0', clock });
+    core.subscribe((m) => seen.push(m));
     call = commandCaller(() => core);
     history = await workspace.history();
   });
@@ -101,7 +105,10 @@ describe('the core behind Home', () => {
       ['outbound is switched off', 'Open Jobs', { kind: 'job', job: 'outbound' }],
     ]);
     expect(paused.next).toEqual([]);
+    const before = seen.length;
     await call('home.resumeSchedules', {});
+    // The Jobs screen hears of it too, so it no longer shows the schedules paused.
+    expect(seen.slice(before).filter((m) => m.event === 'jobs.changed').map((m) => m.payload)).toEqual([{}]);
     const resumed = await call('home.summary', {});
     expect(resumed.attention.filter((a) => a.kind === 'paused')).toEqual([]);
     expect(resumed.next).toEqual([{ job: 'inbound', at: NOW + HOUR }]);

@@ -1,15 +1,16 @@
 import { TransferError } from '../../connectors/errors.js';
 import type { RunId } from '../../history/records.js';
 import type { HOME_COMMANDS } from '../../shared/contract/homeCommands.js';
-import { pauseSchedules, readJobSwitches } from '../../workspace/jobSwitches.js';
+import { readJobSwitches } from '../../workspace/jobSwitches.js';
 import type { ConnectionHealth } from '../home/ConnectionHealth.js';
 import { dismissRun, readDismissedRuns } from '../home/dismissedRuns.js';
 import { homeSummary, unresolvedFailures } from '../home/homeSummary.js';
 import { savedJobs } from '../home/savedJobs.js';
 import type { HandlersOf, HostContext } from './HostContext.js';
+import { setSchedulesPaused } from './jobs.js';
 
 /** Home: the history, the jobs folder, the job switches and the connections' last outcomes, read together. */
-export function homeHandlers({ workspace, connections }: HostContext, health: ConnectionHealth, now: () => number): HandlersOf<typeof HOME_COMMANDS> {
+export function homeHandlers({ workspace, connections, events }: HostContext, health: ConnectionHealth, now: () => number): HandlersOf<typeof HOME_COMMANDS> {
   return {
     'home.summary': async () =>
       homeSummary({
@@ -41,7 +42,7 @@ export function homeHandlers({ workspace, connections }: HostContext, health: Co
       }
     },
     'home.resumeSchedules': async () => {
-      await pauseSchedules(workspace.paths, false);
+      await setSchedulesPaused({ workspace, events }, false);
       return {};
     },
   };

@@ -38,12 +38,18 @@ export function jobHandlers({ workspace, events }: HostContext, runs: JobRuns): 
       changed(name);
       return { enabled: !switches.disabled.includes(name) };
     },
-    'jobs.pauseSchedules': async ({ paused }) => {
-      const switches = await pauseSchedules(paths, paused);
-      changed();
-      return { paused: switches.paused };
-    },
+    'jobs.pauseSchedules': async ({ paused }) => ({ paused: (await setSchedulesPaused({ workspace, events }, paused)).paused }),
   };
+}
+
+/**
+ * Pauses or resumes every schedule and tells the windows, so the Jobs screen and Home show the same
+ * switch whichever of them changed it; returns the switches now in force.
+ */
+export async function setSchedulesPaused({ workspace, events }: Pick<HostContext, 'workspace' | 'events'>, paused: boolean): Promise<JobSwitches> {
+  const switches = await pauseSchedules(workspace.paths, paused);
+  events.emit({ event: 'jobs.changed', payload: {} });
+  return switches;
 }
 
 function summary(entry: JobsFolderEntry, switches: JobSwitches, history: HistoryStore, runs: JobRuns, now: number): JobSummary {
