@@ -1,3 +1,4 @@
+import type { ScheduleHold } from '../workspace/jobSwitches.js';
 import type { Clock, TimerHandle } from './Clock.js';
 import { scheduleConfigSchema, type ParsedScheduleConfig, type ScheduleConfig } from './config.js';
 import { nextTick } from './nextTick.js';
@@ -5,7 +6,7 @@ import type { ScheduleStateStore } from './ScheduleState.js';
 
 export type TickReason = 'schedule' | 'catch-up' | 'manual';
 
-export type SkipReason = 'overlap' | 'missed-skip' | 'disabled' | 'paused';
+export type SkipReason = 'overlap' | 'missed-skip' | ScheduleHold;
 
 export interface SchedulerEvents {
   onSkipped?(job: string, at: number, why: SkipReason): void;
@@ -26,7 +27,7 @@ export interface SchedulerOptions {
    * Asked at each tick: whether the user switched the job off or paused every schedule (see jobSwitches).
    * A held tick is skipped like a disabled schedule's, so switching back on does not count the quiet time as missed.
    */
-  readonly hold?: (job: string) => 'disabled' | 'paused' | undefined;
+  readonly hold?: (job: string) => ScheduleHold | undefined;
 }
 
 const DEFAULT_LATE_AFTER_MS = 60_000;

@@ -1,3 +1,4 @@
+import picomatch from 'picomatch';
 import { isBusinessDay, type SlaConfig } from './config.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS, fromLocal, localDayNumber, resolveTimeZone, startOfLocalDay } from './zone.js';
 
@@ -31,4 +32,12 @@ export function passedDeadlineToday(sla: SlaConfig, timezone: string | undefined
   const dayStart = startOfLocalDay(nowMs, resolveTimeZone(timezone));
   const dueAt = nextSlaDeadline(sla, timezone, dayStart - 1);
   return dueAt !== undefined && dueAt <= nowMs ? { dueAt, dayStart } : undefined;
+}
+
+/**
+ * Whether a file matching `glob` by name arrived for `job` since `sinceMs`: a file the job took, as
+ * its journal lists them.
+ */
+export function arrivedSince(journal: { takenSince(job: string, since: number): ReadonlyArray<string> }, job: string, sinceMs: number, glob: string): boolean {
+  return journal.takenSince(job, sinceMs).some((path) => picomatch.isMatch(path.split('/').pop() ?? path, glob, { dot: true }));
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { LoadedJob } from '../../jobs/definition/loadJob.js';
 import type { SkipReason } from '../../schedule/Scheduler.js';
 import type { SlaWatch } from '../../schedule/SlaWatch.js';
+import type { JobSwitches, ScheduleHold } from '../../workspace/jobSwitches.js';
 import type { Workspace } from '../../workspace/Workspace.js';
 import { visibleName } from '../format.js';
 import { warn, type CliIo } from '../io.js';
@@ -25,26 +26,24 @@ export function registerDaemonCommand(program: Command, io: CliIo, workspace: ()
     .description('run every scheduled job of the jobs folder until stopped (SIGTERM or Ctrl-C stops cleanly)')
     .option('--jobs <folder>', 'where the job files are (default: the jobs folder of the Ferry data folder)')
     .action(async (opts: { jobs?: string }) => {
-      const { default: picomatch } = await import('picomatch');
       const { loadJobFile } = await import('../../jobs/definition/loadJob.js');
       const { InProcessJobRunner } = await import('../../jobs/JobRunner.js');
       const { systemClock } = await import('../../schedule/Clock.js');
       const { Scheduler } = await import('../../schedule/Scheduler.js');
       const { SlaWatch } = await import('../../schedule/SlaWatch.js');
+      const { arrivedSince } = await import('../../schedule/slaDeadline.js');
       const { jobServices } = await import('../../workspace/jobServices.js');
       const { readJobSwitches, scheduleHold } = await import('../../workspace/jobSwitches.js');
       const ws = workspace();
       const log = (line: string): void => warn(io, `${new Date().toISOString()} ${line}`);
       // Read at each tick, so that the window's or the terminal's "disable" or "pause all" applies without a restart.
       let lastSwitchesWarning = '';
-      const hold = (name: string): 'disabled' | 'paused' | undefined =>
-        scheduleHold(
-          readJobSwitches(ws.paths, (message) => {
-            if (message !== lastSwitchesWarning) log(message);
-            lastSwitchesWarning = message;
-          }),
-          name,
-        );
+      const switches = (): JobSwitches =>
+        readJobSwitches(ws.paths, (message) => {
+          if (message !== lastSwitchesWarning) log(message);
+          lastSwitchesWarning = message;
+        });
+      const hold = (name: string): ScheduleHold | undefined => scheduleHold(switches(), name);
       const jobs = new Map<string, LoadedJob>();
       for (const file of await jobFiles(opts.jobs ?? ws.paths.jobs)) {
         try {
@@ -91,7 +90,7 @@ export function registerDaemonCommand(program: Command, io: CliIo, workspace: ()
               sla,
               ...(schedule?.timezone === undefined ? {} : { timezone: schedule.timezone }),
               clock: systemClock,
-              arrived: (jobName, since, glob) => journal.takenSince(jobName, since).some((path) => picomatch.isMatch(path.split('/').pop() ?? path, glob, { dot: true })),
+              arrived: (jobName, since, glob) => arrivedSince(journal, jobName, since, glob),
               alert: async (jobName, expected, dueAt) => {
                 log(`${jobName}: nothing matching ${expected.name} has arrived by ${expected.by}`);
                 const outcomes = await services.notifier.notify(job.definition.notify, {
@@ -111,13 +110,14 @@ export function registerDaemonCommand(program: Command, io: CliIo, workspace: ()
       scheduler.start();
       for (const w of watches) w.start();
       // Runs a crash left unfinished are taken up at once rather than at their next tick.
+      const startSwitches = switches();
       for (const run of services.history.unfinishedRuns()) {
-        if (jobs.get(run.job)?.definition.schedule === undefined || hold(run.job) !== undefined) continue;
+        if (jobs.get(run.job)?.definition.schedule === undefined || scheduleHold(startSwitches, run.job) !== undefined) continue;
         if (scheduler.trigger(run.job)) log(`${run.job}: resuming interrupted run ${run.id}`);
       }
       const scheduled = [...jobs.keys()].filter((n) => scheduler.next(n) !== undefined);
       const held = [...jobs.keys()].flatMap((n) => {
-        const why = jobs.get(n)?.definition.schedule === undefined ? undefined : hold(n);
+        const why = jobs.get(n)?.definition.schedule === undefined ? undefined : scheduleHold(startSwitches, n);
         return why === undefined ? [] : [`\n  ${n}: ${SKIP_WORDS[why]}`];
       });
       log(`Ferry daemon: ${scheduled.length} scheduled job${scheduled.length === 1 ? '' : 's'}${scheduled.map((n) => `\n  ${n}: next ${new Date(scheduler.next(n) ?? 0).toISOString()}`).join('')}${held.join('')}`);

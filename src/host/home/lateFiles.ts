@@ -1,8 +1,7 @@
-import picomatch from 'picomatch';
 import type { JobJournal } from '../../history/JobJournal.js';
 import type { LoadedJob } from '../../jobs/definition/loadJob.js';
 import type { SlaConfig } from '../../schedule/config.js';
-import { passedDeadlineToday } from '../../schedule/slaDeadline.js';
+import { arrivedSince, passedDeadlineToday } from '../../schedule/slaDeadline.js';
 
 /** A file a job expects by a time of day that had not arrived when the time came. */
 export interface LateFile {
@@ -21,9 +20,7 @@ export function lateFiles(jobs: ReadonlyArray<LoadedJob>, journal: JobJournal, n
     for (const expected of definition.arrival.expect) {
       const deadline = passedDeadlineToday(expected, definition.schedule?.timezone, now);
       if (deadline === undefined) continue;
-      const taken = journal.takenSince(definition.name, deadline.dayStart);
-      const arrived = taken.some((path) => picomatch.isMatch(path.split('/').pop() ?? path, expected.name, { dot: true }));
-      if (!arrived) late.push({ job: definition.name, expected, dueAt: deadline.dueAt });
+      if (!arrivedSince(journal, definition.name, deadline.dayStart, expected.name)) late.push({ job: definition.name, expected, dueAt: deadline.dueAt });
     }
   }
   return late;
