@@ -1,7 +1,8 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, powerMonitor, protocol, safeStorage, screen, session, Tray, type NativeImage } from 'electron';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { ferryPaths } from '../src/config/ferryHome.js';
+import { defaultRendererFolder, ferryPackageFolder } from '../src/host/http/ferryPackage.js';
 import { openDesktopServices } from './background/desktopServices.js';
 import { desktopSecrets } from './secrets/desktopSecrets.js';
 import { SafeStorageSecretStore } from './secrets/SafeStorageSecretStore.js';
@@ -9,17 +10,16 @@ import { loginItem } from './shell/loginItem.js';
 import { startDesktopShell } from './shell/startDesktopShell.js';
 import { windowBoundsFile } from './shell/windowBounds.js';
 
-// Built to out/main/index.js: the app's folder is two levels up.
-const APP_FOLDER = join(import.meta.dirname, '..', '..');
+const APP_FOLDER = ferryPackageFolder();
 /** The preload and everything it imports in one CommonJS file (npm run build:preload): a sandbox loads no other. */
 const PRELOAD = join(APP_FOLDER, 'out', 'preload', 'index.cjs');
-const RENDERER = join(APP_FOLDER, 'out', 'renderer-web');
+const RENDERER = defaultRendererFolder();
 
 const warn = (message: string): void => console.error(`Ferry: ${message}`);
 const paths = ferryPaths(process.env);
 
 const keychain = new SafeStorageSecretStore({
-  file: join(dirname(paths.secrets), 'desktop-secrets.json'),
+  file: join(paths.home, 'desktop-secrets.json'),
   safeStorage,
   platform: process.platform,
   allowWithoutKeyring: async () => {
@@ -62,7 +62,7 @@ void startDesktopShell<NativeImage, Menu>(
     argv: process.argv,
     preload: PRELOAD,
     rendererRoot: RENDERER,
-    bounds: windowBoundsFile(join(dirname(paths.secrets), 'window.json'), warn),
+    bounds: windowBoundsFile(join(paths.home, 'window.json'), warn),
     loginItem: loginItem({
       platform: process.platform,
       app,
