@@ -4,6 +4,7 @@ import type { RunRecord } from '../history/records.js';
 import type { LoadedJob } from '../jobs/definition/loadJob.js';
 import type { Clock, TimerHandle } from '../schedule/Clock.js';
 import type { AttentionRaised } from '../shared/contract/homeCommands.js';
+import { failureTitle } from './home/homeSummary.js';
 import { lateFiles } from './home/lateFiles.js';
 
 export interface AttentionWatchOptions {
@@ -24,7 +25,6 @@ export interface AttentionWatchOptions {
 /** Rows read per query: a burst of thousands of runs is read in pages, never at once. */
 const PAGE = 500;
 const BAD_ENDINGS = new Set(['failed', 'partial', 'interrupted']);
-const ENDINGS: Readonly<Record<string, string>> = { failed: 'failed', partial: 'partly failed', interrupted: 'was interrupted' };
 
 /**
  * Notices new trouble in the history, whichever process wrote it (the window's own transfers, `ferry run`,
@@ -164,7 +164,7 @@ function failureNotice(run: RunRecord): AttentionRaised {
   return {
     id: `failure:${run.id}`,
     kind: 'failure',
-    title: `${run.job} ${ENDINGS[run.status] ?? run.status}`,
+    title: failureTitle(run),
     text: run.error ?? `${run.failed} of ${run.files + run.failed} files failed.`,
     at: run.finishedAt ?? run.startedAt,
     target: { kind: 'run', runId: run.id },

@@ -2,11 +2,11 @@ import { TransferError } from '../../connectors/errors.js';
 import type { HistoryStore } from '../../history/HistoryStore.js';
 import { readJobsFolder, type JobsFolderEntry } from '../../jobs/jobsFolder.js';
 import type { JobRunResult } from '../../jobs/runJob.js';
-import { nextTick } from '../../schedule/nextTick.js';
 import { scheduleInWords } from '../../schedule/scheduleWords.js';
 import type { DryRunView, JOBS_COMMANDS, JobSummary } from '../../shared/contract/jobCommands.js';
-import { pauseSchedules, readJobSwitches, scheduleHold, setJobEnabled, type JobSwitches } from '../../workspace/jobSwitches.js';
+import { pauseSchedules, readJobSwitches, setJobEnabled, type JobSwitches } from '../../workspace/jobSwitches.js';
 import type { JobRuns } from '../JobRuns.js';
+import { nextRunAt } from '../jobs/nextRunAt.js';
 import type { HandlersOf, HostContext } from './HostContext.js';
 
 /** Runs looked at for a job's last real run: previews in between are passed over. */
@@ -61,9 +61,7 @@ function summary(entry: JobsFolderEntry, switches: JobSwitches, history: History
   const { definition } = entry.job;
   const schedule = definition.schedule;
   const enabled = !switches.disabled.includes(entry.name) && schedule?.enabled !== false;
-  // The daemon never fires before the last tick it recorded, so neither does the next run shown here.
-  const from = Math.max(now, history.journal().lastTick(entry.name) ?? now);
-  const next = schedule === undefined || !enabled || scheduleHold(switches, entry.name) !== undefined ? undefined : nextTick(schedule, from);
+  const next = nextRunAt(definition, switches, history.journal(), now);
   return {
     name: entry.name,
     file,

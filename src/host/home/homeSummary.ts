@@ -1,10 +1,10 @@
 import type { HistoryStore } from '../../history/HistoryStore.js';
 import type { RunRecord } from '../../history/records.js';
 import type { LoadedJob } from '../../jobs/definition/loadJob.js';
-import { nextTick } from '../../schedule/nextTick.js';
 import { localFields, resolveTimeZone, startOfLocalDay, startOfNextLocalDay } from '../../schedule/zone.js';
 import type { AttentionItem, HomeSummary, NextRun } from '../../shared/contract/homeCommands.js';
-import { scheduleHold, type JobSwitches } from '../../workspace/jobSwitches.js';
+import type { JobSwitches } from '../../workspace/jobSwitches.js';
+import { nextRunAt } from '../jobs/nextRunAt.js';
 import type { FailedConnection } from './ConnectionHealth.js';
 import { lateFiles } from './lateFiles.js';
 
@@ -55,7 +55,7 @@ export function homeSummary(facts: HomeFacts): HomeSummary {
   return {
     attention: attentionItems(facts),
     today: history.listRuns({ from: today, limit: TODAY_RUNS }).map((run) => ({ ...run })),
-    next: nextRuns(facts.jobs, facts.switches, now),
+    next: nextRuns(facts),
     days: history
       .home()
       .filesPerDay(days)
@@ -64,18 +64,22 @@ export function homeSummary(facts: HomeFacts): HomeSummary {
   };
 }
 
-function nextRuns(jobs: ReadonlyArray<LoadedJob>, switches: JobSwitches, now: number): NextRun[] {
+function nextRuns(facts: HomeFacts): NextRun[] {
   const next: NextRun[] = [];
-  for (const { definition } of jobs) {
-    const schedule = definition.schedule;
-    if (schedule === undefined || !schedule.enabled || scheduleHold(switches, definition.name) !== undefined) continue;
-    const at = nextTick(schedule, now);
+  const journal = facts.history.journal();
+  for (const { definition } of facts.jobs) {
+    const at = nextRunAt(definition, facts.switches, journal, facts.now);
     if (at !== undefined) next.push({ job: definition.name, at });
   }
   return next.sort((a, b) => a.at - b.at || a.job.localeCompare(b.job)).slice(0, NEXT_RUNS);
 }
 
 const ENDINGS: Readonly<Record<string, string>> = { failed: 'failed', partial: 'partly failed', interrupted: 'was interrupted' };
+
+/** What a run that did not succeed is called on Home and in its notice: "orders partly failed". */
+export function failureTitle(run: RunRecord): string {
+  return `${run.job} ${ENDINGS[run.status] ?? run.status}`;
+}
 
 function plural(count: number, one: string, many: string): string {
   return `${count.toLocaleString('en')} ${count === 1 ? one : many}`;
@@ -94,7 +98,7 @@ function attentionItems(facts: HomeFacts): AttentionItem[] {
     items.push({
       key: `failure:${run.id}`,
       kind: 'failure',
-      title: `${run.job} ${ENDINGS[run.status] ?? run.status}`,
+      title: failureTitle(run),
       text: failureText(run),
       at: run.finishedAt ?? run.startedAt,
       action: 'Open the run',
