@@ -11,7 +11,7 @@ import styles from './HomeScreen.module.css';
 /** What needs attention now, then today's runs and the next ones, then the last thirty days at a glance. */
 export function HomeScreen() {
   const stores = useStores();
-  const { home, history, ui } = stores;
+  const { home } = stores;
   const summary = useSlice(home, (s) => s.summary);
   const loading = useSlice(home, (s) => s.loading);
   const error = useSlice(home, (s) => s.error);
@@ -21,10 +21,7 @@ export function HomeScreen() {
     void home.getState().load();
   }, [home]);
 
-  const openRun = (runId: number): void => {
-    ui.getState().go('history');
-    void history.getState().showRun(runId);
-  };
+  const openRun = (runId: number): void => void openTarget(stores, { kind: 'run', runId });
 
   return (
     <section className={styles.screen} aria-labelledby="home-title" aria-busy={loading}>

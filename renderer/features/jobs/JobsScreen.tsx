@@ -5,6 +5,7 @@ import { DialogFrame } from '../../components/DialogFrame.js';
 import { movedFocus } from '../../components/gridKeys.js';
 import { formatDate } from '../../format.js';
 import { jobsStoreFor } from '../../stores/jobs.js';
+import { openTarget } from '../../stores/openTarget.js';
 import { useSlice, useStores } from '../StoresContext.js';
 import { DryRunDialog } from './DryRunDialog.js';
 import { StatusWords } from './jobStatus.js';
@@ -25,7 +26,8 @@ function nextRunWords(job: JobSummary, paused: boolean): string {
  * schedule off and on, open it in the editor, or start a new one from an example flow.
  */
 export function JobsScreen() {
-  const { host, ui, history, jobEditor } = useStores();
+  const stores = useStores();
+  const { host, ui, jobEditor } = stores;
   const jobs = jobsStoreFor(host);
   const list = useSlice(jobs, (s) => s.jobs);
   const paused = useSlice(jobs, (s) => s.paused);
@@ -51,8 +53,7 @@ export function JobsScreen() {
   const edit = (job: JobSummary): void => ui.getState().editJob({ kind: 'job', name: job.name });
   const showLastRun = (job: JobSummary): void => {
     if (job.lastRun === undefined) return;
-    ui.getState().go('history');
-    void history.getState().showRun(job.lastRun.id);
+    void openTarget(stores, { kind: 'run', runId: job.lastRun.id });
   };
   const toggle = (job: JobSummary): void => void jobs.getState().setEnabled(job.name, !job.enabled);
 
