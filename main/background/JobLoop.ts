@@ -58,10 +58,8 @@ export class JobLoop {
     this.#scheduler = new Scheduler({
       clock: opts.clock,
       state: opts.state,
-      run: async (job, reason, signal) => {
-        if (reason !== 'manual' && opts.hold(job) !== undefined) return;
-        await this.#execute(job, signal);
-      },
+      hold: opts.hold,
+      run: (job, _reason, signal) => this.#execute(job, signal),
       events: { onError: (job, error) => opts.warn(`${job}: ${error instanceof Error ? error.message : String(error)}`) },
     });
     for (const job of opts.jobs) {
