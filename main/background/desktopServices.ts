@@ -5,7 +5,7 @@ import { Prompts } from '../../src/host/Prompts.js';
 import { loadJobFile, type LoadedJob } from '../../src/jobs/definition/loadJob.js';
 import { InProcessJobRunner } from '../../src/jobs/JobRunner.js';
 import type { JobRunResult } from '../../src/jobs/runJob.js';
-import { jobFiles } from '../../src/jobs/jobsFolder.js';
+import { jobFiles } from '../../src/workspace/jobFileNames.js';
 import { systemClock } from '../../src/schedule/Clock.js';
 import type { SecretStore } from '../../src/security/SecretStore.js';
 import { jobServices } from '../../src/workspace/jobServices.js';
@@ -51,9 +51,12 @@ export async function openDesktopServices(opts: DesktopServiceOptions): Promise<
       },
       hold: (job) => scheduleHold(switches(), job),
     },
-    interrupted: () => [
-      ...new Set(services.history.unfinishedRuns().map((run) => run.job).filter((name) => jobs.get(name)?.definition.schedule !== undefined && scheduleHold(switches(), name) === undefined)),
-    ],
+    interrupted: () => {
+      const now = switches();
+      return [
+        ...new Set(services.history.unfinishedRuns().map((run) => run.job).filter((name) => jobs.get(name)?.definition.schedule !== undefined && scheduleHold(now, name) === undefined)),
+      ];
+    },
     schedules: {
       paused: () => switches().paused,
       // Through the core, so that every window hears of it (jobs.changed) as when it is switched there.

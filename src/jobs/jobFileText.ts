@@ -4,7 +4,7 @@ import { TransferError } from '../connectors/errors.js';
 import { checkJobDraft, type ConnectionExists } from './definition/checkJobDraft.js';
 import { JOB_NAME } from './definition/jobSchema.js';
 import type { JobProblem } from './definition/loadJob.js';
-import { jobFiles } from './jobsFolder.js';
+import { jobFiles } from '../workspace/jobFileNames.js';
 
 /** A job file of the jobs folder, as the editor opens it. */
 export interface JobFileText {

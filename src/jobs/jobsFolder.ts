@@ -2,8 +2,6 @@ import { basename, extname } from 'node:path';
 import { JobFileError, loadJobFile, type LoadedJob } from './definition/loadJob.js';
 import { jobFiles } from '../workspace/jobFileNames.js';
 
-export { JOB_EXTENSIONS, jobFiles } from '../workspace/jobFileNames.js';
-
 /** One file of the jobs folder: the job it holds, or why it holds none Ferry can run. */
 export type JobsFolderEntry =
   | { readonly file: string; readonly name: string; readonly job: LoadedJob }
@@ -11,9 +9,10 @@ export type JobsFolderEntry =
 
 /**
  * Every file of the jobs folder, loaded. A file that does not load keeps its place, under its file name, with
- * the reason; so does a second file claiming a job name already taken, as the daemon skips it.
+ * the reason; so does a second file claiming a job name already taken, as the daemon skips it. Any other
+ * error is thrown, unless `skipAnyError` (the daemon's: it runs the jobs that load, whatever stopped the others).
  */
-export async function readJobsFolder(dir: string): Promise<JobsFolderEntry[]> {
+export async function readJobsFolder(dir: string, options: { readonly skipAnyError?: boolean } = {}): Promise<JobsFolderEntry[]> {
   const entries: JobsFolderEntry[] = [];
   const taken = new Map<string, string>();
   for (const file of await jobFiles(dir)) {
@@ -29,7 +28,7 @@ export async function readJobsFolder(dir: string): Promise<JobsFolderEntry[]> {
       taken.set(name, file);
       entries.push({ file, name, job });
     } catch (e) {
-      if (!(e instanceof JobFileError) && (e as NodeJS.ErrnoException).code === undefined) throw e;
+      if (options.skipAnyError !== true && !(e instanceof JobFileError) && (e as NodeJS.ErrnoException).code === undefined) throw e;
       entries.push({ file, name: stem, error: e instanceof Error ? e.message : String(e) });
     }
   }

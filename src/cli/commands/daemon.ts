@@ -7,7 +7,6 @@ import type { Workspace } from '../../workspace/Workspace.js';
 import { visibleName } from '../format.js';
 import { warn, type CliIo } from '../io.js';
 import { runSummary } from '../syncReport.js';
-import { jobFiles } from './jobs.js';
 
 const SKIP_WORDS: Readonly<Record<SkipReason, string>> = {
   overlap: 'the previous run is still going',
@@ -26,7 +25,7 @@ export function registerDaemonCommand(program: Command, io: CliIo, workspace: ()
     .description('run every scheduled job of the jobs folder until stopped (SIGTERM or Ctrl-C stops cleanly)')
     .option('--jobs <folder>', 'where the job files are (default: the jobs folder of the Ferry data folder)')
     .action(async (opts: { jobs?: string }) => {
-      const { loadJobFile } = await import('../../jobs/definition/loadJob.js');
+      const { readJobsFolder } = await import('../../jobs/jobsFolder.js');
       const { InProcessJobRunner } = await import('../../jobs/JobRunner.js');
       const { systemClock } = await import('../../schedule/Clock.js');
       const { Scheduler } = await import('../../schedule/Scheduler.js');
@@ -45,14 +44,9 @@ export function registerDaemonCommand(program: Command, io: CliIo, workspace: ()
         });
       const hold = (name: string): ScheduleHold | undefined => scheduleHold(switches(), name);
       const jobs = new Map<string, LoadedJob>();
-      for (const file of await jobFiles(opts.jobs ?? ws.paths.jobs)) {
-        try {
-          const job = await loadJobFile(file);
-          if (jobs.has(job.definition.name)) log(`skipped ${file}: another job is already named ${job.definition.name}`);
-          else jobs.set(job.definition.name, job);
-        } catch (e) {
-          log(`skipped ${(e as Error).message}`);
-        }
+      for (const entry of await readJobsFolder(opts.jobs ?? ws.paths.jobs, { skipAnyError: true })) {
+        if ('job' in entry) jobs.set(entry.name, entry.job);
+        else log(`skipped ${entry.error}`);
       }
       const services = await jobServices(ws, {
         onEvent: (e) => {

@@ -12,8 +12,6 @@ import { print, printJson, warn, type CliIo } from '../io.js';
 import { printSyncActions, syncTotals } from '../syncReport.js';
 import type { CopyOutcome } from './copy.js';
 
-export { jobFiles } from '../../workspace/jobFileNames.js';
-
 /** A job by file path, or by name from the workspace's jobs folder. */
 export async function findJob(ws: Workspace, ref: string): Promise<LoadedJob> {
   const looksLikeFile = JOB_EXTENSIONS.includes(extname(ref).toLowerCase()) || ref.includes('/') || ref.includes('\\');

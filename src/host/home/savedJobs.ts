@@ -1,4 +1,4 @@
-import { jobFiles } from '../../cli/commands/jobs.js';
+import { jobFiles } from '../../workspace/jobFileNames.js';
 import { loadJobFile, type LoadedJob } from '../../jobs/definition/loadJob.js';
 
 /**
