@@ -1,7 +1,7 @@
-import { readFile, mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { FerryPaths } from '../../config/ferryHome.js';
+import { readIfPresent, writePrivateFile } from '../../security/privateFile.js';
 
 const storedSchema = z.strictObject({ version: z.literal(1), runs: z.array(z.number().int().min(1)) });
 
@@ -13,23 +13,27 @@ export function dismissedRunsFile(paths: FerryPaths): string {
 /** The ids set aside. A file that cannot be read sets nothing aside: a failure shown twice is better than one hidden. */
 export async function readDismissedRuns(paths: FerryPaths): Promise<ReadonlySet<number>> {
   try {
-    return new Set(storedSchema.parse(JSON.parse(await readFile(dismissedRunsFile(paths), 'utf8'))).runs);
+    const text = await readIfPresent(dismissedRunsFile(paths));
+    return new Set(text === undefined ? [] : storedSchema.parse(JSON.parse(text)).runs);
   } catch {
     return new Set();
   }
 }
+
+/** Writes in order within this process, so that no set-aside run is lost to another written at the same time. */
+const writes = new Map<string, Promise<unknown>>();
 
 /**
  * Writes the ids set aside, keeping only those still among `current` (the failures Home lists) and the new
  * one, so the file stays as small as the list it hides from.
  */
 export async function dismissRun(paths: FerryPaths, runId: number, current: ReadonlyArray<number>): Promise<void> {
-  const was = await readDismissedRuns(paths);
-  const runs = [...new Set([...current.filter((id) => was.has(id)), runId])].sort((a, b) => a - b);
   const file = dismissedRunsFile(paths);
-  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-  // Replaced whole by a rename: a crash leaves the old list or the new one, never half a file.
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify({ version: 1, runs }), { mode: 0o600 });
-  await rename(tmp, file);
+  const step = (writes.get(file) ?? Promise.resolve()).catch(() => undefined).then(async () => {
+    const was = await readDismissedRuns(paths);
+    const runs = [...new Set([...current.filter((id) => was.has(id)), runId])].sort((a, b) => a - b);
+    await writePrivateFile(file, JSON.stringify({ version: 1, runs }));
+  });
+  writes.set(file, step);
+  return step;
 }
