@@ -2,8 +2,8 @@ import { useState } from 'react';
 import type { ConflictAnswer, ConflictQuestion, Prompt, PromptReply } from '../../src/shared/contract/models.js';
 import { DialogFrame } from '../components/DialogFrame.js';
 import { formatBytes, formatDate } from '../format.js';
+import { connectionLabel } from '../stores/panes.js';
 import styles from './PromptDialog.module.css';
-import { connectionLabel } from './Pane.js';
 
 interface ConflictDialogProps {
   readonly prompt: Extract<Prompt, { kind: 'conflict' }>;

@@ -2,10 +2,9 @@ import { useState, type ReactNode } from 'react';
 import { DialogFrame } from '../components/DialogFrame.js';
 import { formatCount } from '../format.js';
 import { copyToTyped, createFolder, deletePaths, renameEntry } from '../stores/actions.js';
-import { otherSide } from '../stores/panes.js';
+import { connectionLabel, otherSide } from '../stores/panes.js';
 import { nameOf } from '../stores/paths.js';
 import type { Dialog } from '../stores/ui.js';
-import { connectionLabel } from './Pane.js';
 import { useSlice, useStores } from './StoresContext.js';
 
 /** A name typed into a dialog, refused before it reaches the host when it cannot be one name. */

@@ -1,6 +1,6 @@
 import { ArrowUp, FolderPlus, RefreshCw, Search } from 'lucide-react';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
-import { THIS_COMPUTER, type Entry, type Sort } from '../../src/shared/contract/models.js';
+import type { Entry, Sort } from '../../src/shared/contract/models.js';
 import { FileGrid, NameCell, type Column } from '../components/FileGrid.js';
 import { ObjectTile, RecordHeader, recordParts } from '../components/ObjectTile.js';
 import { PathBar } from '../components/PathBar.js';
@@ -8,7 +8,7 @@ import { formatBytes, formatCount, formatDate, typeOf } from '../format.js';
 import { askCopyTo, askDelete, copyToOtherPane, dropDesktopFiles, dropPaths, recordNameOf } from '../stores/actions.js';
 import type { CompareMark } from '../stores/compare.js';
 import { kindOf } from '../stores/connections.js';
-import { entryAt, isRowSelected, otherSide, type Side } from '../stores/panes.js';
+import { connectionLabel, entryAt, isRowSelected, otherSide, paneTitle, type Side } from '../stores/panes.js';
 import { selectedCount } from '../stores/selection.js';
 import { PaneMenu, type PaneCommand } from './PaneMenu.js';
 import { RecordSearch } from './RecordSearch.js';
@@ -17,14 +17,6 @@ import { useSlice, useStores } from './StoresContext.js';
 
 /** Rows dragged between panes carry only the side they came from; the paths are read at the drop. */
 const PANE_DRAG = 'application/x-ferry-pane';
-
-export function connectionLabel(name: string): string {
-  return name === THIS_COMPUTER ? 'This computer' : name;
-}
-
-function paneTitle(side: Side): string {
-  return side === 'left' ? 'Left pane' : 'Right pane';
-}
 
 const SORT_KEYS: Readonly<Record<string, Sort['by']>> = { F3: 'name', F4: 'type', F5: 'modifiedAt', F6: 'size' };
 

@@ -3,8 +3,8 @@ import { CONFLICT_CHOICES, type PreviewItem, type TransferRequestInput } from '.
 import { DialogFrame } from '../components/DialogFrame.js';
 import { formatCount } from '../format.js';
 import { confirmPlan, isSendable, revisePlan } from '../stores/actions.js';
+import { connectionLabel } from '../stores/panes.js';
 import type { Dialog } from '../stores/ui.js';
-import { connectionLabel } from './Pane.js';
 import { useStores } from './StoresContext.js';
 import styles from './TransferDialog.module.css';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { THIS_COMPUTER, connectionName, relativePath, sortSchema } from '../../src/shared/contract/models.js';
+import { connectionName, relativePath, sortSchema } from '../../src/shared/contract/models.js';
 import type { AppStores } from './appStores.js';
-import { SIDES, type Pane, type PanePlace, type PanesState, type PanesStore, type Side } from './panes.js';
+import { SIDES, connectionLabel, paneTitle, type Pane, type PanePlace, type PanesState, type PanesStore, type Side } from './panes.js';
 
 /** Where the window keeps its panes between runs, in the renderer's own `localStorage`. */
 export const PANE_MEMORY_KEY = 'ferry.panes';
@@ -84,14 +84,6 @@ function firstAnswer(panes: PanesStore, side: Side): Promise<Pane | undefined> {
   });
 }
 
-function label(connection: string): string {
-  return connection === THIS_COMPUTER ? 'This computer' : connection;
-}
-
-function paneName(side: Side): string {
-  return side === 'left' ? 'Left pane' : 'Right pane';
-}
-
 /**
  * Opens each pane where it was when Ferry last ran, or on `defaults` when nothing was kept, and keeps
  * the panes from then on. A kept connection that no longer exists gives way to the default pane, a kept
@@ -115,7 +107,7 @@ export async function openRememberedPanes(stores: Pick<AppStores, 'connections' 
       return true;
     }
     panes.setConnection(side, defaults[side]);
-    if (place !== undefined) say(`${paneName(side)}: the connection ${place.connection} no longer exists, so it shows ${label(defaults[side])}.`);
+    if (place !== undefined) say(`${paneTitle(side)}: the connection ${place.connection} no longer exists, so it shows ${connectionLabel(defaults[side])}.`);
     return false;
   });
   rememberPanes(stores.panes, storage);
@@ -124,7 +116,7 @@ export async function openRememberedPanes(stores: Pick<AppStores, 'connections' 
       const pane = await firstAnswer(stores.panes, side);
       if (pane?.error?.kind !== 'notFound' || pane.path === '') return;
       stores.panes.getState().setConnection(side, pane.connection);
-      say(`${paneName(side)}: the folder /${pane.path} is gone from ${label(pane.connection)}, so it shows its top folder.`);
+      say(`${paneTitle(side)}: the folder /${pane.path} is gone from ${connectionLabel(pane.connection)}, so it shows its top folder.`);
     }),
   );
 }

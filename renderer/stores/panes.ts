@@ -9,6 +9,15 @@ import { all, clamped, isSelected, NOTHING, only, span, toggled, union, type Sel
 export type Side = 'left' | 'right';
 export const SIDES: ReadonlyArray<Side> = ['left', 'right'];
 
+/** A connection as the window names it: the local disk is "This computer". */
+export function connectionLabel(name: string): string {
+  return name === THIS_COMPUTER ? 'This computer' : name;
+}
+
+export function paneTitle(side: Side): string {
+  return side === 'left' ? 'Left pane' : 'Right pane';
+}
+
 export function otherSide(side: Side): Side {
   return side === 'left' ? 'right' : 'left';
 }

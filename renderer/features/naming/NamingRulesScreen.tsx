@@ -1,9 +1,9 @@
 import { Save } from 'lucide-react';
 import { useEffect, useId } from 'react';
-import { THIS_COMPUTER } from '../../../src/shared/contract/models.js';
 import { NAMING_TYPED_NAMES } from '../../../src/shared/contract/namingCommands.js';
 import { KNOWN_OBJECTS, objectLook } from '../../components/salesforceObjects.js';
 import { canTry, routeKey, type NamingDraft } from '../../stores/naming.js';
+import { connectionLabel } from '../../stores/panes.js';
 import { useSlice, useStores } from '../StoresContext.js';
 import { NamingCostLine } from './NamingCostLine.js';
 import { NamingResultGrid } from './NamingResultGrid.js';
@@ -132,7 +132,7 @@ export function NamingRulesScreen() {
               <option value="">None: typed names only</option>
               {sources.map((c) => (
                 <option key={c.name} value={c.name}>
-                  {c.name === THIS_COMPUTER ? 'This computer' : c.name}
+                  {connectionLabel(c.name)}
                 </option>
               ))}
             </select>
