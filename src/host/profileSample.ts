@@ -5,6 +5,7 @@ import iconv from 'iconv-lite';
 import { TransferError } from '../connectors/errors.js';
 import { normalizeRelative } from '../connectors/paths.js';
 import type { RemoteFs } from '../connectors/types.js';
+import { readHead } from '../jobs/quarantinePreview.js';
 import type { SampleInput } from '../shared/contract/mappingCommands.js';
 
 /** A preview shows a few dozen rows: this much of a file holds them, whatever its size. */
@@ -22,24 +23,9 @@ export interface LocalSample {
 type Reading = 'lines' | 'whole';
 
 async function head(fs: RemoteFs, path: string): Promise<{ bytes: Buffer; partial: boolean }> {
-  const stream = await fs.read(path);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let partial = false;
-  try {
-    for await (const chunk of stream) {
-      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
-      chunks.push(buffer);
-      size += buffer.length;
-      if (size > SAMPLE_BYTES) {
-        partial = true;
-        break;
-      }
-    }
-  } finally {
-    stream.destroy();
-  }
-  return { bytes: Buffer.concat(chunks).subarray(0, SAMPLE_BYTES), partial };
+  // One byte more than a sample holds tells whether the file goes on past it.
+  const bytes = await readHead(await fs.read(path), SAMPLE_BYTES + 1);
+  return { bytes: bytes.subarray(0, SAMPLE_BYTES), partial: bytes.length > SAMPLE_BYTES };
 }
 
 async function fileBytes(fs: RemoteFs, connection: string, path: string, reading: Reading): Promise<{ bytes: Buffer; partial: boolean; label: string }> {

@@ -47,7 +47,8 @@ export async function previewQuarantined(services: JobServices, file: Quarantine
   }
 }
 
-async function readHead(stream: NodeJS.ReadableStream & { destroy(): void }): Promise<Buffer> {
+/** The first `limit` bytes of `stream` (all of it when shorter), which is destroyed once they are read. */
+export async function readHead(stream: NodeJS.ReadableStream & { destroy(): void }, limit = PREVIEW_BYTES): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   try {
@@ -55,10 +56,10 @@ async function readHead(stream: NodeJS.ReadableStream & { destroy(): void }): Pr
       const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
       chunks.push(buffer);
       size += buffer.length;
-      if (size >= PREVIEW_BYTES) break;
+      if (size >= limit) break;
     }
   } finally {
     stream.destroy();
   }
-  return Buffer.concat(chunks).subarray(0, PREVIEW_BYTES);
+  return Buffer.concat(chunks).subarray(0, limit);
 }
